@@ -1,0 +1,117 @@
+"""The ``samenspel`` command: demo, serve, export and import of programmes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="Samenspel: workbench for regional health-and-care partnerships.",
+                  no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+
+def _django(settings: str = "samenspel.web.config.settings.local") -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@app.command()
+def demo(
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the app after loading."),
+    host: str = typer.Option("127.0.0.1", help="Address to serve on."),
+    port: int = typer.Option(8000, help="Port to serve on."),
+    reset: bool = typer.Option(False, help="Remove the demo programmes first and load them anew."),
+) -> None:
+    """Migrate the database, load the demo region and (by default) serve the app."""
+    _django()
+    _migrate()
+    from samenspel.web.partnership.demo import DEMO_USERS, load_demo
+
+    summary = load_demo(reset=reset)
+    if summary.created:
+        console.print(f"[green]Demo loaded:[/green] {', '.join(summary.programmes)}")
+    else:
+        console.print("Demo already present (use --reset to load it anew).")
+    console.print("Log in with one of these demo accounts (fictional people, illustrative shapes):")
+    for username, password, description in DEMO_USERS:
+        console.print(f"  [bold]{username}[/bold] / {password}  – {description}")
+    if serve:
+        _serve(host, port)
+
+
+def _serve(host: str, port: int) -> None:
+    from django.core.management import call_command
+
+    console.print(f"Serving on http://{host}:{port}/  (Ctrl+C stops)")
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Migrate and serve the app (development server)."""
+    _django()
+    _migrate()
+    _serve(host, port)
+
+
+@app.command("export")
+def export_programme(
+    programme_id: int, out: Path = typer.Argument(..., help="File to write (.json).")
+) -> None:
+    """Write a whole programme to a JSON file."""
+    _django()
+    from samenspel.web.partnership.exchange import export_programme_json
+    from samenspel.web.partnership.models import Programme
+
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        err.print(f"[red]No programme with id {programme_id}.[/red]")
+        raise typer.Exit(1)
+    out.write_text(export_programme_json(programme), encoding="utf-8")
+    console.print(f"Wrote {programme.name} to {out}")
+
+
+@app.command("import")
+def import_programme(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+    owner: str = typer.Option(..., help="Username who becomes the programme director."),
+    name: str | None = typer.Option(None, help="Name for the new programme."),
+) -> None:
+    """Create a programme from a JSON file; every problem is listed and nothing is written."""
+    _django()
+    _migrate()
+    from django.contrib.auth import get_user_model
+
+    from samenspel.web.partnership.exchange import ImportFailedError, import_programme_json
+
+    user = get_user_model().objects.filter(username=owner).first()
+    if user is None:
+        err.print(f"[red]No user named {owner!r}.[/red]")
+        raise typer.Exit(1)
+    try:
+        programme = import_programme_json(
+            file.read_bytes(), user=user, source=file.name, name=name
+        )
+    except ImportFailedError as exc:
+        err.print(f"[red]Nothing imported: {len(exc.problems)} problem(s).[/red]")
+        for problem in exc.problems:
+            err.print(f"  {problem}")
+        raise typer.Exit(2) from exc
+    console.print(json.dumps({"id": programme.pk, "name": programme.name}))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,1 @@
+"""Users, programme roles and the access policy."""

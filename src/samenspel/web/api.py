@@ -1,0 +1,52 @@
+"""The REST API at ``/api/v1/``: session authentication with CSRF, OpenAPI, local docs."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from samenspel import __version__
+from samenspel.web.accounts.access import PermissionDeniedError
+from samenspel.web.partnership.api import router as partnership_router
+from samenspel.web.partnership.exchange import ImportFailedError
+
+api = NinjaAPI(
+    title="Samenspel API",
+    version="1",
+    description=(
+        f"Samenspel {__version__}. Sign in through the web app; unsafe methods need the "
+        "CSRF token (header X-CSRFToken). You only ever see programmes you belong to."
+    ),
+    auth=django_auth,
+    urls_namespace="api",
+)
+api.add_router("/", partnership_router)
+
+
+def _validation_detail(exc: ValidationError) -> list[dict[str, object]]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": ["body", field], "msg": " ".join(messages)}
+            for field, messages in exc.message_dict.items()
+        ]
+    return [{"loc": ["body"], "msg": " ".join(exc.messages)}]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(PermissionDeniedError)
+def on_permission_denied(request: HttpRequest, exc: PermissionDeniedError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(ImportFailedError)
+def on_import_failed(request: HttpRequest, exc: ImportFailedError) -> HttpResponse:
+    problems = [
+        {"source": p.source, "location": p.location, "field": p.field, "message": p.message,
+         "text": str(p)}
+        for p in exc.problems
+    ]
+    return api.create_response(request, {"detail": problems}, status=422)

@@ -1,0 +1,29 @@
+"""Production settings: everything secret or site-specific comes from the environment."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+try:
+    SECRET_KEY = os.environ["SAMENSPEL_SECRET_KEY"]
+except KeyError as exc:  # pragma: no cover - exercised by deployment only
+    raise ImproperlyConfigured("Set SAMENSPEL_SECRET_KEY for production.") from exc
+
+SECURE_SSL_REDIRECT = os.environ.get("SAMENSPEL_SSL_REDIRECT", "1") == "1"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("SAMENSPEL_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

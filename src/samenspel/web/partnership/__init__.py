@@ -1,0 +1,1 @@
+"""Composition: programmes, organisations, people, groups, projects, initiatives, interactions."""

@@ -1,0 +1,32 @@
+"""Django admin for staff: every registry model, searchable."""
+
+from django.contrib import admin
+
+from samenspel.web.accounts.models import ProgrammeRole
+
+from . import models as m
+
+
+@admin.register(m.Region)
+class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    search_fields = ["name", "province"]
+
+
+@admin.register(m.Programme)
+class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "region", "is_demo"]
+    search_fields = ["name"]
+
+
+@admin.register(ProgrammeRole)
+class ProgrammeRoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["user", "programme", "role", "organisation"]
+    list_filter = ["role"]
+    raw_id_fields = ["organisation"]
+
+
+for model in (
+    m.Objective, m.Organisation, m.Person, m.Group, m.GroupMembership, m.Project, m.Initiative,
+    m.Interaction,
+):
+    admin.site.register(model, list_filter=["programme"], search_fields=["programme__name"])

@@ -1,0 +1,317 @@
+"""Export and import of a whole programme as one JSON document.
+
+Records refer to each other by ``ref`` strings (``"organisations-3"``), never by database ids,
+so a document moves between installations. Exporting, importing and exporting again yields the
+same document. An import is atomic: with any problem, nothing is written and every problem is
+reported with its location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from samenspel.web.accounts.models import ProgrammeRole, Role
+
+from .models import Programme, ProgrammeScoped, Region
+from .resources import RESOURCES, Resource
+
+FORMAT = "samenspel.programme"
+VERSION = 1
+PROGRAMME_FIELDS = ("name", "region", "province", "vision", "governance_style", "start_date")
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with an import, precise enough to find and fix it."""
+
+    source: str
+    location: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}, {self.location}" if self.location else self.source
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class ImportFailedError(Exception):
+    """The import was refused; nothing was written."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def _ref(resource: Resource, index: int) -> str:
+    return f"{resource.slug}-{index}"
+
+
+def _export_value(
+    field: models.Field,  # type: ignore[type-arg]
+    value: Any,
+    refs: Mapping[tuple[Any, int], str],
+) -> Any:
+    if isinstance(field, models.ForeignKey):
+        return None if value is None else refs[(field.related_model, value)]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def export_programme(programme: Programme) -> dict[str, Any]:
+    """The whole programme as a JSON-ready dict."""
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "programme": {
+            "name": programme.name,
+            "region": programme.region.name,
+            "province": programme.region.province,
+            "vision": programme.vision,
+            "governance_style": programme.governance_style,
+            "start_date": programme.start_date.isoformat() if programme.start_date else None,
+        },
+    }
+    refs: dict[tuple[type, int], str] = {}
+    for resource in RESOURCES.values():
+        qs = resource.model.objects.filter(programme=programme).order_by("pk")
+        pks = list(qs.values_list("pk", flat=True))
+        for index, pk in enumerate(pks, start=1):
+            refs[(resource.model, pk)] = _ref(resource, index)
+    for resource in RESOURCES.values():
+        rows = []
+        qs = resource.model.objects.filter(programme=programme).order_by("pk")
+        if resource.many_to_many:
+            qs = qs.prefetch_related(*resource.many_to_many)
+        for obj in qs:
+            row: dict[str, Any] = {"ref": refs[(resource.model, obj.pk)]}
+            for name in resource.fields:
+                field = resource.field(name)
+                if isinstance(field, models.ManyToManyField):
+                    target = field.related_model
+                    row[name] = sorted(
+                        (refs[(target, o.pk)] for o in getattr(obj, name).all()),
+                        key=_ref_sort_key,
+                    )
+                elif isinstance(field, models.ForeignKey):
+                    row[name] = _export_value(field, getattr(obj, field.attname), refs)
+                else:
+                    row[name] = _export_value(field, getattr(obj, name), refs)
+            rows.append(row)
+        document[resource.slug] = rows
+    return document
+
+
+def _ref_sort_key(ref: str) -> tuple[str, int]:
+    slug, _, number = ref.rpartition("-")
+    return slug, int(number) if number.isdigit() else 0
+
+
+def export_programme_json(programme: Programme) -> str:
+    return json.dumps(export_programme(programme), ensure_ascii=False, indent=2)
+
+
+class _Importer:
+    """Builds a programme from a document, collecting every problem before deciding."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[ImportProblem] = []
+        self.objects: dict[str, ProgrammeScoped] = {}
+        self.failed_refs: set[str] = set()
+
+    def problem(self, location: str, field: str, message: str) -> None:
+        self.problems.append(ImportProblem(self.source, location, field, message))
+
+    def run(self, document: Any, user: AbstractBaseUser, name: str | None) -> Programme:
+        if not isinstance(document, dict):
+            self.problem("", "", "the document must be a JSON object")
+            raise ImportFailedError(self.problems)
+        if document.get("format") != FORMAT or document.get("version") != VERSION:
+            self.problem(
+                "", "format", f"expected format '{FORMAT}' version {VERSION}; "
+                f"got {document.get('format')!r} version {document.get('version')!r}",
+            )
+            raise ImportFailedError(self.problems)
+        known = {"format", "version", "programme", *RESOURCES}
+        for key in sorted(set(document) - known):
+            self.problem("", key, "unknown section")
+        programme = self._programme(document.get("programme"), user, name)
+        for resource in RESOURCES.values():
+            rows = document.get(resource.slug, [])
+            if not isinstance(rows, list):
+                self.problem(resource.slug, "", "must be a list")
+                continue
+            self._records(programme, resource, rows)
+        if self.problems:
+            raise ImportFailedError(self.problems)
+        return programme
+
+    def _programme(self, data: Any, user: AbstractBaseUser, name: str | None) -> Programme:
+        if not isinstance(data, dict):
+            self.problem("programme", "", "missing or not an object")
+            raise ImportFailedError(self.problems)
+        for key in sorted(set(data) - set(PROGRAMME_FIELDS)):
+            self.problem("programme", key, "unknown field")
+        region_name = data.get("region")
+        if not isinstance(region_name, str) or not region_name.strip():
+            self.problem("programme", "region", "give the region's name")
+            raise ImportFailedError(self.problems)
+        region, _created = Region.objects.get_or_create(
+            name=region_name.strip(), defaults={"province": data.get("province") or ""}
+        )
+        programme = Programme(region=region, name=name or data.get("name") or "")
+        for key in ("vision", "governance_style", "start_date"):
+            if data.get(key) is not None:
+                setattr(programme, key, data[key])
+        try:
+            programme.full_clean()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                self.problem("programme", field, " ".join(messages))
+            raise ImportFailedError(self.problems) from exc
+        programme.save()
+        ProgrammeRole.objects.create(user=user, programme=programme, role=Role.DIRECTOR)
+        return programme
+
+    def _records(self, programme: Programme, resource: Resource, rows: list[Any]) -> None:
+        deferred: list[tuple[ProgrammeScoped, str, str, str]] = []
+        for index, row in enumerate(rows):
+            location = f"{resource.slug}[{index}]"
+            if not isinstance(row, dict):
+                self.problem(location, "", "must be an object")
+                continue
+            ref = row.get("ref")
+            if not isinstance(ref, str) or not ref:
+                self.problem(location, "ref", "every record needs a text 'ref'")
+                continue
+            if ref in self.objects or ref in self.failed_refs:
+                self.problem(location, "ref", f"duplicate ref '{ref}'")
+                continue
+            obj, m2m, ok = self._build(programme, resource, row, location, deferred)
+            if not ok:
+                self.failed_refs.add(ref)
+                continue
+            try:
+                obj.full_clean()
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    self.problem(location, field, " ".join(messages))
+                self.failed_refs.add(ref)
+                continue
+            obj.save()
+            for name, targets in m2m.items():
+                getattr(obj, name).set(targets)
+            self.objects[ref] = obj
+        for obj, field_name, target_ref, location in deferred:
+            target = self.objects.get(target_ref)
+            if target is None or obj.pk is None:
+                if target is None:
+                    self.problem(location, field_name, f"refers to unknown '{target_ref}'")
+                continue
+            setattr(obj, field_name, target)
+            try:
+                obj.full_clean()
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    self.problem(location, field, " ".join(messages))
+                continue
+            obj.save()
+
+    def _build(
+        self,
+        programme: Programme,
+        resource: Resource,
+        row: dict[str, Any],
+        location: str,
+        deferred: list[tuple[ProgrammeScoped, str, str, str]],
+    ) -> tuple[ProgrammeScoped, dict[str, list[ProgrammeScoped]], bool]:
+        obj = resource.model(programme=programme)
+        m2m: dict[str, list[ProgrammeScoped]] = {}
+        ok = True
+        for key in sorted(set(row) - {"ref", *resource.fields}):
+            self.problem(location, key, "unknown field")
+            ok = False
+        for name in resource.fields:
+            field = resource.field(name)
+            value = row.get(name)
+            if isinstance(field, models.ManyToManyField):
+                value = value or []
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    self.problem(location, name, "must be a list of refs")
+                    ok = False
+                    continue
+                targets = []
+                for target_ref in value:
+                    target = self.objects.get(target_ref)
+                    if target is None or not isinstance(target, field.related_model):
+                        self.problem(location, name, f"refers to unknown '{target_ref}'")
+                        ok = False
+                    else:
+                        targets.append(target)
+                m2m[name] = targets
+            elif isinstance(field, models.ForeignKey):
+                if value is None:
+                    continue
+                if not isinstance(value, str):
+                    self.problem(location, name, "must be a ref (text) or null")
+                    ok = False
+                    continue
+                if field.related_model is resource.model:
+                    deferred.append((obj, name, value, location))
+                    continue
+                target = self.objects.get(value)
+                if target is None or not isinstance(target, field.related_model):
+                    self.problem(location, name, f"refers to unknown '{value}'")
+                    ok = False
+                else:
+                    setattr(obj, name, target)
+            else:
+                if value is None:
+                    if not field.null and not field.has_default() and not field.blank:
+                        self.problem(location, name, "is required")
+                        ok = False
+                    elif not field.null:
+                        value = field.get_default() if field.has_default() else ""
+                    setattr(obj, name, value)
+                elif not isinstance(value, str):
+                    self.problem(location, name, f"must be text, got {type(value).__name__}")
+                    ok = False
+                else:
+                    setattr(obj, name, value)
+        return obj, m2m, ok
+
+
+def import_programme(
+    document: Any, *, user: AbstractBaseUser, source: str = "document", name: str | None = None
+) -> Programme:
+    """Create a new programme from an exported document; the importing user becomes director.
+
+    Raises ImportFailedError listing every problem; then nothing has been written.
+    """
+    with transaction.atomic():
+        return _Importer(source).run(document, user, name)
+
+
+def import_programme_json(
+    text: str | bytes, *, user: AbstractBaseUser, source: str = "document", name: str | None = None
+) -> Programme:
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"line {line}" if line else ""
+        raise ImportFailedError(
+            [ImportProblem(source, where, "", f"not valid JSON: {exc}")]
+        ) from exc
+    return import_programme(document, user=user, source=source, name=name)

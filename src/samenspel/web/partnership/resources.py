@@ -1,0 +1,103 @@
+"""The editable record types of a programme, described once for the web UI, the API and exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from .models import (
+    Group,
+    GroupMembership,
+    Initiative,
+    Interaction,
+    Objective,
+    Organisation,
+    Person,
+    ProgrammeScoped,
+    Project,
+)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One kind of programme record: its URL slug, model, editable fields and list columns."""
+
+    slug: str
+    model: type[ProgrammeScoped]
+    fields: tuple[str, ...]
+    columns: tuple[str, ...]
+
+    def field(self, name: str) -> models.Field:  # type: ignore[type-arg]
+        return self.model._meta.get_field(name)  # type: ignore[return-value]
+
+    @property
+    def many_to_many(self) -> tuple[str, ...]:
+        return tuple(f for f in self.fields if isinstance(self.field(f), models.ManyToManyField))
+
+    @property
+    def verbose_name(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+
+RESOURCES: dict[str, Resource] = {
+    r.slug: r
+    for r in (
+        Resource(
+            "objectives", Objective, ("title", "dimension", "description"), ("title", "dimension")
+        ),
+        Resource(
+            "organisations",
+            Organisation,
+            ("name", "kind", "domain", "echelon", "level", "partnership_role", "parent", "place"),
+            ("name", "kind", "domain", "level", "partnership_role", "parent"),
+        ),
+        Resource(
+            "people",
+            Person,
+            ("name", "stakeholder_group", "profession", "organisation", "job_title", "email"),
+            ("name", "stakeholder_group", "profession", "organisation", "job_title"),
+        ),
+        Resource(
+            "groups", Group, ("name", "kind", "layer", "description"), ("name", "kind", "layer")
+        ),
+        Resource(
+            "memberships",
+            GroupMembership,
+            ("group", "person", "role"),
+            ("group", "person", "role"),
+        ),
+        Resource(
+            "projects",
+            Project,
+            ("name", "description", "owning_group", "objective", "status", "start_date", "end_date"),
+            ("name", "owning_group", "objective", "status", "start_date"),
+        ),
+        Resource(
+            "initiatives",
+            Initiative,
+            (
+                "title", "description", "proposed_by_person", "proposed_by_group", "stage",
+                "proposed_on", "pilot_on", "scaling_on", "embedded_on", "project",
+            ),
+            ("title", "stage", "proposed_by_person", "proposed_by_group", "proposed_on", "project"),
+        ),
+        Resource(
+            "interactions",
+            Interaction,
+            ("date", "kind", "topic", "participants", "groups", "bottlenecks", "notes"),
+            ("date", "kind", "topic"),
+        ),
+    )
+}
+
+
+def resource_for(model: type[models.Model]) -> Resource:
+    for resource in RESOURCES.values():
+        if resource.model is model:
+            return resource
+    raise KeyError(model)

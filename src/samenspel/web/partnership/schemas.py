@@ -1,0 +1,153 @@
+"""API schemas, derived from the resource descriptions so the API and the models never drift."""
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.db import models
+from ninja import Schema
+from pydantic import Field, create_model
+
+from .resources import Resource
+
+
+def _python_type(field: models.Field) -> tuple[Any, Any]:  # type: ignore[type-arg]
+    """The pydantic type and default of one model field for input."""
+    required = not field.blank and not field.null and not field.has_default()
+    if isinstance(field, models.ManyToManyField):
+        return list[int], Field(default_factory=list)
+    if isinstance(field, models.ForeignKey):
+        return (int | None), None
+    if isinstance(field, models.DateField):
+        return (dt.date if required else dt.date | None), (... if required else None)
+    if field.choices:
+        values = [str(code) for code, _label in field.choices]
+        if field.blank:
+            values.append("")
+        kind: Any = Literal[tuple(values)]  # type: ignore[valid-type]
+        default = ... if required else (field.get_default() if field.has_default() else "")
+        return kind, default
+    max_length = getattr(field, "max_length", None)
+    if required:
+        return str, Field(..., min_length=1, max_length=max_length)
+    return str, Field("", max_length=max_length)
+
+
+def input_schema(resource: Resource, *, partial: bool) -> type[Schema]:
+    """Schema for creating (all required fields) or patching (every field optional) a record."""
+    fields: dict[str, Any] = {}
+    for name in resource.fields:
+        kind, default = _python_type(resource.field(name))
+        if partial:
+            fields[name] = (kind | None, None)
+        else:
+            fields[name] = (kind, default)
+    suffix = "Patch" if partial else "In"
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"{resource.model.__name__}{suffix}", __base__=Schema, **fields
+    )
+
+
+def output_schema(resource: Resource) -> type[Schema]:
+    """Schema of a record as the API returns it: id, programme and every editable field."""
+    fields: dict[str, Any] = {"id": (int, ...), "programme": (int, ...)}
+    for name in resource.fields:
+        field = resource.field(name)
+        if isinstance(field, models.ManyToManyField):
+            fields[name] = (list[int], ...)
+        elif isinstance(field, models.ForeignKey):
+            fields[name] = (int | None, ...)
+        elif isinstance(field, models.DateField):
+            fields[name] = (dt.date | None, ...)
+        else:
+            fields[name] = (str, ...)
+    return create_model(  # type: ignore[call-overload,no-any-return]
+        f"{resource.model.__name__}Out", __base__=Schema, **fields
+    )
+
+
+def serialise(resource: Resource, obj: models.Model) -> dict[str, Any]:
+    """A record as a plain dict matching ``output_schema``."""
+    data: dict[str, Any] = {"id": obj.pk, "programme": obj.programme_id}  # type: ignore[attr-defined]
+    for name in resource.fields:
+        field = resource.field(name)
+        if isinstance(field, models.ManyToManyField):
+            data[name] = sorted(o.pk for o in getattr(obj, name).all())
+        elif isinstance(field, models.ForeignKey):
+            data[name] = getattr(obj, field.attname)
+        else:
+            data[name] = getattr(obj, name)
+    return data
+
+
+class RegionOut(Schema):
+    id: int
+    name: str
+    province: str
+
+
+class ProgrammeIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    region: str = Field(..., min_length=1, max_length=200, description="Region name")
+    province: str = Field("", max_length=100)
+    vision: str = ""
+    governance_style: str = ""
+    start_date: dt.date | None = None
+
+
+class ProgrammePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    region: str | None = Field(None, min_length=1, max_length=200)
+    vision: str | None = None
+    governance_style: str | None = None
+    start_date: dt.date | None = None
+
+
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    region: RegionOut
+    vision: str
+    governance_style: str
+    start_date: dt.date | None
+    my_role: str
+
+
+class GroupMakeupOut(Schema):
+    id: int
+    name: str
+    kind: str
+    layer: str
+    size: int
+    by_stakeholder_group: dict[str, int]
+    organisations: int
+
+
+class CompositionOut(Schema):
+    people: int
+    organisations: int
+    groups: int
+    people_by_stakeholder_group: dict[str, int]
+    participation: dict[str, dict[str, int]]
+    organisations_by_level: dict[str, int]
+    organisations_by_domain: dict[str, int]
+    organisations_by_kind: dict[str, int]
+    organisations_by_role: dict[str, int]
+    group_makeup: list[GroupMakeupOut]
+    initiatives_by_stage: dict[str, int]
+    layers_reached: dict[str, list[str]]
+
+
+class ProblemOut(Schema):
+    source: str
+    location: str
+    field: str
+    message: str
+
+
+class ImportResultOut(Schema):
+    id: int
+    name: str
+
+
+class ErrorOut(Schema):
+    detail: Any

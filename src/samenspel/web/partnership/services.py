@@ -1,0 +1,185 @@
+"""Writes to the partnership registry. Views and API handlers call these and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from samenspel.web.accounts.access import (
+    PermissionDeniedError,
+    may_change,
+    may_delete,
+)
+from samenspel.web.accounts.models import ProgrammeRole, Role
+
+from .models import Programme, ProgrammeScoped, Region
+from .resources import Resource
+
+
+@transaction.atomic
+def create_programme(
+    *,
+    user: AbstractBaseUser,
+    name: str,
+    region_name: str,
+    province: str = "",
+    vision: str = "",
+    governance_style: str = "",
+    start_date: dt.date | None = None,
+    is_demo: bool = False,
+) -> Programme:
+    """Create a programme (and its region if new); the creator becomes its programme director."""
+    region_name = region_name.strip()
+    if not region_name:
+        raise ValidationError({"region": _("Name the region.")})
+    region, _created = Region.objects.get_or_create(
+        name=region_name, defaults={"province": province}
+    )
+    programme = Programme(
+        name=name.strip(),
+        region=region,
+        vision=vision,
+        governance_style=governance_style,
+        start_date=start_date,
+        is_demo=is_demo,
+    )
+    programme.full_clean()
+    programme.save()
+    ProgrammeRole.objects.create(user=user, programme=programme, role=Role.DIRECTOR)
+    return programme
+
+
+def update_programme(*, role: ProgrammeRole, data: Mapping[str, Any]) -> Programme:
+    """Change the programme's own fields (directors only)."""
+    programme = role.programme
+    if role.role != Role.DIRECTOR:
+        raise PermissionDeniedError("Only the programme director changes the programme.")
+    for name, value in data.items():
+        if name == "region_name":
+            region, _created = Region.objects.get_or_create(name=str(value).strip())
+            programme.region = region
+        else:
+            setattr(programme, name, value)
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+def _check_many_to_many(
+    resource: Resource, programme_id: int, m2m: Mapping[str, Iterable[int]]
+) -> dict[str, list[int]]:
+    clean: dict[str, list[int]] = {}
+    for name, ids in m2m.items():
+        field = resource.field(name)
+        target = field.related_model
+        assert isinstance(target, type) and issubclass(target, ProgrammeScoped)
+        wanted = sorted(set(int(i) for i in ids))
+        found = set(
+            target.objects.filter(pk__in=wanted, programme_id=programme_id).values_list(
+                "pk", flat=True
+            )
+        )
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise ValidationError(
+                {name: _("No such %(thing)s in this programme: %(ids)s.")
+                 % {"thing": target._meta.verbose_name, "ids": ", ".join(map(str, missing))}}
+            )
+        clean[name] = wanted
+    return clean
+
+
+def save_record(
+    *,
+    role: ProgrammeRole | None,
+    resource: Resource,
+    data: Mapping[str, Any],
+    instance: ProgrammeScoped | None = None,
+) -> ProgrammeScoped:
+    """Create or update one record of ``resource`` in the member's programme.
+
+    ``data`` maps field names to values; foreign keys are given as ids or instances. The change is
+    refused when the member may not change the record before or after it (a partner cannot move
+    a person into another organisation), and validated in full before anything is written.
+    """
+    if role is None:
+        raise PermissionDeniedError("Not a member of this programme.")
+    obj = instance if instance is not None else resource.model(programme_id=role.programme_id)
+    if obj.pk is not None and not may_change(role, obj):
+        raise PermissionDeniedError("You may not change this record.")
+    unknown = set(data) - set(resource.fields)
+    if unknown:
+        raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    m2m = {name: data[name] for name in resource.many_to_many if name in data}
+    for name, value in data.items():
+        if name in m2m:
+            continue
+        field = resource.field(name)
+        if isinstance(field, models.ForeignKey) and not isinstance(value, models.Model):
+            setattr(obj, field.attname, value)
+        else:
+            setattr(obj, name, "" if value is None and not field.null else value)
+    obj.programme_id = role.programme_id
+    if not may_change(role, obj):
+        raise PermissionDeniedError("You may not change this record.")
+    obj.full_clean()
+    checked = _check_many_to_many(resource, role.programme_id, m2m)
+    with transaction.atomic():
+        obj.save()
+        for name, ids in checked.items():
+            getattr(obj, name).set(ids)
+    return obj
+
+
+def delete_record(*, role: ProgrammeRole | None, instance: ProgrammeScoped) -> None:
+    """Delete one record; refused when other records still depend on it."""
+    if not may_delete(role, instance):
+        raise PermissionDeniedError("You may not delete this record.")
+    try:
+        instance.delete()
+    except models.ProtectedError as exc:
+        blocking = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
+        raise ValidationError(
+            _("Still in use by: %(things)s. Remove or move those first.")
+            % {"things": ", ".join(blocking)}
+        ) from exc
+
+
+def grant_role(
+    *,
+    director: ProgrammeRole,
+    user: AbstractBaseUser,
+    role: str,
+    organisation_id: int | None = None,
+) -> ProgrammeRole:
+    """Give a user a role in the director's programme (or change it)."""
+    if director.role != Role.DIRECTOR:
+        raise PermissionDeniedError("Only the programme director manages roles.")
+    grant = ProgrammeRole.objects.filter(user=user, programme=director.programme).first()
+    if grant is None:
+        grant = ProgrammeRole(user=user, programme=director.programme)
+    elif grant.role == Role.DIRECTOR and role != Role.DIRECTOR:
+        directors = ProgrammeRole.objects.filter(programme=director.programme, role=Role.DIRECTOR)
+        if directors.count() == 1:
+            raise ValidationError(_("A programme keeps at least one programme director."))
+    grant.role = role
+    grant.organisation_id = organisation_id if role == Role.PARTNER else None
+    grant.full_clean(exclude=["user", "programme"])
+    grant.save()
+    return grant
+
+
+def revoke_role(*, director: ProgrammeRole, grant: ProgrammeRole) -> None:
+    """Remove a user's role; the last programme director cannot be removed."""
+    if director.role != Role.DIRECTOR or grant.programme_id != director.programme_id:
+        raise PermissionDeniedError("Only the programme director manages roles.")
+    directors = ProgrammeRole.objects.filter(programme=grant.programme, role=Role.DIRECTOR)
+    if grant.role == Role.DIRECTOR and directors.count() == 1:
+        raise ValidationError(_("A programme keeps at least one programme director."))
+    grant.delete()
