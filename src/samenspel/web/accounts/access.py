@@ -72,6 +72,15 @@ def may_change(role: ProgrammeRole | None, obj: Model) -> bool:
     return False
 
 
+def may_add(role: ProgrammeRole | None, model: type[Model]) -> bool:
+    """Whether the member may add records of this kind at all (partners: only people)."""
+    if role is None:
+        return False
+    if role.role == Role.DIRECTOR:
+        return True
+    return role.role == Role.PARTNER and role.organisation_id is not None and model is Person
+
+
 def may_delete(role: ProgrammeRole | None, obj: Model) -> bool:
     """Partners may remove their own organisation's people, never the organisation itself."""
     if isinstance(obj, Organisation) and not is_director(role):

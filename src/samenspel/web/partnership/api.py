@@ -4,7 +4,7 @@ import dataclasses
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Body, Router, Status
 
 from samenspel.web.accounts.access import get_programme_for, visible_programmes
 from samenspel.web.accounts.models import ProgrammeRole
@@ -51,7 +51,7 @@ def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/programmes", response={201: ProgrammeOut, **ERRORS}, tags=["programmes"])
-def create_programme(request: HttpRequest, payload: ProgrammeIn) -> tuple[int, dict[str, Any]]:
+def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Status[dict[str, Any]]:
     """Create a programme; you become its programme director."""
     programme = services.create_programme(
         user=request.user,  # type: ignore[arg-type]
@@ -63,7 +63,7 @@ def create_programme(request: HttpRequest, payload: ProgrammeIn) -> tuple[int, d
         start_date=payload.start_date,
     )
     _, role = get_programme_for(request.user, programme.pk)
-    return 201, _programme_out(role)
+    return Status(201, _programme_out(role))
 
 
 @router.get("/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS}, tags=["programmes"])
@@ -103,11 +103,13 @@ def export_programme(request: HttpRequest, programme_id: int) -> dict[str, Any]:
     return exchange.export_programme(programme)
 
 
-@router.post("/programmes/import", response={201: ImportResultOut, **ERRORS}, tags=["exchange"])
-def import_programme(request: HttpRequest, document: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+@router.post("/programme-imports", response={201: ImportResultOut, **ERRORS}, tags=["exchange"])
+def import_programme(
+    request: HttpRequest, document: dict[str, Any] = Body(...)  # noqa: B008
+) -> Status[dict[str, Any]]:
     """Create a new programme from an exported document; you become its programme director."""
     programme = exchange.import_programme(document, user=request.user, source="request body")  # type: ignore[arg-type]
-    return 201, {"id": programme.pk, "name": programme.name}
+    return Status(201, {"id": programme.pk, "name": programme.name})
 
 
 def _register(resource: Resource) -> None:
@@ -138,10 +140,10 @@ def _register(resource: Resource) -> None:
                  operation_id=f"create_{slug}", summary=f"Create a {label}")
     def create_record(
         request: HttpRequest, programme_id: int, payload: create_in  # type: ignore[valid-type]
-    ) -> tuple[int, dict[str, Any]]:
+    ) -> Status[dict[str, Any]]:
         _programme, role = get_programme_for(request.user, programme_id)
         obj = services.save_record(role=role, resource=resource, data=payload.dict())  # type: ignore[attr-defined]
-        return 201, serialise(resource, obj)
+        return Status(201, serialise(resource, obj))
 
     @router.get(item, response={200: out, **ERRORS}, tags=[slug],
                 operation_id=f"get_{slug}", summary=f"Get a {label}")
@@ -172,10 +174,10 @@ def _register(resource: Resource) -> None:
 
     @router.delete(item, response={204: None, **ERRORS}, tags=[slug],
                    operation_id=f"delete_{slug}", summary=f"Delete a {label}")
-    def delete_record(request: HttpRequest, programme_id: int, record_id: int) -> tuple[int, None]:
+    def delete_record(request: HttpRequest, programme_id: int, record_id: int) -> Status[None]:
         role, obj = _get(request, programme_id, record_id)
         services.delete_record(role=role, instance=obj)
-        return 204, None
+        return Status(204, None)
 
 
 for _resource in RESOURCES.values():

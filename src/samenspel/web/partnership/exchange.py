@@ -145,7 +145,7 @@ class _Importer:
             raise ImportFailedError(self.problems)
         known = {"format", "version", "programme", *RESOURCES}
         for key in sorted(set(document) - known):
-            self.problem("", key, "unknown section")
+            self.problem(key, "", "unknown section")
         programme = self._programme(document.get("programme"), user, name)
         for resource in RESOURCES.values():
             rows = document.get(resource.slug, [])

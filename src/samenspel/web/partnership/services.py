@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from samenspel.web.accounts.access import (
     PermissionDeniedError,
+    may_add,
     may_change,
     may_delete,
 )
@@ -111,6 +112,8 @@ def save_record(
     if role is None:
         raise PermissionDeniedError("Not a member of this programme.")
     obj = instance if instance is not None else resource.model(programme_id=role.programme_id)
+    if obj.pk is None and not may_add(role, resource.model):
+        raise PermissionDeniedError("You may not add this kind of record.")
     if obj.pk is not None and not may_change(role, obj):
         raise PermissionDeniedError("You may not change this record.")
     unknown = set(data) - set(resource.fields)

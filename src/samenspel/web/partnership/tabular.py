@@ -175,7 +175,7 @@ def import_table(
                         row_ok = False
                     else:
                         data[name] = code
-                else:
+                elif raw or not model._meta.get_field(name).has_default():  # type: ignore[union-attr]
                     data[name] = raw
             if not row_ok:
                 continue

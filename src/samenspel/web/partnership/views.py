@@ -22,6 +22,7 @@ from samenspel.web.accounts.access import (
     PermissionDeniedError,
     get_programme_for,
     is_director,
+    may_add,
     may_change,
     may_delete,
     visible_programmes,
@@ -194,9 +195,7 @@ def record_list(
     resource = _resource(slug)
     rows = [(obj, [_cell(obj, n) for n in resource.columns]) for obj in records(programme, resource)]
     headers = [resource.field(n).verbose_name for n in resource.columns]
-    can_add = is_director(role) or (
-        resource.slug == "people" and role.organisation_id is not None and role.role == "partner"
-    )
+    can_add = may_add(role, resource.model)
     return render(
         request, "partnership/record_list.html",
         {"programme": programme, "role": role, "resource": resource, "rows": rows,
@@ -236,6 +235,8 @@ def record_edit(
         instance = get_object_or_404(records(programme, resource), pk=record_id)
         if not may_change(role, instance):
             raise PermissionDenied
+    elif not may_add(role, resource.model):
+        raise PermissionDenied
     form = record_form(resource, role, data=request.POST or None, instance=instance)
     if request.method == "GET" and instance is None:
         for key, value in request.GET.items():

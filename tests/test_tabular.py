@@ -1,0 +1,117 @@
+"""CSV and Excel import of organisations and people: messages name file, row and column; any bad
+row means nothing is written."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from openpyxl import Workbook
+
+from samenspel.web.accounts.access import get_programme_for
+from samenspel.web.partnership.exchange import ImportFailedError
+from samenspel.web.partnership.models import Organisation, Person
+from samenspel.web.partnership.tabular import import_table
+
+from .conftest import World
+
+ORGS_CSV = (
+    "name;kind;domain;level;echelon;parent\n"
+    "Zorggroep Oost;Zorggroep;care;region;first;\n"
+    "Praktijk De Linde;gp_practice;Zorg;Praktijk;first;Zorggroep Oost\n"
+)
+
+
+def _role(world: World, user: object) -> object:
+    return get_programme_for(user, world.a.pk)[1]  # type: ignore[arg-type]
+
+
+def test_csv_with_dutch_labels_and_parents(world: World) -> None:
+    role = _role(world, world.director)
+    counts = import_table(role=role, kind="organisations", filename="orgs.csv",  # type: ignore[arg-type]
+                          content=ORGS_CSV.encode())
+    assert counts == {"created": 2, "updated": 0}
+    practice = Organisation.objects.get(programme=world.a, name="Praktijk De Linde")
+    assert (practice.kind, practice.domain, practice.level) == ("gp_practice", "care", "practice")
+    assert practice.parent is not None and practice.parent.name == "Zorggroep Oost"
+
+
+def test_bad_rows_name_file_row_and_column_and_write_nothing(world: World) -> None:
+    content = (
+        "name,stakeholder_group,profession,organisation\n"
+        "Anna,professional,gp,Hospital A\n"
+        "Bert,bestuur,,Hospital A\n"
+        "Cor,professional,,Hospital A\n"
+        "Dirk,executive,,Nowhere Inc\n"
+    ).encode()
+    before = Person.objects.count()
+    with translation.override("en"), pytest.raises(ImportFailedError) as caught:
+        import_table(role=_role(world, world.director), kind="people",  # type: ignore[arg-type]
+                     filename="people.csv", content=content)
+    messages = [str(p) for p in caught.value.problems]
+    assert messages[0].startswith("people.csv, row 3, field 'stakeholder_group': 'bestuur'")
+    assert messages[1] == ("people.csv, row 4, field 'profession': "
+                           "Choose the profession of a professional.")
+    assert messages[2] == ("people.csv, row 5, field 'organisation': "
+                           "no organisation named 'Nowhere Inc' in this programme")
+    assert Person.objects.count() == before
+    assert not Person.objects.filter(name="Anna").exists()
+
+
+def test_excel_import_and_update_by_name(world: World) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["name", "stakeholder_group", "profession", "organisation", "job_title"])
+    sheet.append(["Gerrit GP", "professional", "gp", "Hospital A", "Kaderhuisarts"])
+    sheet.append(["Nieuwe Inwoner", "Inwoner", None, None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    counts = import_table(role=_role(world, world.director), kind="people",  # type: ignore[arg-type]
+                          filename="people.xlsx", content=buffer.getvalue())
+    assert counts == {"created": 1, "updated": 1}
+    world.gp.refresh_from_db()
+    assert world.gp.job_title == "Kaderhuisarts"
+    assert Person.objects.get(name="Nieuwe Inwoner").stakeholder_group == "resident"
+
+
+def test_header_problems(world: World) -> None:
+    with pytest.raises(ImportFailedError) as caught:
+        import_table(role=_role(world, world.director), kind="organisations",  # type: ignore[arg-type]
+                     filename="o.csv", content=b"name,colour\nX,red\n")
+    text = str(caught.value)
+    assert "o.csv, row 1, field 'colour': unknown column" in text
+    assert "o.csv, row 1, field 'kind': required column is missing" in text
+
+
+def test_unreadable_files(world: World) -> None:
+    role = _role(world, world.director)
+    with pytest.raises(ImportFailedError, match="not a readable Excel workbook"):
+        import_table(role=role, kind="people", filename="x.xlsx", content=b"garbage")  # type: ignore[arg-type]
+    with pytest.raises(ImportFailedError, match="not UTF-8"):
+        import_table(role=role, kind="people", filename="x.csv", content="naam\n\xe9".encode("latin-1"))  # type: ignore[arg-type]
+    with pytest.raises(ImportFailedError, match="use a .csv or .xlsx file"):
+        import_table(role=role, kind="people", filename="x.pdf", content=b"%PDF")  # type: ignore[arg-type]
+
+
+def test_partner_may_import_own_people_only(world: World) -> None:
+    role = _role(world, world.partner)
+    content = b"name,stakeholder_group,organisation\nX,executive,Town A\n"
+    with pytest.raises(ImportFailedError, match="row 2: you may not change this record"):
+        import_table(role=role, kind="people", filename="p.csv", content=content)  # type: ignore[arg-type]
+    ok = import_table(role=role, kind="people", filename="p.csv",  # type: ignore[arg-type]
+                      content=b"name,stakeholder_group,organisation\nY,manager,Hospital A\n")
+    assert ok["created"] == 1
+
+
+def test_web_upload_shows_problems(world: World) -> None:
+    client = world.client_for(world.director)
+    upload = SimpleUploadedFile("orgs.csv", b"name,kind,domain,level\nX,castle,care,region\n")
+    response = client.post(f"/p/{world.a.pk}/import/", {"kind": "organisations", "file": upload},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "orgs.csv, row 2, field &#x27;kind&#x27;: &#x27;castle&#x27; is not one of" in (
+        response.content.decode())
+    assert not Organisation.objects.filter(name="X").exists()
