@@ -63,7 +63,11 @@ def world(db: None) -> World:
     a = services.create_programme(user=director, name="Alpha", region_name="Regio A")
     b = services.create_programme(user=outsider, name="Beta", region_name="Regio B")
     hospital = Organisation.objects.create(
-        programme=a, name="Hospital A", kind="hospital", domain="care", level="region",
+        programme=a,
+        name="Hospital A",
+        kind="hospital",
+        domain="care",
+        level="region",
         echelon="second",
     )
     municipality = Organisation.objects.create(
@@ -72,41 +76,90 @@ def world(db: None) -> World:
     b_org = Organisation.objects.create(
         programme=b, name="Hospital B", kind="hospital", domain="care", level="region"
     )
-    ProgrammeRole.objects.create(user=partner, programme=a, role=Role.PARTNER, organisation=hospital)
+    ProgrammeRole.objects.create(
+        user=partner, programme=a, role=Role.PARTNER, organisation=hospital
+    )
     ProgrammeRole.objects.create(user=viewer, programme=a, role=Role.VIEWER)
-    exec_h = Person.objects.create(programme=a, name="Eva Exec", stakeholder_group="executive",
-                                   organisation=hospital)
-    exec_m = Person.objects.create(programme=a, name="Mark Mayor", stakeholder_group="executive",
-                                   organisation=municipality)
-    gp = Person.objects.create(programme=a, name="Gerrit GP", stakeholder_group="professional",
-                               profession="gp", organisation=hospital)
-    resident = Person.objects.create(programme=a, name="Rita Resident",
-                                     stakeholder_group="resident")
-    b_person = Person.objects.create(programme=b, name="Secret Person",
-                                     stakeholder_group="executive", organisation=b_org)
-    steering = Group.objects.create(programme=a, name="Steering", kind="steering_group",
-                                    layer="strategic")
-    working = Group.objects.create(programme=a, name="Working", kind="working_group",
-                                   layer="operational")
-    b_group = Group.objects.create(programme=b, name="Secret Group", kind="steering_group",
-                                   layer="strategic")
+    exec_h = Person.objects.create(
+        programme=a, name="Eva Exec", stakeholder_group="executive", organisation=hospital
+    )
+    exec_m = Person.objects.create(
+        programme=a, name="Mark Mayor", stakeholder_group="executive", organisation=municipality
+    )
+    gp = Person.objects.create(
+        programme=a,
+        name="Gerrit GP",
+        stakeholder_group="professional",
+        profession="gp",
+        organisation=hospital,
+    )
+    resident = Person.objects.create(
+        programme=a, name="Rita Resident", stakeholder_group="resident"
+    )
+    b_person = Person.objects.create(
+        programme=b, name="Secret Person", stakeholder_group="executive", organisation=b_org
+    )
+    steering = Group.objects.create(
+        programme=a, name="Steering", kind="steering_group", layer="strategic"
+    )
+    working = Group.objects.create(
+        programme=a, name="Working", kind="working_group", layer="operational"
+    )
+    b_group = Group.objects.create(
+        programme=b, name="Secret Group", kind="steering_group", layer="strategic"
+    )
     for group, person, role in (
-        (steering, exec_h, "chair"), (steering, exec_m, "member"), (working, gp, "member"),
-        (working, resident, "member"), (working, exec_h, "advisor"),
+        (steering, exec_h, "chair"),
+        (steering, exec_m, "member"),
+        (working, gp, "member"),
+        (working, resident, "member"),
+        (working, exec_h, "advisor"),
     ):
         GroupMembership.objects.create(programme=a, group=group, person=person, role=role)
     GroupMembership.objects.create(programme=b, group=b_group, person=b_person)
-    objective = Objective.objects.create(programme=a, title="Healthier", dimension="population_health")
-    project = Project.objects.create(programme=a, name="Project A", owning_group=working,
-                                     objective=objective, status="active")
-    Initiative.objects.create(programme=a, title="Walking group", proposed_by_person=resident,
-                              stage="pilot", proposed_on=dt.date(2020, 1, 1),
-                              pilot_on=dt.date(2020, 6, 1), project=project)
-    Initiative.objects.create(programme=a, title="Idea", proposed_by_group=working, stage="idea",
-                              proposed_on=dt.date(2021, 1, 1))
-    meeting = Interaction.objects.create(programme=a, date=dt.date(2021, 3, 1), topic="Kick-off",
-                                         bottlenecks="No data\nNo time")
+    objective = Objective.objects.create(
+        programme=a, title="Healthier", dimension="population_health"
+    )
+    project = Project.objects.create(
+        programme=a, name="Project A", owning_group=working, objective=objective, status="active"
+    )
+    Initiative.objects.create(
+        programme=a,
+        title="Walking group",
+        proposed_by_person=resident,
+        stage="pilot",
+        proposed_on=dt.date(2020, 1, 1),
+        pilot_on=dt.date(2020, 6, 1),
+        project=project,
+    )
+    Initiative.objects.create(
+        programme=a,
+        title="Idea",
+        proposed_by_group=working,
+        stage="idea",
+        proposed_on=dt.date(2021, 1, 1),
+    )
+    meeting = Interaction.objects.create(
+        programme=a, date=dt.date(2021, 3, 1), topic="Kick-off", bottlenecks="No data\nNo time"
+    )
     meeting.participants.set([exec_h, gp])
     meeting.groups.set([steering])
-    return World(a, b, director, partner, viewer, outsider, hospital, municipality, b_org, exec_h,
-                 exec_m, gp, resident, b_person, steering, working, b_group)
+    return World(
+        a,
+        b,
+        director,
+        partner,
+        viewer,
+        outsider,
+        hospital,
+        municipality,
+        b_org,
+        exec_h,
+        exec_m,
+        gp,
+        resident,
+        b_person,
+        steering,
+        working,
+        b_group,
+    )

@@ -12,30 +12,56 @@ from django.test import Client
 from .conftest import World
 
 READ_PAGES = [
-    "/p/{a}/", "/p/{a}/export.json",
-    *[f"/p/{{a}}/{slug}/" for slug in (
-        "objectives", "organisations", "people", "groups", "memberships", "projects",
-        "initiatives", "interactions",
-    )],
-    "/p/{a}/people/{gp}/", "/p/{a}/groups/{steering}/", "/p/{a}/organisations/{hospital}/",
+    "/p/{a}/",
+    "/p/{a}/export.json",
+    *[
+        f"/p/{{a}}/{slug}/"
+        for slug in (
+            "objectives",
+            "organisations",
+            "people",
+            "groups",
+            "memberships",
+            "projects",
+            "initiatives",
+            "interactions",
+        )
+    ],
+    "/p/{a}/people/{gp}/",
+    "/p/{a}/groups/{steering}/",
+    "/p/{a}/organisations/{hospital}/",
 ]
 DIRECTOR_ONLY_PAGES = [
-    "/p/{a}/edit/", "/p/{a}/roles/", "/p/{a}/groups/new/", "/p/{a}/organisations/new/",
-    "/p/{a}/groups/{steering}/edit/", "/p/{a}/groups/{steering}/delete/",
-    "/p/{a}/organisations/{municipality}/edit/", "/p/{a}/organisations/{hospital}/delete/",
-    "/p/{a}/people/{exec_m}/edit/", "/p/{a}/interactions/new/", "/p/{a}/initiatives/new/",
+    "/p/{a}/edit/",
+    "/p/{a}/roles/",
+    "/p/{a}/groups/new/",
+    "/p/{a}/organisations/new/",
+    "/p/{a}/groups/{steering}/edit/",
+    "/p/{a}/groups/{steering}/delete/",
+    "/p/{a}/organisations/{municipality}/edit/",
+    "/p/{a}/organisations/{hospital}/delete/",
+    "/p/{a}/people/{exec_m}/edit/",
+    "/p/{a}/interactions/new/",
+    "/p/{a}/initiatives/new/",
 ]
 PARTNER_PAGES = [
-    "/p/{a}/organisations/{hospital}/edit/", "/p/{a}/people/{gp}/edit/", "/p/{a}/people/new/",
-    "/p/{a}/people/{gp}/delete/", "/p/{a}/import/",
+    "/p/{a}/organisations/{hospital}/edit/",
+    "/p/{a}/people/{gp}/edit/",
+    "/p/{a}/people/new/",
+    "/p/{a}/people/{gp}/delete/",
+    "/p/{a}/import/",
 ]
 ALL_PAGES = READ_PAGES + DIRECTOR_ONLY_PAGES + PARTNER_PAGES
 
 
 def _fill(path: str, w: World) -> str:
     return path.format(
-        a=w.a.pk, gp=w.gp.pk, steering=w.steering.pk, hospital=w.hospital.pk,
-        municipality=w.municipality.pk, exec_m=w.exec_m.pk,
+        a=w.a.pk,
+        gp=w.gp.pk,
+        steering=w.steering.pk,
+        hospital=w.hospital.pk,
+        municipality=w.municipality.pk,
+        exec_m=w.exec_m.pk,
     )
 
 
@@ -90,10 +116,15 @@ def test_viewer_post_changes_nothing(world: World) -> None:
 def test_partner_cannot_move_a_person_to_another_organisation(world: World) -> None:
     client = world.client_for(world.partner)
     url = f"/p/{world.a.pk}/people/{world.gp.pk}/edit/"
-    response = client.post(url, {
-        "name": "Gerrit GP", "stakeholder_group": "professional", "profession": "gp",
-        "organisation": world.municipality.pk,
-    })
+    response = client.post(
+        url,
+        {
+            "name": "Gerrit GP",
+            "stakeholder_group": "professional",
+            "profession": "gp",
+            "organisation": world.municipality.pk,
+        },
+    )
     # The form only offers the partner's own organisation, so the choice is invalid.
     assert response.status_code == 200
     assert "organisation" in response.context["form"].errors
@@ -116,18 +147,32 @@ def test_compare_ignores_programmes_of_others(world: World) -> None:
 def test_record_of_other_programme_is_not_reachable_through_own_programme(world: World) -> None:
     client = world.client_for(world.director)
     assert client.get(f"/p/{world.a.pk}/people/{world.b_person.pk}/").status_code == 404
-    assert client.get(f"/api/v1/programmes/{world.a.pk}/people/{world.b_person.pk}").status_code == 404
+    assert (
+        client.get(f"/api/v1/programmes/{world.a.pk}/people/{world.b_person.pk}").status_code == 404
+    )
 
 
 # --- API -------------------------------------------------------------------------------------
 
 API_READS = [
-    "/api/v1/programmes/{a}", "/api/v1/programmes/{a}/composition", "/api/v1/programmes/{a}/export",
-    *[f"/api/v1/programmes/{{a}}/{slug}" for slug in (
-        "objectives", "organisations", "people", "groups", "memberships", "projects",
-        "initiatives", "interactions",
-    )],
-    "/api/v1/programmes/{a}/people/{gp}", "/api/v1/programmes/{a}/groups/{steering}",
+    "/api/v1/programmes/{a}",
+    "/api/v1/programmes/{a}/composition",
+    "/api/v1/programmes/{a}/export",
+    *[
+        f"/api/v1/programmes/{{a}}/{slug}"
+        for slug in (
+            "objectives",
+            "organisations",
+            "people",
+            "groups",
+            "memberships",
+            "projects",
+            "initiatives",
+            "interactions",
+        )
+    ],
+    "/api/v1/programmes/{a}/people/{gp}",
+    "/api/v1/programmes/{a}/groups/{steering}",
 ]
 
 
@@ -154,7 +199,11 @@ def _json(client: Client, method: str, url: str, body: dict[str, object]) -> obj
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
-        ("post", "/api/v1/programmes/{a}/groups", {"name": "G", "kind": "other", "layer": "tactical"}),
+        (
+            "post",
+            "/api/v1/programmes/{a}/groups",
+            {"name": "G", "kind": "other", "layer": "tactical"},
+        ),
         ("patch", "/api/v1/programmes/{a}/groups/{steering}", {"name": "Renamed"}),
         ("delete", "/api/v1/programmes/{a}/groups/{steering}", {}),
         ("patch", "/api/v1/programmes/{a}/organisations/{municipality}", {"place": "X"}),
@@ -174,27 +223,55 @@ def test_api_partner_edits_own_organisation_and_people(world: World) -> None:
     client = world.client_for(world.partner)
     url = f"/api/v1/programmes/{world.a.pk}/organisations/{world.hospital.pk}"
     assert _json(client, "patch", url, {"place": "Oss"}).status_code == 200  # type: ignore[attr-defined]
-    created = _json(client, "post", f"/api/v1/programmes/{world.a.pk}/people", {
-        "name": "New Nurse", "stakeholder_group": "professional", "profession": "nurse",
-        "organisation": world.hospital.pk,
-    })
+    created = _json(
+        client,
+        "post",
+        f"/api/v1/programmes/{world.a.pk}/people",
+        {
+            "name": "New Nurse",
+            "stakeholder_group": "professional",
+            "profession": "nurse",
+            "organisation": world.hospital.pk,
+        },
+    )
     assert created.status_code == 201  # type: ignore[attr-defined]
-    other = _json(client, "post", f"/api/v1/programmes/{world.a.pk}/people", {
-        "name": "Other", "stakeholder_group": "executive", "organisation": world.municipality.pk,
-    })
+    other = _json(
+        client,
+        "post",
+        f"/api/v1/programmes/{world.a.pk}/people",
+        {
+            "name": "Other",
+            "stakeholder_group": "executive",
+            "organisation": world.municipality.pk,
+        },
+    )
     assert other.status_code == 403  # type: ignore[attr-defined]
 
 
 def test_api_cannot_link_records_across_programmes(world: World) -> None:
     client = world.client_for(world.director)
-    response = _json(client, "post", f"/api/v1/programmes/{world.a.pk}/memberships", {
-        "group": world.steering.pk, "person": world.b_person.pk, "role": "member",
-    })
+    response = _json(
+        client,
+        "post",
+        f"/api/v1/programmes/{world.a.pk}/memberships",
+        {
+            "group": world.steering.pk,
+            "person": world.b_person.pk,
+            "role": "member",
+        },
+    )
     assert response.status_code == 422  # type: ignore[attr-defined]
     assert response.json()["detail"][0]["loc"] == ["body", "person"]  # type: ignore[attr-defined]
-    meeting = _json(client, "post", f"/api/v1/programmes/{world.a.pk}/interactions", {
-        "date": "2022-01-01", "topic": "T", "participants": [world.gp.pk, world.b_person.pk],
-    })
+    meeting = _json(
+        client,
+        "post",
+        f"/api/v1/programmes/{world.a.pk}/interactions",
+        {
+            "date": "2022-01-01",
+            "topic": "T",
+            "participants": [world.gp.pk, world.b_person.pk],
+        },
+    )
     assert meeting.status_code == 422  # type: ignore[attr-defined]
     assert "participants" in str(meeting.json())  # type: ignore[attr-defined]
 
@@ -202,8 +279,12 @@ def test_api_cannot_link_records_across_programmes(world: World) -> None:
 def test_api_unsafe_methods_need_csrf(world: World) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.director)
-    response = _json(client, "post", f"/api/v1/programmes/{world.a.pk}/groups",
-                     {"name": "G", "kind": "other", "layer": "tactical"})
+    response = _json(
+        client,
+        "post",
+        f"/api/v1/programmes/{world.a.pk}/groups",
+        {"name": "G", "kind": "other", "layer": "tactical"},
+    )
     assert response.status_code in (401, 403)  # type: ignore[attr-defined]
 
 

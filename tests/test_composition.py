@@ -28,49 +28,85 @@ ORDERS = {
 
 def test_pure_composition_counts_people_once_per_layer() -> None:
     people = [
-        PersonRecord(1, "executive", 10), PersonRecord(2, "professional", 10),
-        PersonRecord(3, "resident"), PersonRecord(4, "manager", 11),
+        PersonRecord(1, "executive", 10),
+        PersonRecord(2, "professional", 10),
+        PersonRecord(3, "resident"),
+        PersonRecord(4, "manager", 11),
     ]
-    groups = [GroupRecord(100, "Board", "steering_group", "strategic"),
-              GroupRecord(101, "Team", "working_group", "operational"),
-              GroupRecord(102, "Team 2", "project_group", "operational")]
-    seats = [SeatRecord(100, 1, "chair"), SeatRecord(101, 2, "member"),
-             SeatRecord(102, 2, "member"), SeatRecord(101, 3, "member"),
-             SeatRecord(101, 1, "advisor")]
-    orgs = [OrganisationRecord(10, "region", "care", "hospital", "core_partner"),
-            OrganisationRecord(11, "municipality", "government", "municipality", "partner")]
-    result = compose(people=people, groups=groups, seats=seats, organisations=orgs,
-                     initiative_stages=["idea", "idea", "embedded"], **ORDERS)
+    groups = [
+        GroupRecord(100, "Board", "steering_group", "strategic"),
+        GroupRecord(101, "Team", "working_group", "operational"),
+        GroupRecord(102, "Team 2", "project_group", "operational"),
+    ]
+    seats = [
+        SeatRecord(100, 1, "chair"),
+        SeatRecord(101, 2, "member"),
+        SeatRecord(102, 2, "member"),
+        SeatRecord(101, 3, "member"),
+        SeatRecord(101, 1, "advisor"),
+    ]
+    orgs = [
+        OrganisationRecord(10, "region", "care", "hospital", "core_partner"),
+        OrganisationRecord(11, "municipality", "government", "municipality", "partner"),
+    ]
+    result = compose(
+        people=people,
+        groups=groups,
+        seats=seats,
+        organisations=orgs,
+        initiative_stages=["idea", "idea", "embedded"],
+        **ORDERS,
+    )
     assert result.participation["executive"] == {
-        "strategic": 1, "tactical": 0, "operational": 1, NO_GROUP: 0}
+        "strategic": 1,
+        "tactical": 0,
+        "operational": 1,
+        NO_GROUP: 0,
+    }
     # The professional sits in two operational groups: still one person in that layer.
     assert result.participation["professional"]["operational"] == 1
     assert result.participation["manager"][NO_GROUP] == 1
     assert result.people_by_stakeholder_group == {
-        "executive": 1, "manager": 1, "professional": 1, "resident": 1}
+        "executive": 1,
+        "manager": 1,
+        "professional": 1,
+        "resident": 1,
+    }
     assert result.organisations_by_kind == {"hospital": 1, "municipality": 1}
     assert result.initiatives_by_stage == {"idea": 2, "pilot": 0, "scaling": 0, "embedded": 1}
     team = next(g for g in result.group_makeup if g.name == "Team")
     assert team.size == 3 and team.organisations == 1
     assert team.by_stakeholder_group == {
-        "executive": 1, "manager": 0, "professional": 1, "resident": 1}
+        "executive": 1,
+        "manager": 0,
+        "professional": 1,
+        "resident": 1,
+    }
     assert [g.name for g in result.group_makeup] == ["Board", "Team", "Team 2"]
     assert result.layers_reached["resident"] == ["operational"]
 
 
 def test_seat_of_unknown_person_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown"):
-        compose(people=[], groups=[GroupRecord(1, "G", "other", "tactical")],
-                seats=[SeatRecord(1, 99, "member")], organisations=[],
-                initiative_stages=[], **ORDERS)
+        compose(
+            people=[],
+            groups=[GroupRecord(1, "G", "other", "tactical")],
+            seats=[SeatRecord(1, 99, "member")],
+            organisations=[],
+            initiative_stages=[],
+            **ORDERS,
+        )
 
 
 def test_composition_endpoint_on_hand_built_programme(world: World) -> None:
-    data = world.client_for(world.viewer).get(
-        f"/api/v1/programmes/{world.a.pk}/composition").json()
+    data = world.client_for(world.viewer).get(f"/api/v1/programmes/{world.a.pk}/composition").json()
     assert data["people"] == 4 and data["organisations"] == 2 and data["groups"] == 2
     assert data["participation"]["executive"] == {
-        "strategic": 2, "tactical": 0, "operational": 1, "none": 0}
+        "strategic": 2,
+        "tactical": 0,
+        "operational": 1,
+        "none": 0,
+    }
     assert data["participation"]["professional"]["operational"] == 1
     assert data["participation"]["resident"]["operational"] == 1
     assert sum(data["participation"]["manager"].values()) == 0

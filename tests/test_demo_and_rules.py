@@ -50,7 +50,10 @@ def test_executive_led_programmes_put_executives_in_the_strategic_layer(
         assert steering[0].by_stakeholder_group["executive"] == steering[0].size
         assert comp.participation["professional"]["operational"] > 0
         assert {g.kind for g in comp.group_makeup} >= {
-            "working_group", "project_group", "monitoring_group"}
+            "working_group",
+            "project_group",
+            "monitoring_group",
+        }
 
 
 def test_samendraads_hub_and_advising_professionals(demo: dict[str, Programme]) -> None:
@@ -63,9 +66,14 @@ def test_samendraads_hub_and_advising_professionals(demo: dict[str, Programme]) 
 
 
 def test_initiative_stage_needs_its_dates_in_order(world: World) -> None:
-    initiative = Initiative(programme=world.a, title="T", proposed_by_person=world.resident,
-                            stage="scaling", proposed_on=dt.date(2020, 1, 1),
-                            pilot_on=dt.date(2020, 3, 1))
+    initiative = Initiative(
+        programme=world.a,
+        title="T",
+        proposed_by_person=world.resident,
+        stage="scaling",
+        proposed_on=dt.date(2020, 1, 1),
+        pilot_on=dt.date(2020, 3, 1),
+    )
     with pytest.raises(ValidationError) as caught:
         initiative.full_clean()
     assert "scaling_on" in caught.value.message_dict

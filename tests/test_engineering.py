@@ -15,7 +15,8 @@ ANALYTICS = Path(samenspel.analytics.__file__).parent
 def test_analytics_core_imports_no_django() -> None:
     modules = sorted(
         "samenspel.analytics." + str(p.relative_to(ANALYTICS).with_suffix("")).replace("/", ".")
-        for p in ANALYTICS.rglob("*.py") if p.name != "__init__.py"
+        for p in ANALYTICS.rglob("*.py")
+        if p.name != "__init__.py"
     )
     assert modules, "no analytics modules found"
     code = (
@@ -25,8 +26,9 @@ def test_analytics_core_imports_no_django() -> None:
         " or n.startswith('samenspel.web'))\n"
         "print(','.join(bad)); sys.exit(1 if bad else 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, f"analytics pulled in: {result.stdout} {result.stderr}"
 
 
@@ -40,7 +42,10 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
     }
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "DEBUG"],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

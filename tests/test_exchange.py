@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import pytest
@@ -64,10 +65,13 @@ def test_bad_document_is_rejected_whole_with_every_problem_named(world: World) -
         import_programme(_broken(world), user=world.director, source="alpha.json")
     assert _counts() == before
     messages = [str(p) for p in caught.value.problems]
-    assert any(m.startswith("alpha.json, organisations[1], field 'kind'") and "hospitaal" in m
-               for m in messages), messages
-    assert any("people[2], field 'organisation'" in m and "organisations-99" in m
-               for m in messages), messages
+    assert any(
+        m.startswith("alpha.json, organisations[1], field 'kind'") and "hospitaal" in m
+        for m in messages
+    ), messages
+    assert any(
+        "people[2], field 'organisation'" in m and "organisations-99" in m for m in messages
+    ), messages
     assert any("people[4], field 'name'" in m for m in messages), messages
 
 
@@ -85,22 +89,28 @@ def test_unknown_fields_sections_and_types_are_reported(world: World) -> None:
 
 
 def test_invalid_json_and_wrong_format(world: World) -> None:
-    with pytest.raises(ImportFailedError, match=r"b.json, line 1: not valid JSON"):
+    with pytest.raises(ImportFailedError, match=re.escape("b.json, line 1: not valid JSON")):
         import_programme_json("{nope", user=world.director, source="b.json")
-    with pytest.raises(ImportFailedError, match="expected format 'samenspel.programme'"):
+    with pytest.raises(ImportFailedError, match=re.escape("expected format 'samenspel.programme'")):
         import_programme_json('{"format": "other"}', user=world.director, source="c.json")
 
 
 def test_api_import_reports_problems_and_writes_nothing(world: World) -> None:
     client = world.client_for(world.director)
     before = _counts()
-    response = client.post("/api/v1/programme-imports", data=json.dumps(_broken(world)),
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/programme-imports",
+        data=json.dumps(_broken(world)),
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert {p["field"] for p in response.json()["detail"]} >= {"kind", "organisation", "name"}
     assert _counts() == before
-    good = client.post("/api/v1/programme-imports", data=json.dumps(export_programme(world.a)),
-                       content_type="application/json")
+    good = client.post(
+        "/api/v1/programme-imports",
+        data=json.dumps(export_programme(world.a)),
+        content_type="application/json",
+    )
     assert good.status_code == 201
 
 

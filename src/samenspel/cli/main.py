@@ -9,8 +9,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-app = typer.Typer(help="Samenspel: workbench for regional health-and-care partnerships.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Samenspel: workbench for regional health-and-care partnerships.", no_args_is_help=True
+)
 console = Console()
 err = Console(stderr=True)
 
@@ -102,9 +103,7 @@ def import_programme(
         err.print(f"[red]No user named {owner!r}.[/red]")
         raise typer.Exit(1)
     try:
-        programme = import_programme_json(
-            file.read_bytes(), user=user, source=file.name, name=name
-        )
+        programme = import_programme_json(file.read_bytes(), user=user, source=file.name, name=name)
     except ImportFailedError as exc:
         err.print(f"[red]Nothing imported: {len(exc.problems)} problem(s).[/red]")
         for problem in exc.problems:

@@ -45,8 +45,13 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDeniedError) -> Ht
 @api.exception_handler(ImportFailedError)
 def on_import_failed(request: HttpRequest, exc: ImportFailedError) -> HttpResponse:
     problems = [
-        {"source": p.source, "location": p.location, "field": p.field, "message": p.message,
-         "text": str(p)}
+        {
+            "source": p.source,
+            "location": p.location,
+            "field": p.field,
+            "message": p.message,
+            "text": str(p),
+        }
         for p in exc.problems
     ]
     return api.create_response(request, {"detail": problems}, status=422)

@@ -11,8 +11,7 @@ lack the right to change something get "forbidden" (HTTP 403).
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -20,7 +19,7 @@ from samenspel.web.partnership.models import Organisation, Person, Programme
 
 from .models import ProgrammeRole, Role
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 class PermissionDeniedError(Exception):
@@ -32,6 +31,13 @@ def visible_programmes(user: AnyUser) -> QuerySet[Programme]:
     if not user.is_authenticated:
         return Programme.objects.none()
     return Programme.objects.filter(roles__user=user).select_related("region").distinct()
+
+
+def roles_of(user: AnyUser) -> QuerySet[ProgrammeRole]:
+    """The user's roles, one per programme they belong to, with programme and region joined."""
+    if not user.is_authenticated or user.pk is None:
+        return ProgrammeRole.objects.none()
+    return ProgrammeRole.objects.filter(user_id=user.pk).select_related("programme__region")
 
 
 def membership(user: AnyUser, programme: Programme | int) -> ProgrammeRole | None:

@@ -18,17 +18,25 @@ class ProgrammeRole(models.Model):
     """Grants one user one role in one programme. No row, no access."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_roles",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="programme_roles",
         verbose_name=_("user"),
     )
     programme = models.ForeignKey(
-        "partnership.Programme", on_delete=models.CASCADE, related_name="roles",
+        "partnership.Programme",
+        on_delete=models.CASCADE,
+        related_name="roles",
         verbose_name=_("programme"),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     organisation = models.ForeignKey(
-        "partnership.Organisation", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="member_roles", verbose_name=_("on behalf of organisation"),
+        "partnership.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member_roles",
+        verbose_name=_("on behalf of organisation"),
         help_text=_("Partner members edit the data of this organisation."),
     )
 
@@ -45,6 +53,8 @@ class ProgrammeRole(models.Model):
 
     def clean(self) -> None:
         if self.role == Role.PARTNER and self.organisation_id is None:
-            raise ValidationError({"organisation": _("A partner member represents an organisation.")})
-        if self.organisation_id is not None and self.organisation.programme_id != self.programme_id:
+            raise ValidationError(
+                {"organisation": _("A partner member represents an organisation.")}
+            )
+        if self.organisation is not None and self.organisation.programme_id != self.programme_id:
             raise ValidationError({"organisation": _("No such organisation in this programme.")})

@@ -8,25 +8,31 @@ from . import models as m
 
 
 @admin.register(m.Region)
-class RegionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RegionAdmin(admin.ModelAdmin):
     search_fields = ["name", "province"]
 
 
 @admin.register(m.Programme)
-class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "region", "is_demo"]
     search_fields = ["name"]
 
 
 @admin.register(ProgrammeRole)
-class ProgrammeRoleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ProgrammeRoleAdmin(admin.ModelAdmin):
     list_display = ["user", "programme", "role", "organisation"]
     list_filter = ["role"]
     raw_id_fields = ["organisation"]
 
 
 for model in (
-    m.Objective, m.Organisation, m.Person, m.Group, m.GroupMembership, m.Project, m.Initiative,
+    m.Objective,
+    m.Organisation,
+    m.Person,
+    m.Group,
+    m.GroupMembership,
+    m.Project,
+    m.Initiative,
     m.Interaction,
 ):
     admin.site.register(model, list_filter=["programme"], search_fields=["programme__name"])

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router, Status
 
-from samenspel.web.accounts.access import get_programme_for, visible_programmes
+from samenspel.web.accounts.access import get_programme_for, roles_of
 from samenspel.web.accounts.models import ProgrammeRole
 
 from . import exchange, services
@@ -44,9 +44,7 @@ def _programme_out(role: ProgrammeRole) -> dict[str, Any]:
 @router.get("/programmes", response=list[ProgrammeOut], tags=["programmes"])
 def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
     """The programmes you belong to."""
-    roles = ProgrammeRole.objects.filter(
-        user=request.user, programme__in=visible_programmes(request.user)
-    ).select_related("programme__region")
+    roles = roles_of(request.user).order_by("programme__name", "programme_id")
     return [_programme_out(r) for r in roles]
 
 
@@ -66,7 +64,9 @@ def create_programme(request: HttpRequest, payload: ProgrammeIn) -> Status[dict[
     return Status(201, _programme_out(role))
 
 
-@router.get("/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS}, tags=["programmes"])
+@router.get(
+    "/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS}, tags=["programmes"]
+)
 def get_programme(request: HttpRequest, programme_id: int) -> dict[str, Any]:
     _, role = get_programme_for(request.user, programme_id)
     return _programme_out(role)
@@ -75,7 +75,9 @@ def get_programme(request: HttpRequest, programme_id: int) -> dict[str, Any]:
 @router.patch(
     "/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS}, tags=["programmes"]
 )
-def patch_programme(request: HttpRequest, programme_id: int, payload: ProgrammePatch) -> dict[str, Any]:
+def patch_programme(
+    request: HttpRequest, programme_id: int, payload: ProgrammePatch
+) -> dict[str, Any]:
     _, role = get_programme_for(request.user, programme_id)
     data = payload.dict(exclude_unset=True)
     if "region" in data:
@@ -95,8 +97,9 @@ def get_composition(request: HttpRequest, programme_id: int) -> dict[str, Any]:
     return dataclasses.asdict(composition_of(programme))
 
 
-@router.get("/programmes/{programme_id}/export", response={200: dict[str, Any], **ERRORS},
-            tags=["exchange"])
+@router.get(
+    "/programmes/{programme_id}/export", response={200: dict[str, Any], **ERRORS}, tags=["exchange"]
+)
 def export_programme(request: HttpRequest, programme_id: int) -> dict[str, Any]:
     """The whole programme as a JSON document (the import format)."""
     programme, _role = get_programme_for(request.user, programme_id)
@@ -105,7 +108,8 @@ def export_programme(request: HttpRequest, programme_id: int) -> dict[str, Any]:
 
 @router.post("/programme-imports", response={201: ImportResultOut, **ERRORS}, tags=["exchange"])
 def import_programme(
-    request: HttpRequest, document: dict[str, Any] = Body(...)  # noqa: B008
+    request: HttpRequest,
+    document: dict[str, Any] = Body(...),
 ) -> Status[dict[str, Any]]:
     """Create a new programme from an exported document; you become its programme director."""
     programme = exchange.import_programme(document, user=request.user, source="request body")  # type: ignore[arg-type]
@@ -130,41 +134,72 @@ def _register(resource: Resource) -> None:
             raise Http404(f"No such {label}.")
         return role, obj
 
-    @router.get(collection, response={200: list[out], **ERRORS}, tags=[slug],  # type: ignore[valid-type]
-                operation_id=f"list_{slug}", summary=f"List {resource.verbose_name_plural}")
+    @router.get(
+        collection,
+        response={200: list[out], **ERRORS},  # type: ignore[valid-type]
+        tags=[slug],
+        operation_id=f"list_{slug}",
+        summary=f"List {resource.verbose_name_plural}",
+    )
     def list_records(request: HttpRequest, programme_id: int) -> list[dict[str, Any]]:
         programme, _role = get_programme_for(request.user, programme_id)
         return [serialise(resource, o) for o in records(programme, resource)]
 
-    @router.post(collection, response={201: out, **ERRORS}, tags=[slug],
-                 operation_id=f"create_{slug}", summary=f"Create a {label}")
+    @router.post(
+        collection,
+        response={201: out, **ERRORS},
+        tags=[slug],
+        operation_id=f"create_{slug}",
+        summary=f"Create a {label}",
+    )
     def create_record(
-        request: HttpRequest, programme_id: int, payload: create_in  # type: ignore[valid-type]
+        request: HttpRequest,
+        programme_id: int,
+        payload: create_in,  # type: ignore[valid-type]
     ) -> Status[dict[str, Any]]:
         _programme, role = get_programme_for(request.user, programme_id)
         obj = services.save_record(role=role, resource=resource, data=payload.dict())  # type: ignore[attr-defined]
         return Status(201, serialise(resource, obj))
 
-    @router.get(item, response={200: out, **ERRORS}, tags=[slug],
-                operation_id=f"get_{slug}", summary=f"Get a {label}")
+    @router.get(
+        item,
+        response={200: out, **ERRORS},
+        tags=[slug],
+        operation_id=f"get_{slug}",
+        summary=f"Get a {label}",
+    )
     def get_record(request: HttpRequest, programme_id: int, record_id: int) -> dict[str, Any]:
         _role, obj = _get(request, programme_id, record_id)
         return serialise(resource, obj)
 
-    @router.put(item, response={200: out, **ERRORS}, tags=[slug],
-                operation_id=f"replace_{slug}", summary=f"Replace a {label}")
+    @router.put(
+        item,
+        response={200: out, **ERRORS},
+        tags=[slug],
+        operation_id=f"replace_{slug}",
+        summary=f"Replace a {label}",
+    )
     def replace_record(
-        request: HttpRequest, programme_id: int, record_id: int,
+        request: HttpRequest,
+        programme_id: int,
+        record_id: int,
         payload: create_in,  # type: ignore[valid-type]
     ) -> dict[str, Any]:
         role, obj = _get(request, programme_id, record_id)
         obj = services.save_record(role=role, resource=resource, data=payload.dict(), instance=obj)  # type: ignore[attr-defined]
         return serialise(resource, obj)
 
-    @router.patch(item, response={200: out, **ERRORS}, tags=[slug],
-                  operation_id=f"update_{slug}", summary=f"Change some fields of a {label}")
+    @router.patch(
+        item,
+        response={200: out, **ERRORS},
+        tags=[slug],
+        operation_id=f"update_{slug}",
+        summary=f"Change some fields of a {label}",
+    )
     def update_record(
-        request: HttpRequest, programme_id: int, record_id: int,
+        request: HttpRequest,
+        programme_id: int,
+        record_id: int,
         payload: patch_in,  # type: ignore[valid-type]
     ) -> dict[str, Any]:
         role, obj = _get(request, programme_id, record_id)
@@ -172,8 +207,13 @@ def _register(resource: Resource) -> None:
         obj = services.save_record(role=role, resource=resource, data=data, instance=obj)
         return serialise(resource, obj)
 
-    @router.delete(item, response={204: None, **ERRORS}, tags=[slug],
-                   operation_id=f"delete_{slug}", summary=f"Delete a {label}")
+    @router.delete(
+        item,
+        response={204: None, **ERRORS},
+        tags=[slug],
+        operation_id=f"delete_{slug}",
+        summary=f"Delete a {label}",
+    )
     def delete_record(request: HttpRequest, programme_id: int, record_id: int) -> Status[None]:
         role, obj = _get(request, programme_id, record_id)
         services.delete_record(role=role, instance=obj)

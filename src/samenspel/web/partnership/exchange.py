@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
@@ -57,7 +57,7 @@ def _ref(resource: Resource, index: int) -> str:
 
 
 def _export_value(
-    field: models.Field,  # type: ignore[type-arg]
+    field: models.Field,
     value: Any,
     refs: Mapping[tuple[Any, int], str],
 ) -> Any:
@@ -133,13 +133,15 @@ class _Importer:
     def problem(self, location: str, field: str, message: str) -> None:
         self.problems.append(ImportProblem(self.source, location, field, message))
 
-    def run(self, document: Any, user: AbstractBaseUser, name: str | None) -> Programme:
+    def run(self, document: Any, user: User, name: str | None) -> Programme:
         if not isinstance(document, dict):
             self.problem("", "", "the document must be a JSON object")
             raise ImportFailedError(self.problems)
         if document.get("format") != FORMAT or document.get("version") != VERSION:
             self.problem(
-                "", "format", f"expected format '{FORMAT}' version {VERSION}; "
+                "",
+                "format",
+                f"expected format '{FORMAT}' version {VERSION}; "
                 f"got {document.get('format')!r} version {document.get('version')!r}",
             )
             raise ImportFailedError(self.problems)
@@ -157,7 +159,7 @@ class _Importer:
             raise ImportFailedError(self.problems)
         return programme
 
-    def _programme(self, data: Any, user: AbstractBaseUser, name: str | None) -> Programme:
+    def _programme(self, data: Any, user: User, name: str | None) -> Programme:
         if not isinstance(data, dict):
             self.problem("programme", "", "missing or not an object")
             raise ImportFailedError(self.problems)
@@ -293,7 +295,7 @@ class _Importer:
 
 
 def import_programme(
-    document: Any, *, user: AbstractBaseUser, source: str = "document", name: str | None = None
+    document: Any, *, user: User, source: str = "document", name: str | None = None
 ) -> Programme:
     """Create a new programme from an exported document; the importing user becomes director.
 
@@ -304,7 +306,7 @@ def import_programme(
 
 
 def import_programme_json(
-    text: str | bytes, *, user: AbstractBaseUser, source: str = "document", name: str | None = None
+    text: str | bytes, *, user: User, source: str = "document", name: str | None = None
 ) -> Programme:
     try:
         document = json.loads(text)

@@ -24,7 +24,7 @@ class DateInput(forms.DateInput):
 
 def record_form(
     resource: Resource, role: ProgrammeRole, *, data: Any = None, instance: Any = None
-) -> forms.ModelForm:  # type: ignore[type-arg]
+) -> forms.ModelForm:
     """A form for one record whose choices of related records come from the same programme."""
     widgets: dict[str, Any] = {}
     for name in resource.fields:
@@ -53,7 +53,7 @@ def record_form(
     return form
 
 
-class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProgrammeForm(forms.ModelForm):
     region_name = forms.CharField(label=_("Region"), max_length=200)
     province = forms.CharField(label=_("Province"), max_length=100, required=False)
 
@@ -90,6 +90,8 @@ class TableImportForm(forms.Form):
 class ProgrammeImportForm(forms.Form):
     file = forms.FileField(label=_("Programme file (.json)"))
     name = forms.CharField(
-        label=_("Name of the new programme"), max_length=200, required=False,
+        label=_("Name of the new programme"),
+        max_length=200,
+        required=False,
         help_text=_("Leave empty to keep the name in the file."),
     )

@@ -67,6 +67,7 @@ class ProgrammeScoped(models.Model):
     """
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, verbose_name=_("programme"))
+    objects: models.Manager[Any] = models.Manager()
 
     class Meta:
         abstract = True
@@ -119,28 +120,41 @@ class Organisation(ProgrammeScoped):
     kind = models.CharField(_("type"), max_length=32, choices=c.OrganisationKind.choices)
     domain = models.CharField(_("domain"), max_length=16, choices=c.Domain.choices)
     echelon = models.CharField(
-        _("echelon"), max_length=8, choices=c.Echelon.choices, blank=True,
+        _("echelon"),
+        max_length=8,
+        choices=c.Echelon.choices,
+        blank=True,
         help_text=_("Only for care organisations."),
     )
     level = models.CharField(_("level"), max_length=16, choices=c.Level.choices)
     partnership_role = models.CharField(
-        _("partnership role"), max_length=16, choices=c.PartnershipRole.choices,
+        _("partnership role"),
+        max_length=16,
+        choices=c.PartnershipRole.choices,
         default=c.PartnershipRole.PARTNER,
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("part of"),
     )
     place = models.CharField(_("place"), max_length=120, blank=True)
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="organisations",
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="organisations",
         verbose_name=_("programme"),
     )
 
     class Meta:
         ordering = ["programme", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "name"], name="org_name_unique_in_programme")
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="org_name_unique_in_programme"
+            )
         ]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -157,7 +171,9 @@ class Organisation(ProgrammeScoped):
             node: Organisation | None = Organisation.objects.filter(pk=self.parent_id).first()
             while node is not None:
                 if node.pk in seen:
-                    raise ValidationError({"parent": _("An organisation cannot be part of itself.")})
+                    raise ValidationError(
+                        {"parent": _("An organisation cannot be part of itself.")}
+                    )
                 seen.add(node.pk)
                 node = node.parent
 
@@ -170,11 +186,18 @@ class Person(ProgrammeScoped):
         _("stakeholder group"), max_length=32, choices=c.StakeholderGroup.choices
     )
     profession = models.CharField(
-        _("profession"), max_length=32, choices=c.Profession.choices, blank=True,
+        _("profession"),
+        max_length=32,
+        choices=c.Profession.choices,
+        blank=True,
         help_text=_("Only for professionals."),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
         verbose_name=_("organisation"),
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
@@ -219,7 +242,9 @@ class Group(ProgrammeScoped):
     class Meta:
         ordering = ["programme", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "name"], name="group_name_unique_in_programme")
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="group_name_unique_in_programme"
+            )
         ]
         verbose_name = _("group")
         verbose_name_plural = _("groups")
@@ -241,14 +266,18 @@ class GroupMembership(ProgrammeScoped):
         _("role"), max_length=16, choices=c.MembershipRole.choices, default=c.MembershipRole.MEMBER
     )
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="group_memberships",
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="group_memberships",
         verbose_name=_("programme"),
     )
 
     class Meta:
         ordering = ["group", "person__name"]
         constraints = [
-            models.UniqueConstraint(fields=["group", "person"], name="one_seat_per_person_per_group")
+            models.UniqueConstraint(
+                fields=["group", "person"], name="one_seat_per_person_per_group"
+            )
         ]
         verbose_name = _("group membership")
         verbose_name_plural = _("group memberships")
@@ -263,11 +292,19 @@ class Project(ProgrammeScoped):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     owning_group = models.ForeignKey(
-        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects",
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
         verbose_name=_("owning group"),
     )
     objective = models.ForeignKey(
-        Objective, on_delete=models.SET_NULL, null=True, blank=True, related_name="projects",
+        Objective,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
         verbose_name=_("shared objective"),
     )
     status = models.CharField(
@@ -299,11 +336,19 @@ class Initiative(ProgrammeScoped):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     proposed_by_person = models.ForeignKey(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives",
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="initiatives",
         verbose_name=_("proposed by (person)"),
     )
     proposed_by_group = models.ForeignKey(
-        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives",
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="initiatives",
         verbose_name=_("proposed by (group)"),
     )
     stage = models.CharField(
@@ -314,7 +359,11 @@ class Initiative(ProgrammeScoped):
     scaling_on = models.DateField(_("scaling started on"), null=True, blank=True)
     embedded_on = models.DateField(_("embedded on"), null=True, blank=True)
     project = models.ForeignKey(
-        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives",
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="initiatives",
         verbose_name=_("grew into project"),
     )
     programme = models.ForeignKey(
@@ -347,8 +396,10 @@ class Initiative(ProgrammeScoped):
             value = getattr(self, date_field)
             if position <= reached and value is None:
                 raise ValidationError(
-                    {date_field: _("Give the date the initiative reached the stage %(stage)s.")
-                     % {"stage": c.InitiativeStage(stage).label}}
+                    {
+                        date_field: _("Give the date the initiative reached the stage %(stage)s.")
+                        % {"stage": c.InitiativeStage(stage).label}
+                    }
                 )
             if position > reached and value is not None:
                 raise ValidationError(
@@ -356,8 +407,14 @@ class Initiative(ProgrammeScoped):
                 )
             if value is not None and previous_date is not None and value < previous_date:
                 raise ValidationError(
-                    {date_field: _("This date lies before %(field)s.")
-                     % {"field": self._meta.get_field(previous_name).verbose_name}}
+                    {
+                        date_field: _("This date lies before %(field)s.")
+                        % {
+                            "field": getattr(
+                                self._meta.get_field(previous_name), "verbose_name", ""
+                            )
+                        }
+                    }
                 )
             if value is not None:
                 previous_date, previous_name = value, date_field
@@ -368,7 +425,10 @@ class Interaction(ProgrammeScoped):
 
     date = models.DateField(_("date"))
     kind = models.CharField(
-        _("kind"), max_length=16, choices=c.InteractionKind.choices, default=c.InteractionKind.MEETING
+        _("kind"),
+        max_length=16,
+        choices=c.InteractionKind.choices,
+        default=c.InteractionKind.MEETING,
     )
     topic = models.CharField(_("topic"), max_length=300)
     participants = models.ManyToManyField(
@@ -382,7 +442,10 @@ class Interaction(ProgrammeScoped):
     )
     notes = models.TextField(_("notes"), blank=True)
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("programme")
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="interactions",
+        verbose_name=_("programme"),
     )
 
     class Meta:

@@ -28,7 +28,7 @@ class Resource:
     fields: tuple[str, ...]
     columns: tuple[str, ...]
 
-    def field(self, name: str) -> models.Field:  # type: ignore[type-arg]
+    def field(self, name: str) -> models.Field:
         return self.model._meta.get_field(name)  # type: ignore[return-value]
 
     @property
@@ -74,15 +74,31 @@ RESOURCES: dict[str, Resource] = {
         Resource(
             "projects",
             Project,
-            ("name", "description", "owning_group", "objective", "status", "start_date", "end_date"),
+            (
+                "name",
+                "description",
+                "owning_group",
+                "objective",
+                "status",
+                "start_date",
+                "end_date",
+            ),
             ("name", "owning_group", "objective", "status", "start_date"),
         ),
         Resource(
             "initiatives",
             Initiative,
             (
-                "title", "description", "proposed_by_person", "proposed_by_group", "stage",
-                "proposed_on", "pilot_on", "scaling_on", "embedded_on", "project",
+                "title",
+                "description",
+                "proposed_by_person",
+                "proposed_by_group",
+                "stage",
+                "proposed_on",
+                "pilot_on",
+                "scaling_on",
+                "embedded_on",
+                "project",
             ),
             ("title", "stage", "proposed_by_person", "proposed_by_group", "proposed_on", "project"),
         ),

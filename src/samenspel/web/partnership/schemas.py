@@ -10,7 +10,7 @@ from pydantic import Field, create_model
 from .resources import Resource
 
 
-def _python_type(field: models.Field) -> tuple[Any, Any]:  # type: ignore[type-arg]
+def _python_type(field: models.Field) -> tuple[Any, Any]:
     """The pydantic type and default of one model field for input."""
     required = not field.blank and not field.null and not field.has_default()
     if isinstance(field, models.ManyToManyField):
@@ -23,7 +23,7 @@ def _python_type(field: models.Field) -> tuple[Any, Any]:  # type: ignore[type-a
         values = [str(code) for code, _label in field.choices]
         if field.blank:
             values.append("")
-        kind: Any = Literal[tuple(values)]  # type: ignore[valid-type]
+        kind: Any = Literal[tuple(values)]
         default = ... if required else (field.get_default() if field.has_default() else "")
         return kind, default
     max_length = getattr(field, "max_length", None)
@@ -42,9 +42,7 @@ def input_schema(resource: Resource, *, partial: bool) -> type[Schema]:
         else:
             fields[name] = (kind, default)
     suffix = "Patch" if partial else "In"
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        f"{resource.model.__name__}{suffix}", __base__=Schema, **fields
-    )
+    return create_model(f"{resource.model.__name__}{suffix}", __base__=Schema, **fields)
 
 
 def output_schema(resource: Resource) -> type[Schema]:
@@ -60,9 +58,7 @@ def output_schema(resource: Resource) -> type[Schema]:
             fields[name] = (dt.date | None, ...)
         else:
             fields[name] = (str, ...)
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        f"{resource.model.__name__}Out", __base__=Schema, **fields
-    )
+    return create_model(f"{resource.model.__name__}Out", __base__=Schema, **fields)
 
 
 def serialise(resource: Resource, obj: models.Model) -> dict[str, Any]:

@@ -26,7 +26,7 @@ RELATED_FOR_LIST: dict[str, tuple[str, ...]] = {
 }
 
 
-def records(programme: Programme | int, resource: Resource) -> QuerySet:  # type: ignore[type-arg]
+def records(programme: Programme | int, resource: Resource) -> QuerySet:
     """All records of one kind in one programme, with their foreign keys joined."""
     programme_id = programme if isinstance(programme, int) else programme.pk
     qs = resource.model.objects.filter(programme_id=programme_id)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from .resources import Resource
 @transaction.atomic
 def create_programme(
     *,
-    user: AbstractBaseUser,
+    user: User,
     name: str,
     region_name: str,
     province: str = "",
@@ -89,8 +89,10 @@ def _check_many_to_many(
         missing = [i for i in wanted if i not in found]
         if missing:
             raise ValidationError(
-                {name: _("No such %(thing)s in this programme: %(ids)s.")
-                 % {"thing": target._meta.verbose_name, "ids": ", ".join(map(str, missing))}}
+                {
+                    name: _("No such %(thing)s in this programme: %(ids)s.")
+                    % {"thing": target._meta.verbose_name, "ids": ", ".join(map(str, missing))}
+                }
             )
         clean[name] = wanted
     return clean
@@ -157,7 +159,7 @@ def delete_record(*, role: ProgrammeRole | None, instance: ProgrammeScoped) -> N
 def grant_role(
     *,
     director: ProgrammeRole,
-    user: AbstractBaseUser,
+    user: User,
     role: str,
     organisation_id: int | None = None,
 ) -> ProgrammeRole:

@@ -27,7 +27,14 @@ from .models import Organisation, Person
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "organisations": (
-        "name", "kind", "domain", "echelon", "level", "partnership_role", "parent", "place",
+        "name",
+        "kind",
+        "domain",
+        "echelon",
+        "level",
+        "partnership_role",
+        "parent",
+        "place",
     ),
     "people": ("name", "stakeholder_group", "profession", "organisation", "job_title", "email"),
 }
@@ -51,9 +58,7 @@ def read_rows(filename: str, content: bytes) -> Iterator[Row]:
     elif lower.endswith(".csv"):
         yield from _csv_rows(filename, content)
     else:
-        raise ImportFailedError(
-            [ImportProblem(filename, "", "", "use a .csv or .xlsx file")]
-        )
+        raise ImportFailedError([ImportProblem(filename, "", "", "use a .csv or .xlsx file")])
 
 
 def _header(filename: str, cells: list[Any]) -> list[str]:
@@ -68,7 +73,11 @@ def _csv_rows(filename: str, content: bytes) -> Iterator[Row]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFailedError(
-            [ImportProblem(filename, "", "", f"not UTF-8 text (byte {exc.start}); save as CSV UTF-8")]
+            [
+                ImportProblem(
+                    filename, "", "", f"not UTF-8 text (byte {exc.start}); save as CSV UTF-8"
+                )
+            ]
         ) from exc
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -84,7 +93,9 @@ def _csv_rows(filename: str, content: bytes) -> Iterator[Row]:
             raise ImportFailedError(
                 [ImportProblem(filename, f"row {number}", "", "more cells than header columns")]
             )
-        yield Row(number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)})
+        yield Row(
+            number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+        )
 
 
 def _xlsx_rows(filename: str, content: bytes) -> Iterator[Row]:
@@ -94,7 +105,11 @@ def _xlsx_rows(filename: str, content: bytes) -> Iterator[Row]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise ImportFailedError(
-            [ImportProblem(filename, "", "", f"not a readable Excel workbook ({exc.__class__.__name__})")]
+            [
+                ImportProblem(
+                    filename, "", "", f"not a readable Excel workbook ({exc.__class__.__name__})"
+                )
+            ]
         ) from exc
     sheet = workbook.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
@@ -110,7 +125,7 @@ def _xlsx_rows(filename: str, content: bytes) -> Iterator[Row]:
     workbook.close()
 
 
-def _choice_lookup(field: models.Field) -> dict[str, str]:  # type: ignore[type-arg]
+def _choice_lookup(field: models.Field) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for code, label in field.choices or []:
         lookup[str(code).lower()] = str(code)
@@ -120,7 +135,7 @@ def _choice_lookup(field: models.Field) -> dict[str, str]:  # type: ignore[type-
     return lookup
 
 
-def _choices_text(field: models.Field) -> str:  # type: ignore[type-arg]
+def _choices_text(field: models.Field) -> str:
     return ", ".join(str(code) for code, _label in field.choices or [])
 
 
@@ -138,19 +153,29 @@ def import_table(
         unknown = sorted(header - set(COLUMNS[kind]) - {""})
         missing = [c for c in REQUIRED[kind] if c not in header]
         for column in unknown:
-            problems.append(ImportProblem(filename, "row 1", column, "unknown column; expected "
-                                          + ", ".join(COLUMNS[kind])))
+            problems.append(
+                ImportProblem(
+                    filename,
+                    "row 1",
+                    column,
+                    "unknown column; expected " + ", ".join(COLUMNS[kind]),
+                )
+            )
         for column in missing:
             problems.append(ImportProblem(filename, "row 1", column, "required column is missing"))
         if problems:
             raise ImportFailedError(problems)
-    lookups = {
-        name: _choice_lookup(model._meta.get_field(name))  # type: ignore[arg-type]
+    lookups_fields = {
+        name: field
         for name in COLUMNS[kind]
-        if getattr(model._meta.get_field(name), "choices", None)
+        if isinstance(f := model._meta.get_field(name), models.Field) and f.choices
+        for field in [f]
     }
+    lookups = {name: _choice_lookup(f) for name, f in lookups_fields.items()}
     programme_id = role.programme_id
-    organisations = {o.name.lower(): o for o in Organisation.objects.filter(programme_id=programme_id)}
+    organisations = {
+        o.name.lower(): o for o in Organisation.objects.filter(programme_id=programme_id)
+    }
     counts = {"created": 0, "updated": 0}
     with transaction.atomic():
         seen: set[tuple[str, str]] = set()
@@ -168,10 +193,14 @@ def import_table(
                 elif name in lookups and raw:
                     code = lookups[name].get(raw.lower())
                     if code is None:
-                        problems.append(ImportProblem(
-                            filename, location, name,
-                            f"'{raw}' is not one of: {_choices_text(model._meta.get_field(name))}",  # type: ignore[arg-type]
-                        ))
+                        problems.append(
+                            ImportProblem(
+                                filename,
+                                location,
+                                name,
+                                f"'{raw}' is not one of: {_choices_text(lookups_fields[name])}",
+                            )
+                        )
                         row_ok = False
                     else:
                         data[name] = code
@@ -181,41 +210,51 @@ def import_table(
                 continue
             key = (data["name"].lower(), data.get("organisation", "").lower())
             if key in seen:
-                problems.append(ImportProblem(filename, location, "name", "appears twice in the file"))
+                problems.append(
+                    ImportProblem(filename, location, "name", "appears twice in the file")
+                )
                 continue
             seen.add(key)
             obj: Organisation | Person
             if kind == "organisations":
                 parent_name = data.pop("parent", "")
-                existing = organisations.get(data["name"].lower())
-                obj = existing or Organisation(programme_id=programme_id)
+                obj = organisations.get(data["name"].lower()) or Organisation(
+                    programme_id=programme_id
+                )
                 if parent_name:
                     pending_parents.append((row, obj, parent_name))
             else:
                 org_name = data.pop("organisation", "")
                 organisation = organisations.get(org_name.lower()) if org_name else None
                 if org_name and organisation is None:
-                    problems.append(ImportProblem(
-                        filename, location, "organisation",
-                        f"no organisation named '{org_name}' in this programme",
-                    ))
+                    problems.append(
+                        ImportProblem(
+                            filename,
+                            location,
+                            "organisation",
+                            f"no organisation named '{org_name}' in this programme",
+                        )
+                    )
                     continue
-                existing = Person.objects.filter(
+                person = Person.objects.filter(
                     programme_id=programme_id, name__iexact=data["name"], organisation=organisation
-                ).first()
-                obj = existing or Person(programme_id=programme_id)
-                obj.organisation = organisation
+                ).first() or Person(programme_id=programme_id)
+                person.organisation = organisation
+                obj = person
             for name, value in data.items():
                 setattr(obj, name, value)
             if not may_change(role, obj):
-                problems.append(ImportProblem(
-                    filename, location, "", "you may not change this record"))
+                problems.append(
+                    ImportProblem(filename, location, "", "you may not change this record")
+                )
                 continue
             try:
                 obj.full_clean()
             except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    problems.append(ImportProblem(filename, location, field, " ".join(messages)))
+                for field_name, messages in exc.message_dict.items():
+                    problems.append(
+                        ImportProblem(filename, location, field_name, " ".join(messages))
+                    )
                 continue
             counts["updated" if obj.pk else "created"] += 1
             obj.save()
@@ -224,21 +263,25 @@ def import_table(
         for row, org, parent_name in pending_parents:
             parent = organisations.get(parent_name.lower())
             if parent is None:
-                problems.append(ImportProblem(filename, f"row {row.number}", "parent",
-                                              f"no organisation named '{parent_name}'"))
+                problems.append(
+                    ImportProblem(
+                        filename,
+                        f"row {row.number}",
+                        "parent",
+                        f"no organisation named '{parent_name}'",
+                    )
+                )
                 continue
             org.parent = parent
             try:
                 org.full_clean()
             except ValidationError as exc:
                 for field, messages in exc.message_dict.items():
-                    problems.append(ImportProblem(filename, f"row {row.number}", field,
-                                                  " ".join(messages)))
+                    problems.append(
+                        ImportProblem(filename, f"row {row.number}", field, " ".join(messages))
+                    )
                 continue
             org.save()
         if problems:
             raise ImportFailedError(problems)
     return counts
-
-
-

@@ -12,7 +12,9 @@ urlpatterns = [
     path("p/<int:programme_id>/export.json", views.export_json, name="programme_export"),
     path("p/<int:programme_id>/import/", views.import_table, name="table_import"),
     path("p/<int:programme_id>/roles/", views.roles, name="roles"),
-    path("p/<int:programme_id>/roles/<int:grant_id>/remove/", views.role_revoke, name="role_revoke"),
+    path(
+        "p/<int:programme_id>/roles/<int:grant_id>/remove/", views.role_revoke, name="role_revoke"
+    ),
     path("p/<int:programme_id>/<slug:slug>/", views.record_list, name="records"),
     path("p/<int:programme_id>/<slug:slug>/new/", views.record_edit, name="record_new"),
     path("p/<int:programme_id>/<slug:slug>/<int:record_id>/", views.record_detail, name="record"),

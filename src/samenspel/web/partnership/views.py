@@ -25,6 +25,7 @@ from samenspel.web.accounts.access import (
     may_add,
     may_change,
     may_delete,
+    roles_of,
     visible_programmes,
 )
 from samenspel.web.accounts.models import ProgrammeRole
@@ -71,11 +72,7 @@ def _apply_validation_error(form: BaseForm, exc: ValidationError) -> None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    roles = (
-        ProgrammeRole.objects.filter(user=request.user)
-        .select_related("programme__region")
-        .order_by("programme__name")
-    )
+    roles = roles_of(request.user).order_by("programme__name", "programme_id")
     cards = [(r, composition_of(r.programme)) for r in roles]
     return render(request, "partnership/home.html", {"cards": cards})
 
@@ -109,7 +106,9 @@ def programme_edit(request: HttpRequest, programme: Programme, role: ProgrammeRo
     initial = {"region_name": programme.region.name, "province": programme.region.province}
     form = ProgrammeForm(request.POST or None, instance=programme, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("name", "vision", "governance_style", "start_date")}
+        data = {
+            k: form.cleaned_data[k] for k in ("name", "vision", "governance_style", "start_date")
+        }
         data["region_name"] = form.cleaned_data["region_name"]
         try:
             services.update_programme(role=role, data=data)
@@ -119,7 +118,8 @@ def programme_edit(request: HttpRequest, programme: Programme, role: ProgrammeRo
             messages.success(request, _("Saved."))
             return redirect("programme", programme_id=programme.pk)
     return render(
-        request, "partnership/programme_form.html",
+        request,
+        "partnership/programme_form.html",
         {"form": form, "programme": programme, "role": role},
     )
 
@@ -146,8 +146,15 @@ def _labels() -> dict[str, str]:
     """Labels of every vocabulary code, for templates that show summary dictionaries."""
     labels: dict[str, str] = {"none": _("In no group")}
     for vocabulary in (
-        c.StakeholderGroup, c.Layer, c.Level, c.Domain, c.OrganisationKind, c.PartnershipRole,
-        c.InitiativeStage, c.GroupKind, c.TripleAim,
+        c.StakeholderGroup,
+        c.Layer,
+        c.Level,
+        c.Domain,
+        c.OrganisationKind,
+        c.PartnershipRole,
+        c.InitiativeStage,
+        c.GroupKind,
+        c.TripleAim,
     ):
         for code, label in vocabulary.choices:
             labels.setdefault(code, str(label))
@@ -193,13 +200,22 @@ def record_list(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, slug: str
 ) -> HttpResponse:
     resource = _resource(slug)
-    rows = [(obj, [_cell(obj, n) for n in resource.columns]) for obj in records(programme, resource)]
+    rows = [
+        (obj, [_cell(obj, n) for n in resource.columns]) for obj in records(programme, resource)
+    ]
     headers = [resource.field(n).verbose_name for n in resource.columns]
     can_add = may_add(role, resource.model)
     return render(
-        request, "partnership/record_list.html",
-        {"programme": programme, "role": role, "resource": resource, "rows": rows,
-         "headers": headers, "can_add": can_add},
+        request,
+        "partnership/record_list.html",
+        {
+            "programme": programme,
+            "role": role,
+            "resource": resource,
+            "rows": rows,
+            "headers": headers,
+            "can_add": can_add,
+        },
     )
 
 
@@ -211,8 +227,13 @@ def record_detail(
     obj = get_object_or_404(records(programme, resource), pk=record_id)
     fields = [(resource.field(n).verbose_name, _cell(obj, n)) for n in resource.fields]
     context: dict[str, Any] = {
-        "programme": programme, "role": role, "resource": resource, "object": obj,
-        "fields": fields, "can_change": may_change(role, obj), "can_delete": may_delete(role, obj),
+        "programme": programme,
+        "role": role,
+        "resource": resource,
+        "object": obj,
+        "fields": fields,
+        "can_change": may_change(role, obj),
+        "can_delete": may_delete(role, obj),
     }
     if slug == "groups":
         context["seats"] = obj.memberships.select_related("person__organisation")
@@ -226,7 +247,10 @@ def record_detail(
 
 @programme_view
 def record_edit(
-    request: HttpRequest, programme: Programme, role: ProgrammeRole, slug: str,
+    request: HttpRequest,
+    programme: Programme,
+    role: ProgrammeRole,
+    slug: str,
     record_id: int | None = None,
 ) -> HttpResponse:
     resource = _resource(slug)
@@ -257,9 +281,16 @@ def record_edit(
                 return redirect(back)
             return redirect("record", programme_id=programme.pk, slug=slug, record_id=obj.pk)
     return render(
-        request, "partnership/record_form.html",
-        {"programme": programme, "role": role, "resource": resource, "form": form,
-         "object": instance, "next": request.GET.get("next", "")},
+        request,
+        "partnership/record_form.html",
+        {
+            "programme": programme,
+            "role": role,
+            "resource": resource,
+            "form": form,
+            "object": instance,
+            "next": request.GET.get("next", ""),
+        },
     )
 
 
@@ -280,7 +311,8 @@ def record_delete(
         messages.success(request, _("Deleted."))
         return redirect("records", programme_id=programme.pk, slug=slug)
     return render(
-        request, "partnership/record_delete.html",
+        request,
+        "partnership/record_delete.html",
         {"programme": programme, "role": role, "resource": resource, "object": obj},
     )
 
@@ -303,15 +335,19 @@ def import_programme(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             programme = exchange.import_programme_json(
-                upload.read(), user=request.user,  # type: ignore[arg-type]
-                source=upload.name, name=form.cleaned_data["name"] or None,
+                upload.read(),
+                user=request.user,  # type: ignore[arg-type]
+                source=upload.name,
+                name=form.cleaned_data["name"] or None,
             )
         except exchange.ImportFailedError as exc:
             problems = exc.problems
         else:
             messages.success(request, _("Programme imported."))
             return redirect("programme", programme_id=programme.pk)
-    return render(request, "partnership/import_programme.html", {"form": form, "problems": problems})
+    return render(
+        request, "partnership/import_programme.html", {"form": form, "problems": problems}
+    )
 
 
 @programme_view
@@ -324,7 +360,9 @@ def import_table(request: HttpRequest, programme: Programme, role: ProgrammeRole
         upload = form.cleaned_data["file"]
         try:
             counts = tabular.import_table(
-                role=role, kind=form.cleaned_data["kind"], filename=upload.name,
+                role=role,
+                kind=form.cleaned_data["kind"],
+                filename=upload.name,
                 content=upload.read(),
             )
         except exchange.ImportFailedError as exc:
@@ -336,9 +374,15 @@ def import_table(request: HttpRequest, programme: Programme, role: ProgrammeRole
             )
             return redirect("records", programme_id=programme.pk, slug=form.cleaned_data["kind"])
     return render(
-        request, "partnership/import_table.html",
-        {"programme": programme, "role": role, "form": form, "problems": problems,
-         "columns": tabular.COLUMNS},
+        request,
+        "partnership/import_table.html",
+        {
+            "programme": programme,
+            "role": role,
+            "form": form,
+            "problems": problems,
+            "columns": tabular.COLUMNS,
+        },
     )
 
 
@@ -355,7 +399,9 @@ def roles(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> Ht
             organisation = form.cleaned_data["organisation"]
             try:
                 services.grant_role(
-                    director=role, user=user, role=form.cleaned_data["role"],
+                    director=role,
+                    user=user,
+                    role=form.cleaned_data["role"],
                     organisation_id=organisation.pk if organisation else None,
                 )
             except ValidationError as exc:
@@ -363,9 +409,12 @@ def roles(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> Ht
             else:
                 messages.success(request, _("Role saved."))
                 return redirect("roles", programme_id=programme.pk)
-    grants = ProgrammeRole.objects.filter(programme=programme).select_related("user", "organisation")
+    grants = ProgrammeRole.objects.filter(programme=programme).select_related(
+        "user", "organisation"
+    )
     return render(
-        request, "partnership/roles.html",
+        request,
+        "partnership/roles.html",
         {"programme": programme, "role": role, "form": form, "grants": grants},
     )
 

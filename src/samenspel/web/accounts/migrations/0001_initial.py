@@ -6,29 +6,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partnership', '0001_initial'),
+        ("partnership", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProgrammeRole',
+            name="ProgrammeRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('director', 'Programme director'), ('partner', 'Partner member'), ('viewer', 'Viewer')], max_length=16, verbose_name='role')),
-                ('organisation', models.ForeignKey(blank=True, help_text='Partner members edit the data of this organisation.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='member_roles', to='partnership.organisation', verbose_name='on behalf of organisation')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='partnership.programme', verbose_name='programme')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programme_roles', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("director", "Programme director"),
+                            ("partner", "Partner member"),
+                            ("viewer", "Viewer"),
+                        ],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Partner members edit the data of this organisation.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="member_roles",
+                        to="partnership.organisation",
+                        verbose_name="on behalf of organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="partnership.programme",
+                        verbose_name="programme",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programme_roles",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programme role',
-                'verbose_name_plural': 'programme roles',
-                'ordering': ['programme', 'role', 'user__username'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'programme'), name='one_role_per_programme')],
+                "verbose_name": "programme role",
+                "verbose_name_plural": "programme roles",
+                "ordering": ["programme", "role", "user__username"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "programme"), name="one_role_per_programme"
+                    )
+                ],
             },
         ),
     ]

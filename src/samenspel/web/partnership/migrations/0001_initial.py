@@ -5,208 +5,655 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('steering_group', 'Steering group'), ('support_group', 'Support group'), ('working_group', 'Working group'), ('project_group', 'Project group'), ('monitoring_group', 'Monitoring group'), ('advisory_board', 'Advisory board'), ('other', 'Other')], max_length=32, verbose_name='kind')),
-                ('layer', models.CharField(choices=[('strategic', 'Strategic'), ('tactical', 'Tactical'), ('operational', 'Operational')], max_length=16, verbose_name='layer')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("steering_group", "Steering group"),
+                            ("support_group", "Support group"),
+                            ("working_group", "Working group"),
+                            ("project_group", "Project group"),
+                            ("monitoring_group", "Monitoring group"),
+                            ("advisory_board", "Advisory board"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "layer",
+                    models.CharField(
+                        choices=[
+                            ("strategic", "Strategic"),
+                            ("tactical", "Tactical"),
+                            ("operational", "Operational"),
+                        ],
+                        max_length=16,
+                        verbose_name="layer",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'group',
-                'verbose_name_plural': 'groups',
-                'ordering': ['programme', 'name'],
+                "verbose_name": "group",
+                "verbose_name_plural": "groups",
+                "ordering": ["programme", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('vision', models.TextField(blank=True, verbose_name='vision')),
-                ('governance_style', models.TextField(blank=True, help_text='In your own words: how is the programme steered or supported?', verbose_name='governance style')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='illustrative demo programme')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("vision", models.TextField(blank=True, verbose_name="vision")),
+                (
+                    "governance_style",
+                    models.TextField(
+                        blank=True,
+                        help_text="In your own words: how is the programme steered or supported?",
+                        verbose_name="governance style",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="illustrative demo programme"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'programme',
-                'verbose_name_plural': 'programmes',
-                'ordering': ['name', 'id'],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('province', models.CharField(blank=True, max_length=100, verbose_name='province')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("province", models.CharField(blank=True, max_length=100, verbose_name="province")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['name'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('hospital', 'Hospital'), ('gp_care_group', 'GP care group'), ('gp_practice', 'GP practice'), ('pharmacy', 'Pharmacy'), ('municipality', 'Municipality'), ('health_insurer', 'Health insurer'), ('zorgkantoor', 'Long-term-care office (zorgkantoor)'), ('housing_corporation', 'Housing corporation'), ('welfare', 'Welfare organisation'), ('mental_health', 'Mental health care'), ('elderly_care', 'Elderly care'), ('patient_organisation', 'Patient organisation'), ('province', 'Province'), ('other', 'Other')], max_length=32, verbose_name='type')),
-                ('domain', models.CharField(choices=[('care', 'Care'), ('social', 'Social'), ('housing', 'Housing'), ('finance', 'Finance'), ('government', 'Government')], max_length=16, verbose_name='domain')),
-                ('echelon', models.CharField(blank=True, choices=[('zero', 'Zero line (community, prevention)'), ('first', 'First line (primary care)'), ('second', 'Second line (hospital, specialist care)'), ('third', 'Third line (academic, top clinical)')], help_text='Only for care organisations.', max_length=8, verbose_name='echelon')),
-                ('level', models.CharField(choices=[('province', 'Province'), ('region', 'Region'), ('municipality', 'Municipality'), ('neighbourhood', 'Neighbourhood'), ('practice', 'Practice')], max_length=16, verbose_name='level')),
-                ('partnership_role', models.CharField(choices=[('core_partner', 'Core partner'), ('partner', 'Partner'), ('supporting', 'Supporting')], default='partner', max_length=16, verbose_name='partnership role')),
-                ('place', models.CharField(blank=True, max_length=120, verbose_name='place')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='partnership.organisation', verbose_name='part of')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisations', to='partnership.programme', verbose_name='programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hospital", "Hospital"),
+                            ("gp_care_group", "GP care group"),
+                            ("gp_practice", "GP practice"),
+                            ("pharmacy", "Pharmacy"),
+                            ("municipality", "Municipality"),
+                            ("health_insurer", "Health insurer"),
+                            ("zorgkantoor", "Long-term-care office (zorgkantoor)"),
+                            ("housing_corporation", "Housing corporation"),
+                            ("welfare", "Welfare organisation"),
+                            ("mental_health", "Mental health care"),
+                            ("elderly_care", "Elderly care"),
+                            ("patient_organisation", "Patient organisation"),
+                            ("province", "Province"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[
+                            ("care", "Care"),
+                            ("social", "Social"),
+                            ("housing", "Housing"),
+                            ("finance", "Finance"),
+                            ("government", "Government"),
+                        ],
+                        max_length=16,
+                        verbose_name="domain",
+                    ),
+                ),
+                (
+                    "echelon",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("zero", "Zero line (community, prevention)"),
+                            ("first", "First line (primary care)"),
+                            ("second", "Second line (hospital, specialist care)"),
+                            ("third", "Third line (academic, top clinical)"),
+                        ],
+                        help_text="Only for care organisations.",
+                        max_length=8,
+                        verbose_name="echelon",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Province"),
+                            ("region", "Region"),
+                            ("municipality", "Municipality"),
+                            ("neighbourhood", "Neighbourhood"),
+                            ("practice", "Practice"),
+                        ],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "partnership_role",
+                    models.CharField(
+                        choices=[
+                            ("core_partner", "Core partner"),
+                            ("partner", "Partner"),
+                            ("supporting", "Supporting"),
+                        ],
+                        default="partner",
+                        max_length=16,
+                        verbose_name="partnership role",
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=120, verbose_name="place")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="partnership.organisation",
+                        verbose_name="part of",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organisations",
+                        to="partnership.programme",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['programme', 'name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["programme", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('stakeholder_group', models.CharField(choices=[('executive', 'Executive'), ('manager', 'Manager'), ('professional', 'Professional'), ('patient_representative', 'Patient representative'), ('resident', 'Resident')], max_length=32, verbose_name='stakeholder group')),
-                ('profession', models.CharField(blank=True, choices=[('gp', 'General practitioner'), ('pharmacist', 'Pharmacist'), ('medical_specialist', 'Medical specialist'), ('nurse', 'Nurse'), ('policy_officer', 'Policy officer'), ('purchaser', 'Purchaser'), ('social_worker', 'Social worker'), ('other', 'Other')], help_text='Only for professionals.', max_length=32, verbose_name='profession')),
-                ('job_title', models.CharField(blank=True, max_length=200, verbose_name='job title')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='partnership.organisation', verbose_name='organisation')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='people', to='partnership.programme', verbose_name='programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "stakeholder_group",
+                    models.CharField(
+                        choices=[
+                            ("executive", "Executive"),
+                            ("manager", "Manager"),
+                            ("professional", "Professional"),
+                            ("patient_representative", "Patient representative"),
+                            ("resident", "Resident"),
+                        ],
+                        max_length=32,
+                        verbose_name="stakeholder group",
+                    ),
+                ),
+                (
+                    "profession",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("gp", "General practitioner"),
+                            ("pharmacist", "Pharmacist"),
+                            ("medical_specialist", "Medical specialist"),
+                            ("nurse", "Nurse"),
+                            ("policy_officer", "Policy officer"),
+                            ("purchaser", "Purchaser"),
+                            ("social_worker", "Social worker"),
+                            ("other", "Other"),
+                        ],
+                        help_text="Only for professionals.",
+                        max_length=32,
+                        verbose_name="profession",
+                    ),
+                ),
+                (
+                    "job_title",
+                    models.CharField(blank=True, max_length=200, verbose_name="job title"),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="partnership.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="people",
+                        to="partnership.programme",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['programme', 'name', 'id'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["programme", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('dimension', models.CharField(choices=[('population_health', 'Population health'), ('experience_of_care', 'Quality and experience of care'), ('cost_per_capita', 'Cost per capita'), ('staff_wellbeing', "Professionals' work satisfaction")], max_length=32, verbose_name='Triple Aim dimension')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='partnership.programme', verbose_name='programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("population_health", "Population health"),
+                            ("experience_of_care", "Quality and experience of care"),
+                            ("cost_per_capita", "Cost per capita"),
+                            ("staff_wellbeing", "Professionals' work satisfaction"),
+                        ],
+                        max_length=32,
+                        verbose_name="Triple Aim dimension",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objectives",
+                        to="partnership.programme",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'shared objective',
-                'verbose_name_plural': 'shared objectives',
-                'ordering': ['programme', 'id'],
+                "verbose_name": "shared objective",
+                "verbose_name_plural": "shared objectives",
+                "ordering": ["programme", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Interaction',
+            name="Interaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('meeting', 'Meeting'), ('conversation', 'Conversation'), ('workshop', 'Workshop'), ('field_visit', 'Field visit'), ('other', 'Other')], default='meeting', max_length=16, verbose_name='kind')),
-                ('topic', models.CharField(max_length=300, verbose_name='topic')),
-                ('bottlenecks', models.TextField(blank=True, help_text='One bottleneck per line.', verbose_name='bottlenecks raised')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('groups', models.ManyToManyField(blank=True, related_name='interactions', to='partnership.group', verbose_name='groups')),
-                ('participants', models.ManyToManyField(blank=True, related_name='interactions', to='partnership.person', verbose_name='participants')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='partnership.programme', verbose_name='programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "Meeting"),
+                            ("conversation", "Conversation"),
+                            ("workshop", "Workshop"),
+                            ("field_visit", "Field visit"),
+                            ("other", "Other"),
+                        ],
+                        default="meeting",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("topic", models.CharField(max_length=300, verbose_name="topic")),
+                (
+                    "bottlenecks",
+                    models.TextField(
+                        blank=True,
+                        help_text="One bottleneck per line.",
+                        verbose_name="bottlenecks raised",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="interactions",
+                        to="partnership.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "participants",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="interactions",
+                        to="partnership.person",
+                        verbose_name="participants",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interactions",
+                        to="partnership.programme",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'interaction',
-                'verbose_name_plural': 'interactions',
-                'ordering': ['programme', '-date', 'id'],
+                "verbose_name": "interaction",
+                "verbose_name_plural": "interactions",
+                "ordering": ["programme", "-date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GroupMembership',
+            name="GroupMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('chair', 'Chair'), ('member', 'Member'), ('advisor', 'Advisor'), ('secretary', 'Secretary')], default='member', max_length=16, verbose_name='role')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='partnership.group', verbose_name='group')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='partnership.person', verbose_name='person')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='group_memberships', to='partnership.programme', verbose_name='programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "Chair"),
+                            ("member", "Member"),
+                            ("advisor", "Advisor"),
+                            ("secretary", "Secretary"),
+                        ],
+                        default="member",
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="partnership.group",
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="partnership.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="group_memberships",
+                        to="partnership.programme",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group membership',
-                'verbose_name_plural': 'group memberships',
-                'ordering': ['group', 'person__name'],
+                "verbose_name": "group membership",
+                "verbose_name_plural": "group memberships",
+                "ordering": ["group", "person__name"],
             },
         ),
         migrations.AddField(
-            model_name='group',
-            name='programme',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='partnership.programme', verbose_name='programme'),
+            model_name="group",
+            name="programme",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="groups",
+                to="partnership.programme",
+                verbose_name="programme",
+            ),
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('active', 'Active'), ('completed', 'Completed'), ('stopped', 'Stopped')], default='planned', max_length=16, verbose_name='status')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('objective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='partnership.objective', verbose_name='shared objective')),
-                ('owning_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='partnership.group', verbose_name='owning group')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='projects', to='partnership.programme', verbose_name='programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("active", "Active"),
+                            ("completed", "Completed"),
+                            ("stopped", "Stopped"),
+                        ],
+                        default="planned",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "objective",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="partnership.objective",
+                        verbose_name="shared objective",
+                    ),
+                ),
+                (
+                    "owning_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="partnership.group",
+                        verbose_name="owning group",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="projects",
+                        to="partnership.programme",
+                        verbose_name="programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'projects',
-                'ordering': ['programme', 'name'],
+                "verbose_name": "project",
+                "verbose_name_plural": "projects",
+                "ordering": ["programme", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Initiative',
+            name="Initiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('stage', models.CharField(choices=[('idea', 'Idea'), ('pilot', 'Pilot'), ('scaling', 'Scaling'), ('embedded', 'Embedded')], default='idea', max_length=16, verbose_name='stage')),
-                ('proposed_on', models.DateField(verbose_name='proposed on')),
-                ('pilot_on', models.DateField(blank=True, null=True, verbose_name='pilot started on')),
-                ('scaling_on', models.DateField(blank=True, null=True, verbose_name='scaling started on')),
-                ('embedded_on', models.DateField(blank=True, null=True, verbose_name='embedded on')),
-                ('proposed_by_group', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='initiatives', to='partnership.group', verbose_name='proposed by (group)')),
-                ('proposed_by_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='initiatives', to='partnership.person', verbose_name='proposed by (person)')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='initiatives', to='partnership.programme', verbose_name='programme')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='initiatives', to='partnership.project', verbose_name='grew into project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idea"),
+                            ("pilot", "Pilot"),
+                            ("scaling", "Scaling"),
+                            ("embedded", "Embedded"),
+                        ],
+                        default="idea",
+                        max_length=16,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("proposed_on", models.DateField(verbose_name="proposed on")),
+                (
+                    "pilot_on",
+                    models.DateField(blank=True, null=True, verbose_name="pilot started on"),
+                ),
+                (
+                    "scaling_on",
+                    models.DateField(blank=True, null=True, verbose_name="scaling started on"),
+                ),
+                (
+                    "embedded_on",
+                    models.DateField(blank=True, null=True, verbose_name="embedded on"),
+                ),
+                (
+                    "proposed_by_group",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="initiatives",
+                        to="partnership.group",
+                        verbose_name="proposed by (group)",
+                    ),
+                ),
+                (
+                    "proposed_by_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="initiatives",
+                        to="partnership.person",
+                        verbose_name="proposed by (person)",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="initiatives",
+                        to="partnership.programme",
+                        verbose_name="programme",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="initiatives",
+                        to="partnership.project",
+                        verbose_name="grew into project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'initiative',
-                'verbose_name_plural': 'initiatives',
-                'ordering': ['programme', 'proposed_on', 'title'],
+                "verbose_name": "initiative",
+                "verbose_name_plural": "initiatives",
+                "ordering": ["programme", "proposed_on", "title"],
             },
         ),
         migrations.AddField(
-            model_name='programme',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='partnership.region', verbose_name='region'),
+            model_name="programme",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="programmes",
+                to="partnership.region",
+                verbose_name="region",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('programme', 'name'), name='org_name_unique_in_programme'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "name"), name="org_name_unique_in_programme"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groupmembership',
-            constraint=models.UniqueConstraint(fields=('group', 'person'), name='one_seat_per_person_per_group'),
+            model_name="groupmembership",
+            constraint=models.UniqueConstraint(
+                fields=("group", "person"), name="one_seat_per_person_per_group"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='group',
-            constraint=models.UniqueConstraint(fields=('programme', 'name'), name='group_name_unique_in_programme'),
+            model_name="group",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "name"), name="group_name_unique_in_programme"
+            ),
         ),
     ]
