@@ -145,3 +145,25 @@ def test_web_upload_shows_problems(world: World) -> None:
         response.content.decode()
     )
     assert not Organisation.objects.filter(name="X").exists()
+
+
+def test_example_files_in_the_repository_import_cleanly(world: World) -> None:
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    role = _role(world, world.director)
+    orgs = import_table(
+        role=role,
+        kind="organisations",
+        filename="organisations.csv",  # type: ignore[arg-type]
+        content=(examples / "organisations.csv").read_bytes(),
+    )
+    people = import_table(
+        role=role,
+        kind="people",
+        filename="people.csv",  # type: ignore[arg-type]
+        content=(examples / "people.csv").read_bytes(),
+    )
+    assert orgs == {"created": 4, "updated": 0} and people == {"created": 3, "updated": 0}
+    linde = Organisation.objects.get(programme=world.a, name="Huisartsenpraktijk De Linde")
+    assert linde.parent is not None and linde.parent.name == "Zorggroep De Meierij"
