@@ -112,5 +112,66 @@ def import_programme(
     console.print(json.dumps({"id": programme.pk, "name": programme.name}))
 
 
+@app.command()
+def allocate(
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="A JSON game or agreement (see docs/money.md).",
+    ),
+    rule: str = typer.Option(
+        "shapley",
+        help="proportional_investment, proportional_savings, "
+        "proportional (= proportional_investment), equal, shapley or nucleolus",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Allocate the gains of cooperation, check the core and plan the side payments."""
+    from samenspel.analytics.money_report import MoneyInputError, allocation_report
+
+    try:
+        report = allocation_report(
+            json.loads(file.read_text(encoding="utf-8")),
+            "proportional_investment" if rule == "proportional" else rule,
+        )
+    except json.JSONDecodeError as exc:
+        err.print(f"[red]{file}: not valid JSON (line {exc.lineno}): {exc.msg}[/red]")
+        raise typer.Exit(2) from exc
+    except MoneyInputError as exc:
+        err.print(f"[red]{file}: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    if as_json:
+        console.print_json(json.dumps(report))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Allocation by {report['rule']}")
+    for column in ("party", "share", "own NPV", "balance"):
+        table.add_column(column, justify="right" if column != "party" else "left")
+    for party, share in report["shares"].items():
+        own = report.get("own_npv", {}).get(party)
+        balance = report.get("balances", {}).get(party)
+        table.add_row(
+            party,
+            f"{share:,.2f}",
+            "" if own is None else f"{own:,.2f}",
+            "" if balance is None else f"{balance:,.2f}",
+        )
+    console.print(table)
+    core = report["core"]
+    console.print(
+        f"In the core: {'yes' if core['in_core'] else 'no'}; largest excess "
+        f"{core['max_excess']:,.2f} ({', '.join(core['blocking']) or '-'}); "
+        f"least-core epsilon {report['least_core_epsilon']:,.2f}"
+    )
+    for t in report.get("transfers", []):
+        console.print(
+            f"  {t['payer']} pays {t['payee']} {t['amount']:,.2f}"
+            + (f" ({t['per_year']:,.2f} per year)" if "per_year" in t else "")
+        )
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

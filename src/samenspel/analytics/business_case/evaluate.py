@@ -1,0 +1,184 @@
+"""Business case per party, the coalition game it implies, and the side-payment settlement.
+
+Coalition value rule (documented for users in docs/money.md): a coalition S can carry out an
+intervention when all of the intervention's partners are in S. Of the interventions it can carry
+out, S takes up those whose net present value *to the members of S* is positive, and
+v(S) is the sum of those values. Costs and savings of parties outside S do not count for S:
+this is exactly the wrong-pocket problem — the hospital alone will not invest when the insurer
+saves, but hospital and insurer together will.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from samenspel.analytics.games import Allocation, Game, Transfer, allocate, settle
+from samenspel.analytics.games.game import coalition_sums
+
+from .model import STREAMS, Agreement, Intervention, Line
+
+
+def discount_factors(agreement: Agreement) -> np.ndarray:
+    """1 / (1 + r)^t for t = 0 .. horizon - 1: the first year is not discounted."""
+    return 1.0 / (1.0 + agreement.discount_rate) ** np.arange(agreement.horizon)
+
+
+def annuity_factor(agreement: Agreement) -> float:
+    """Present value of 1 paid every year of the horizon."""
+    return float(discount_factors(agreement).sum())
+
+
+def _yearly(line: Line, horizon: int, amount: float) -> np.ndarray:
+    flows = np.zeros(horizon)
+    flows[[y - 1 for y in line.years]] = amount
+    return flows
+
+
+def party_npv(agreement: Agreement, intervention: Intervention) -> np.ndarray:
+    """Net present value (likely amounts) of one intervention for every party."""
+    factors = discount_factors(agreement)
+    index = {p: i for i, p in enumerate(agreement.parties)}
+    npv = np.zeros(len(agreement.parties))
+    for sign, lines in ((-1.0, intervention.costs), (1.0, intervention.savings)):
+        for line in lines:
+            npv[index[line.party]] += (
+                sign * line.likely * float(factors[[y - 1 for y in line.years]].sum())
+            )
+    return npv
+
+
+def coalition_game(agreement: Agreement) -> Game:
+    """The game v(S) defined in the module docstring, from the likely amounts."""
+    n = len(agreement.parties)
+    index = {p: i for i, p in enumerate(agreement.parties)}
+    masks = np.arange(1 << n)
+    values = np.zeros(1 << n)
+    for intervention in agreement.interventions:
+        required = sum(1 << index[p] for p in intervention.partners)
+        gain = coalition_sums(party_npv(agreement, intervention))
+        feasible = (masks & required) == required
+        values += np.where(feasible, np.maximum(gain, 0.0), 0.0)
+    values[0] = 0.0
+    return Game(agreement.parties, values)
+
+
+def grand_plan(agreement: Agreement) -> list[Intervention]:
+    """The interventions the whole partnership takes up: those with a positive total NPV."""
+    return [i for i in agreement.interventions if party_npv(agreement, i).sum() > 0]
+
+
+@dataclass(frozen=True)
+class PartyCase:
+    party: str
+    costs: list[float]
+    savings: list[float]
+    net: list[float]
+    cumulative: list[float]
+    npv: float
+    pv_costs: float
+    pv_savings: float
+    savings_by_stream: dict[str, float]
+
+
+@dataclass(frozen=True)
+class BusinessCase:
+    years: tuple[int, ...]
+    discount_rate: float
+    plan: list[str]
+    parties: list[PartyCase]
+    total_npv: float
+    streams: dict[str, float] = field(default_factory=dict)
+    """Present value of savings per financing stream, all parties together."""
+
+    @property
+    def wrong_pocket(self) -> list[tuple[str, float, float, float]]:
+        """(party, invests, saves, net) in present value: who invests and who saves."""
+        return [(p.party, p.pv_costs, p.pv_savings, p.npv) for p in self.parties]
+
+
+def business_case(
+    agreement: Agreement, interventions: Sequence[Intervention] | None = None
+) -> BusinessCase:
+    """Yearly cash flows, cumulative and NPV per party for a set of interventions (default: the
+    grand plan), at likely amounts."""
+    chosen = list(interventions) if interventions is not None else grand_plan(agreement)
+    horizon = agreement.horizon
+    factors = discount_factors(agreement)
+    costs = {p: np.zeros(horizon) for p in agreement.parties}
+    savings = {p: np.zeros(horizon) for p in agreement.parties}
+    by_stream = {p: dict.fromkeys(STREAMS, 0.0) for p in agreement.parties}
+    for intervention in chosen:
+        for line in intervention.costs:
+            costs[line.party] += _yearly(line, horizon, line.likely)
+        for line in intervention.savings:
+            flows = _yearly(line, horizon, line.likely)
+            savings[line.party] += flows
+            by_stream[line.party][line.stream] += float((flows * factors).sum())
+    cases = []
+    for party in agreement.parties:
+        net = savings[party] - costs[party]
+        cases.append(
+            PartyCase(
+                party=party,
+                costs=costs[party].tolist(),
+                savings=savings[party].tolist(),
+                net=net.tolist(),
+                cumulative=np.cumsum(net).tolist(),
+                npv=float((net * factors).sum()),
+                pv_costs=float((costs[party] * factors).sum()),
+                pv_savings=float((savings[party] * factors).sum()),
+                savings_by_stream={s: v for s, v in by_stream[party].items() if v},
+            )
+        )
+    streams = {s: sum(by_stream[p][s] for p in agreement.parties) for s in STREAMS}
+    return BusinessCase(
+        years=agreement.years,
+        discount_rate=agreement.discount_rate,
+        plan=[i.name for i in chosen],
+        parties=cases,
+        total_npv=sum(c.npv for c in cases),
+        streams={s: v for s, v in streams.items() if v},
+    )
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """An allocation rule applied to the agreement: shares, balances and the side payments."""
+
+    allocation: Allocation
+    own_npv: dict[str, float]
+    """What each party ends with from the grand plan before side payments (present value)."""
+    balances: dict[str, float]
+    """Share minus own NPV: positive means the party receives side payments."""
+    transfers: list[Transfer]
+    """Present-value transfers; at most n - 1 of them."""
+    yearly_transfers: list[Transfer]
+    """The same transfers as equal yearly amounts over the horizon (an annuity)."""
+
+
+def settlement(
+    agreement: Agreement, rule: str, game: Game | None = None, case: BusinessCase | None = None
+) -> Settlement:
+    game = game if game is not None else coalition_game(agreement)
+    case = case if case is not None else business_case(agreement)
+    allocation = allocate(
+        game,
+        rule,
+        investments={p.party: p.pv_costs for p in case.parties},
+        savings={p.party: p.pv_savings for p in case.parties},
+    )
+    own = {p.party: p.npv for p in case.parties}
+    shares = allocation.as_dict()
+    balances = {p: shares[p] - own[p] for p in agreement.parties}
+    drift = sum(balances.values())
+    if abs(drift) > 1e-6 * max(1.0, abs(game.grand_value)):
+        raise AssertionError(f"allocation and plan disagree by {drift}")
+    largest = max(balances, key=lambda p: abs(balances[p]))
+    balances[largest] -= drift  # remove floating-point residue so the balances sum to zero
+    transfers = settle(balances)
+    annuity = annuity_factor(agreement)
+    yearly = [Transfer(t.payer, t.payee, t.amount / annuity) for t in transfers]
+    return Settlement(allocation, own, balances, transfers, yearly)

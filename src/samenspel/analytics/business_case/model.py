@@ -1,0 +1,161 @@
+"""The agreement as data: parties, interventions, and their cost and saving lines over the years.
+
+JSON form (documented in docs/money.md)::
+
+    {"parties": ["hospital", "insurer", "municipality"],
+     "start_year": 2026, "horizon": 5, "discount_rate": 0.0225,
+     "interventions": [
+       {"name": "Hospital at home", "partners": ["hospital", "insurer"],
+        "costs":   [{"party": "hospital", "low": 80, "likely": 100, "high": 140,
+                     "years": "all"}],
+        "savings": [{"party": "insurer", "stream": "Zvw", "low": 90, "likely": 160,
+                     "high": 200, "years": [2, 3, 4, 5]}]}]}
+
+Amounts are per year (in whatever unit the agreement uses, e.g. thousands of euros); ``years``
+lists 1-based years of the horizon, or "all"; a one-off cost is ``"years": [1]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+STREAMS = ("Zvw", "Wlz", "Wmo", "Jeugdwet", "Wpg", "subsidy", "own_funds", "other")
+DEFAULT_DISCOUNT_RATE = 0.0225
+"""The Dutch standard discount rate for social cost-benefit analyses (MKBA), 2.25%."""
+
+
+class AgreementError(ValueError):
+    """The agreement is not well formed; the message names the place."""
+
+
+@dataclass(frozen=True)
+class Line:
+    party: str
+    low: float
+    likely: float
+    high: float
+    years: tuple[int, ...]
+    stream: str = "other"
+
+
+@dataclass(frozen=True)
+class Intervention:
+    name: str
+    partners: frozenset[str]
+    costs: tuple[Line, ...]
+    savings: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    parties: tuple[str, ...]
+    start_year: int
+    horizon: int
+    discount_rate: float
+    interventions: tuple[Intervention, ...]
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.start_year, self.start_year + self.horizon))
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise AgreementError(f"{where}: must be a number, got {value!r}")
+    return float(value)
+
+
+def _line(data: Any, where: str, parties: set[str], horizon: int, kind: str) -> Line:
+    if not isinstance(data, dict):
+        raise AgreementError(f"{where}: must be an object")
+    unknown = sorted(set(data) - {"party", "low", "likely", "high", "years", "stream"})
+    if unknown:
+        raise AgreementError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    party = data.get("party")
+    if party not in parties:
+        raise AgreementError(f"{where}.party: unknown party {party!r}")
+    likely = _number(data.get("likely"), f"{where}.likely")
+    low = _number(data.get("low", likely), f"{where}.low")
+    high = _number(data.get("high", likely), f"{where}.high")
+    if min(low, likely, high) < 0:
+        raise AgreementError(f"{where}: amounts cannot be negative (record a saving instead)")
+    if not low <= likely <= high:
+        raise AgreementError(f"{where}: needs low <= likely <= high, got {low}, {likely}, {high}")
+    years_raw = data.get("years", "all")
+    if years_raw == "all":
+        years = tuple(range(1, horizon + 1))
+    elif (
+        isinstance(years_raw, list)
+        and years_raw
+        and all(isinstance(y, int) and not isinstance(y, bool) for y in years_raw)
+    ):
+        bad = [y for y in years_raw if not 1 <= y <= horizon]
+        if bad:
+            raise AgreementError(f"{where}.years: {bad} outside the horizon 1..{horizon}")
+        years = tuple(sorted(set(years_raw)))
+    else:
+        raise AgreementError(f'{where}.years: give "all" or a list of year numbers')
+    stream = data.get("stream", "other" if kind == "costs" else None)
+    if stream not in STREAMS:
+        raise AgreementError(f"{where}.stream: {stream!r} is not one of {', '.join(STREAMS)}")
+    return Line(str(party), low, likely, high, years, str(stream))
+
+
+def parse_agreement(data: Any) -> Agreement:
+    """Validate and build an Agreement from its JSON form."""
+    if not isinstance(data, dict):
+        raise AgreementError("the agreement must be a JSON object")
+    parties_raw = data.get("parties")
+    if (
+        not isinstance(parties_raw, list)
+        or not parties_raw
+        or not all(isinstance(p, str) and p for p in parties_raw)
+    ):
+        raise AgreementError("parties: give a non-empty list of party names")
+    if len(set(parties_raw)) != len(parties_raw):
+        raise AgreementError("parties: names must be unique")
+    parties = set(parties_raw)
+    horizon = data.get("horizon", 5)
+    if not isinstance(horizon, int) or isinstance(horizon, bool) or not 1 <= horizon <= 50:
+        raise AgreementError("horizon: a whole number of years from 1 to 50")
+    start_year = data.get("start_year", 2026)
+    if not isinstance(start_year, int) or isinstance(start_year, bool):
+        raise AgreementError("start_year: a year, e.g. 2026")
+    rate = _number(data.get("discount_rate", DEFAULT_DISCOUNT_RATE), "discount_rate")
+    if not -0.5 < rate < 1:
+        raise AgreementError("discount_rate: a fraction such as 0.0225")
+    interventions = []
+    raw = data.get("interventions")
+    if not isinstance(raw, list) or not raw:
+        raise AgreementError("interventions: give at least one intervention")
+    names: set[str] = set()
+    for k, item in enumerate(raw):
+        where = f"interventions[{k}]"
+        if not isinstance(item, dict):
+            raise AgreementError(f"{where}: must be an object")
+        name = item.get("name")
+        if not isinstance(name, str) or not name:
+            raise AgreementError(f"{where}.name: give a name")
+        if name in names:
+            raise AgreementError(f"{where}.name: duplicate intervention {name!r}")
+        names.add(name)
+        partners = item.get("partners")
+        if not isinstance(partners, list) or not partners:
+            raise AgreementError(f"{where}.partners: list the parties needed to carry it out")
+        unknown = sorted(set(map(str, partners)) - parties)
+        if unknown:
+            raise AgreementError(f"{where}.partners: unknown party {unknown[0]!r}")
+        lines = {}
+        for kind in ("costs", "savings"):
+            entries = item.get(kind, [])
+            if not isinstance(entries, list):
+                raise AgreementError(f"{where}.{kind}: must be a list")
+            lines[kind] = tuple(
+                _line(e, f"{where}.{kind}[{j}]", parties, horizon, kind)
+                for j, e in enumerate(entries)
+            )
+        interventions.append(
+            Intervention(name, frozenset(map(str, partners)), lines["costs"], lines["savings"])
+        )
+    return Agreement(tuple(parties_raw), start_year, horizon, rate, tuple(interventions))

@@ -1,0 +1,95 @@
+"""One JSON-ready report of an allocation, for the CLI, the API and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .business_case import (
+    AgreementError,
+    business_case,
+    coalition_game,
+    parse_agreement,
+    settlement,
+)
+from .games import GameError, allocate, least_core, settle
+from .games.io import parse_game
+
+
+class MoneyInputError(ValueError):
+    """The game or agreement could not be read; the message says where."""
+
+
+def _transfers_from_holdings(
+    holdings: Any, shares: dict[str, float], grand_value: float
+) -> dict[str, Any]:
+    if (
+        not isinstance(holdings, dict)
+        or set(holdings) != set(shares)
+        or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in holdings.values()
+        )
+    ):
+        raise GameError("holdings: map every party to a number")
+    total = float(sum(holdings.values()))
+    if abs(total - grand_value) > 1e-6 * max(1.0, abs(grand_value)):
+        raise GameError(f"holdings sum to {total:.6g}, but v(N) is {grand_value:.6g}")
+    balances = {p: shares[p] - float(holdings[p]) for p in shares}
+    drift = sum(balances.values())
+    largest = max(balances, key=lambda p: abs(balances[p]))
+    balances[largest] -= drift
+    return {
+        "holdings": {p: float(v) for p, v in holdings.items()},
+        "balances": balances,
+        "transfers": [
+            {"payer": t.payer, "payee": t.payee, "amount": t.amount} for t in settle(balances)
+        ],
+    }
+
+
+def allocation_report(document: Any, rule: str) -> dict[str, Any]:
+    """Allocation, core check, least-core epsilon and transfers for a game or an agreement.
+
+    A document with ``interventions`` is an agreement; the transfers then move every party from its
+    own NPV in the partnership's plan to its allotted share. A plain game gets transfers when it
+    states ``holdings``: what each party receives before side payments (summing to v(N)).
+    """
+    try:
+        if isinstance(document, dict) and "interventions" in document:
+            agreement = parse_agreement(document)
+            game = coalition_game(agreement)
+            case = business_case(agreement)
+            result = settlement(agreement, rule, game, case)
+            allocation = result.allocation
+            extra: dict[str, Any] = {
+                "own_npv": result.own_npv,
+                "balances": result.balances,
+                "transfers": [
+                    {"payer": t.payer, "payee": t.payee, "amount": t.amount, "per_year": y.amount}
+                    for t, y in zip(result.transfers, result.yearly_transfers, strict=True)
+                ],
+                "plan": case.plan,
+                "discount_rate": agreement.discount_rate,
+            }
+        else:
+            game, investments, savings = parse_game(document)
+            allocation = allocate(game, rule, investments=investments, savings=savings)
+            extra = {}
+            holdings = document.get("holdings")
+            if holdings is not None:
+                extra = _transfers_from_holdings(holdings, allocation.as_dict(), game.grand_value)
+        epsilon, _ = least_core(game)
+    except (GameError, AgreementError) as exc:
+        raise MoneyInputError(str(exc)) from exc
+    return {
+        "rule": rule,
+        "players": list(game.players),
+        "grand_value": game.grand_value,
+        "shares": allocation.as_dict(),
+        "core": {
+            "in_core": allocation.core.in_core,
+            "max_excess": allocation.core.max_excess,
+            "blocking": list(allocation.core.blocking),
+        },
+        "least_core_epsilon": epsilon,
+        **extra,
+    }

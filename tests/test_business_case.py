@@ -1,0 +1,158 @@
+"""Business case, coalition values and Monte-Carlo on hand-computed agreements."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samenspel.analytics.business_case import (
+    AgreementError,
+    business_case,
+    coalition_game,
+    parse_agreement,
+    settlement,
+    simulate,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+TWO_PARTY = {
+    "parties": ["hospital", "insurer"],
+    "horizon": 3,
+    "discount_rate": 0.10,
+    "interventions": [
+        {
+            "name": "Care at home",
+            "partners": ["hospital", "insurer"],
+            "costs": [{"party": "hospital", "likely": 100, "years": [1]}],
+            "savings": [{"party": "insurer", "stream": "Zvw", "likely": 66, "years": "all"}],
+        }
+    ],
+}
+
+
+def test_npv_per_party_by_hand() -> None:
+    agreement = parse_agreement(TWO_PARTY)
+    case = business_case(agreement)
+    by_party = {p.party: p for p in case.parties}
+    # Insurer: 66 + 66/1.1 + 66/1.21 = 66 + 60 + 54.5454... = 180.5454...
+    assert by_party["insurer"].npv == pytest.approx(66 + 60 + 66 / 1.21)
+    assert by_party["hospital"].npv == pytest.approx(-100)  # year 1 is not discounted
+    assert by_party["hospital"].cumulative == [-100, -100, -100]
+    assert by_party["insurer"].savings_by_stream == {"Zvw": pytest.approx(180.5454545)}
+    assert case.total_npv == pytest.approx(80.5454545)
+    assert case.wrong_pocket[0] == ("hospital", pytest.approx(100), 0.0, pytest.approx(-100))
+
+
+def test_wrong_pocket_game_and_side_payments() -> None:
+    agreement = parse_agreement(TWO_PARTY)
+    game = coalition_game(agreement)
+    # Alone, neither can carry out the intervention; together they gain the total NPV.
+    assert game.value(["hospital"]) == 0 and game.value(["insurer"]) == 0
+    assert game.value(["hospital", "insurer"]) == pytest.approx(80.5454545)
+    result = settlement(agreement, "shapley")
+    assert result.allocation.as_dict() == {
+        "hospital": pytest.approx(40.2727272),
+        "insurer": pytest.approx(40.2727272),
+    }
+    [transfer] = result.transfers
+    assert (transfer.payer, transfer.payee) == ("insurer", "hospital")
+    assert transfer.amount == pytest.approx(140.2727272)
+    # The yearly amount is the annuity with the same present value.
+    annuity = 1 + 1 / 1.1 + 1 / 1.21
+    assert result.yearly_transfers[0].amount == pytest.approx(140.2727272 / annuity)
+
+
+def test_monte_carlo_without_ranges_is_certain() -> None:
+    agreement = parse_agreement(TWO_PARTY)
+    [risk] = simulate(agreement, ["shapley"], draws=50)
+    assert risk.probability_positive == {"hospital": 1.0, "insurer": 1.0}
+    assert risk.p50["hospital"] == pytest.approx(40.2727272)
+
+
+def test_monte_carlo_probabilities_respond_to_ranges() -> None:
+    agreement = parse_agreement(json.loads((EXAMPLES / "agreement.json").read_text()))
+    risks = {
+        r.rule: r
+        for r in simulate(agreement, ["shapley", "proportional_savings"], draws=3000, seed=3)
+    }
+    shapley = risks["shapley"].probability_positive
+    assert 0.3 < shapley["hospital"] < 1.0 and 0.3 < shapley["insurer"] < 1.0
+    # Proportional to savings gives the hospital (which saves nothing) no share of the gain: the
+    # side payment only makes good its likely costs, so it ends above zero far less often.
+    saving_rule = risks["proportional_savings"]
+    assert saving_rule.probability_positive["hospital"] < shapley["hospital"] - 0.2
+    assert abs(saving_rule.p50["hospital"]) < 30 < risks["shapley"].p50["hospital"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["interventions"][0]["costs"][0].update(party="pharmacy"),
+            "interventions[0].costs[0].party: unknown party 'pharmacy'",
+        ),
+        (
+            lambda d: d["interventions"][0]["costs"][0].update(likely=-5),
+            "interventions[0].costs[0]: amounts cannot be negative",
+        ),
+        (
+            lambda d: d["interventions"][0]["savings"][0].update(stream="AWBZ"),
+            "interventions[0].savings[0].stream: 'AWBZ' is not one of",
+        ),
+        (
+            lambda d: d["interventions"][0]["savings"][0].update(years=[0, 4]),
+            "interventions[0].savings[0].years: [0, 4] outside the horizon 1..3",
+        ),
+        (
+            lambda d: d["interventions"][0].update(partners=["hospital", "bank"]),
+            "interventions[0].partners: unknown party 'bank'",
+        ),
+        (lambda d: d.update(discount_rate="2%"), "discount_rate: must be a number"),
+    ],
+)
+def test_bad_agreements_name_the_place(change: object, message: str) -> None:
+    document = json.loads(json.dumps(TWO_PARTY))
+    change(document)  # type: ignore[operator]
+    with pytest.raises(AgreementError) as caught:
+        parse_agreement(document)
+    assert str(caught.value).startswith(message)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "samenspel.cli.main", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cli_allocate_agreement_json() -> None:
+    result = _cli("allocate", str(EXAMPLES / "agreement.json"), "--rule", "nucleolus", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert sum(report["shares"].values()) == pytest.approx(report["grand_value"])
+    assert report["core"]["in_core"] is True
+    assert sum(t["amount"] for t in report["transfers"]) == pytest.approx(
+        sum(b for b in report["balances"].values() if b > 0)
+    )
+
+
+def test_cli_allocate_game_and_errors(tmp_path: Path) -> None:
+    result = _cli("allocate", str(EXAMPLES / "glove-game.json"), "--rule", "nucleolus", "--json")
+    report = json.loads(result.stdout)
+    assert report["shares"]["L"] == pytest.approx(1.0)
+    assert sorted((t["payer"], t["payee"], round(t["amount"], 9)) for t in report["transfers"]) == [
+        ("R1", "L", 0.5),
+        ("R2", "L", 0.5),
+    ]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"players": ["A", "B"], "coalitions": [{"members": ["A"], "value": 1}]}')
+    failed = _cli("allocate", str(bad), "--rule", "shapley")
+    assert failed.returncode == 2
+    assert "not defined for 2 coalition(s): {B}, {A, B}" in " ".join(failed.stderr.split())
