@@ -7,6 +7,7 @@ from ninja.security import django_auth
 
 from samenspel import __version__
 from samenspel.web.accounts.access import PermissionDeniedError
+from samenspel.web.finance.api import router as finance_router
 from samenspel.web.partnership.api import router as partnership_router
 from samenspel.web.partnership.exchange import ImportFailedError
 
@@ -21,6 +22,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", partnership_router)
+api.add_router("/", finance_router)
 
 
 def _validation_detail(exc: ValidationError) -> list[dict[str, object]]:

@@ -14,8 +14,9 @@ from .model import Agreement, Line
 @dataclass(frozen=True)
 class RuleRisk:
     rule: str
-    probability_positive: dict[str, float]
-    """Share of draws in which the party's NPV after the agreed side payments is > 0."""
+    probability_positive: dict[str, float | None]
+    """Share of draws in which the party's NPV after the agreed side payments is > 0; None for a
+    party with no cash flow and no side payment at all (nothing at stake)."""
     p5: dict[str, float]
     p50: dict[str, float]
     p95: dict[str, float]
@@ -54,7 +55,10 @@ def simulate(
         results.append(
             RuleRisk(
                 rule=rule,
-                probability_positive={p: float((after[:, i] > 0).mean()) for p, i in index.items()},
+                probability_positive={
+                    p: float((after[:, i] > 0).mean()) if after[:, i].any() else None
+                    for p, i in index.items()
+                },
                 p5={p: float(np.percentile(after[:, i], 5)) for p, i in index.items()},
                 p50={p: float(np.percentile(after[:, i], 50)) for p, i in index.items()},
                 p95={p: float(np.percentile(after[:, i], 95)) for p, i in index.items()},

@@ -996,4 +996,7 @@ def load_demo(*, reset: bool = False) -> DemoSummary:
     ProgrammeRole.objects.update_or_create(
         user=users["kijker"], programme=programmes[0], defaults={"role": Role.VIEWER}
     )
+    from samenspel.web.finance.demo import load_money_demo
+
+    load_money_demo({p.name: p for p in programmes})
     return DemoSummary(created=True, programmes=[p.name for p in programmes])

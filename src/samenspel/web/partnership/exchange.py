@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -65,7 +66,20 @@ def _export_value(
         return None if value is None else refs[(field.related_model, value)]
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     return value
+
+
+def _acceptable(field: models.Field, value: Any) -> bool:
+    """JSON types each kind of field takes (numbers for numeric fields, text otherwise)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(field, models.IntegerField):
+        return isinstance(value, int)
+    if isinstance(field, models.DecimalField):
+        return isinstance(value, int | float | str)
+    return isinstance(value, str)
 
 
 def export_programme(programme: Programme) -> dict[str, Any]:
@@ -286,8 +300,13 @@ class _Importer:
                     elif not field.null:
                         value = field.get_default() if field.has_default() else ""
                     setattr(obj, name, value)
-                elif not isinstance(value, str):
-                    self.problem(location, name, f"must be text, got {type(value).__name__}")
+                elif not _acceptable(field, value):
+                    expected = (
+                        "a whole number"
+                        if isinstance(field, models.IntegerField)
+                        else ("a number" if isinstance(field, models.DecimalField) else "text")
+                    )
+                    self.problem(location, name, f"must be {expected}, got {type(value).__name__}")
                     ok = False
                 else:
                     setattr(obj, name, value)

@@ -44,9 +44,20 @@ class Resource:
         return str(self.model._meta.verbose_name_plural)
 
 
-RESOURCES: dict[str, Resource] = {
-    r.slug: r
-    for r in (
+RESOURCES: dict[str, Resource] = {}
+"""Every kind of programme record, in dependency order (export and import follow this order)."""
+
+
+def register(*resources: Resource) -> None:
+    """Add record kinds; other apps call this from their AppConfig.ready()."""
+    for resource in resources:
+        if resource.slug in RESOURCES and RESOURCES[resource.slug] is not resource:
+            raise ValueError(f"resource {resource.slug!r} is registered twice")
+        RESOURCES[resource.slug] = resource
+
+
+register(
+    *(
         Resource(
             "objectives", Objective, ("title", "dimension", "description"), ("title", "dimension")
         ),
@@ -109,7 +120,7 @@ RESOURCES: dict[str, Resource] = {
             ("date", "kind", "topic"),
         ),
     )
-}
+)
 
 
 def resource_for(model: type[models.Model]) -> Resource:

@@ -1,6 +1,7 @@
 """API schemas, derived from the resource descriptions so the API and the models never drift."""
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import models
@@ -19,6 +20,17 @@ def _python_type(field: models.Field) -> tuple[Any, Any]:
         return (int | None), None
     if isinstance(field, models.DateField):
         return (dt.date if required else dt.date | None), (... if required else None)
+    if isinstance(field, models.DecimalField):
+        bounds = _limits(field)
+        kind_d: Any = Decimal
+        return kind_d, Field(
+            ... if required else field.get_default(),
+            max_digits=field.max_digits,
+            decimal_places=field.decimal_places,
+            **bounds,
+        )
+    if isinstance(field, models.IntegerField):
+        return int, Field(... if required else field.get_default(), **_limits(field))
     if field.choices:
         values = [str(code) for code, _label in field.choices]
         if field.blank:
@@ -30,6 +42,21 @@ def _python_type(field: models.Field) -> tuple[Any, Any]:
     if required:
         return str, Field(..., min_length=1, max_length=max_length)
     return str, Field("", max_length=max_length)
+
+
+def _limits(field: models.Field) -> dict[str, Any]:
+    """ge/le bounds from a field's Min/MaxValueValidators (and positive integer fields)."""
+    from django.core.validators import MaxValueValidator, MinValueValidator
+
+    limits: dict[str, Any] = {}
+    if isinstance(field, models.PositiveIntegerField):
+        limits["ge"] = 0
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator):
+            limits["ge"] = validator.limit_value
+        elif isinstance(validator, MaxValueValidator):
+            limits["le"] = validator.limit_value
+    return limits
 
 
 def input_schema(resource: Resource, *, partial: bool) -> type[Schema]:
@@ -56,6 +83,10 @@ def output_schema(resource: Resource) -> type[Schema]:
             fields[name] = (int | None, ...)
         elif isinstance(field, models.DateField):
             fields[name] = (dt.date | None, ...)
+        elif isinstance(field, models.DecimalField):
+            fields[name] = (Decimal, ...)
+        elif isinstance(field, models.IntegerField):
+            fields[name] = (int, ...)
         else:
             fields[name] = (str, ...)
     return create_model(f"{resource.model.__name__}Out", __base__=Schema, **fields)

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "ninja",
     "samenspel.web.accounts",
     "samenspel.web.partnership",
+    "samenspel.web.finance",
 ]
 
 MIDDLEWARE = [

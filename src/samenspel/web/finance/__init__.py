@@ -1,0 +1,1 @@
+"""Money: agreements, care tasks, interventions with cost and saving lines, business cases."""

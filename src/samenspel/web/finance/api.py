@@ -1,0 +1,72 @@
+"""REST endpoint for the evaluation of an agreement (the records themselves use the shared CRUD)."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router
+
+from samenspel.web.accounts.access import get_programme_for
+
+from .evaluation import evaluate
+from .models import Agreement
+
+router = Router(tags=["agreements"])
+
+
+@router.get(
+    "/programmes/{programme_id}/agreements/{agreement_id}/evaluation", response=dict[str, Any]
+)
+def agreement_evaluation(
+    request: HttpRequest, programme_id: int, agreement_id: int, draws: int = 2000
+) -> dict[str, Any]:
+    """Business case per party, every allocation rule with core check and side payments, the
+    least-core epsilon and the Monte-Carlo probability of a positive NPV per party."""
+    programme, _role = get_programme_for(request.user, programme_id)
+    agreement = Agreement.objects.filter(pk=agreement_id, programme=programme).first()
+    if agreement is None:
+        raise Http404("No such agreement.")
+    result = evaluate(agreement, draws=max(0, min(draws, 20000)))
+    case = result.case
+    return {
+        "problems": result.problems,
+        "parties": list(result.data.parties) if result.data else [],
+        "years": list(case.years) if case else [],
+        "plan": case.plan if case else [],
+        "business_case": [
+            {
+                "party": p.party,
+                "costs": p.costs,
+                "savings": p.savings,
+                "net": p.net,
+                "cumulative": p.cumulative,
+                "npv": p.npv,
+                "pv_costs": p.pv_costs,
+                "pv_savings": p.pv_savings,
+                "savings_by_stream": p.savings_by_stream,
+            }
+            for p in (case.parties if case else [])
+        ],
+        "least_core_epsilon": result.least_core_epsilon,
+        "allocations": {
+            rule: {
+                "shares": s.allocation.as_dict(),
+                "in_core": s.allocation.core.in_core,
+                "max_excess": s.allocation.core.max_excess,
+                "blocking": list(s.allocation.core.blocking),
+                "balances": s.balances,
+                "transfers": [
+                    {
+                        "payer": t.payer,
+                        "payee": t.payee,
+                        "present_value": t.amount,
+                        "per_year": y.amount,
+                    }
+                    for t, y in zip(s.transfers, s.yearly_transfers, strict=True)
+                ],
+                "probability_positive": (
+                    result.risks[rule].probability_positive if rule in result.risks else None
+                ),
+            }
+            for rule, s in result.settlements.items()
+        },
+    }

@@ -1,0 +1,121 @@
+"""Illustrative agreements for the demo programmes (fictional amounts, in thousands of euros)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from samenspel.web.partnership.models import Organisation, Programme
+
+from .models import Agreement, CareTask, Intervention, MoneyLine
+
+
+def _org(programme: Programme, prefix: str) -> Organisation:
+    return Organisation.objects.get(programme=programme, name__startswith=prefix)
+
+
+def _line(
+    intervention: Intervention,
+    kind: str,
+    party: Organisation,
+    stream: str,
+    low: int,
+    likely: int,
+    high: int,
+    years: str = "all",
+) -> None:
+    line = MoneyLine(
+        programme=intervention.programme,
+        intervention=intervention,
+        kind=kind,
+        party=party,
+        stream=stream,
+        low=Decimal(low),
+        likely=Decimal(likely),
+        high=Decimal(high),
+        years=years,
+    )
+    line.full_clean()
+    line.save()
+
+
+def _intervention(
+    agreement: Agreement, name: str, partners: list[Organisation], description: str = ""
+) -> Intervention:
+    intervention = Intervention.objects.create(
+        programme=agreement.programme, agreement=agreement, name=name, description=description
+    )
+    intervention.partners.set(partners)
+    return intervention
+
+
+def load_money_demo(programmes: dict[str, Programme]) -> None:
+    """Agreements for Samendraads (substitution) and Proeftuin Ruwaard (neighbourhood team)."""
+    samendraads = programmes["Samendraads"]
+    hospital, care_group = _org(samendraads, "Ziekenhuis"), _org(samendraads, "Zorggroep")
+    insurer, town = _org(samendraads, "Zorgverzekeraar"), _org(samendraads, "Gemeente")
+    agreement = Agreement.objects.create(
+        programme=samendraads,
+        name="Substitutie-afspraak 2026-2030",
+        start_year=2026,
+        horizon=5,
+        description="Illustrative amounts in thousands of euros.",
+    )
+    CareTask.objects.create(
+        programme=samendraads,
+        agreement=agreement,
+        performer=care_group,
+        name="Anticoagulation monitoring in general practice",
+        target_population="Patients on vitamin K antagonists",
+        volume=1800,
+        unit="patients",
+    )
+    anticoag = _intervention(
+        agreement, "Anticoagulatiezorg naar de eerste lijn", [hospital, care_group, insurer]
+    )
+    _line(anticoag, "cost", care_group, "other", 250, 300, 380)
+    _line(anticoag, "cost", hospital, "other", 60, 80, 120, "1")
+    _line(anticoag, "cost", hospital, "other", 150, 200, 260, "2,3,4,5")
+    _line(anticoag, "saving", insurer, "Zvw", 380, 520, 600, "2,3,4,5")
+    _line(anticoag, "saving", care_group, "Zvw", 120, 150, 170)
+    elderly = _intervention(
+        agreement, "Ketenzorg kwetsbare ouderen", [hospital, care_group, insurer, town]
+    )
+    _line(elderly, "cost", care_group, "other", 150, 200, 260)
+    _line(elderly, "cost", town, "Wmo", 60, 80, 110)
+    _line(elderly, "saving", insurer, "Zvw", 150, 260, 330, "2,3,4,5")
+    _line(elderly, "saving", town, "Wmo", 20, 50, 70, "3,4,5")
+    _line(elderly, "saving", hospital, "Zvw", 0, 30, 60, "3,4,5")
+
+    ruwaard = programmes["Proeftuin Ruwaard"]
+    municipality, health_centre = _org(ruwaard, "Gemeente"), _org(ruwaard, "Gezondheidscentrum")
+    r_insurer, housing = _org(ruwaard, "Zorgverzekeraar"), _org(ruwaard, "Woonstichting")
+    welfare, homecare = _org(ruwaard, "Welzijn"), _org(ruwaard, "Thuiszorg")
+    plan = Agreement.objects.create(
+        programme=ruwaard,
+        name="Wijkafspraak Ruwaard",
+        start_year=2026,
+        horizon=5,
+        description="Illustrative amounts in thousands of euros.",
+    )
+    CareTask.objects.create(
+        programme=ruwaard,
+        agreement=plan,
+        performer=welfare,
+        name="One kitchen-table conversation per household",
+        target_population="Households with a Wmo request",
+        volume=400,
+        unit="households",
+    )
+    team = _intervention(
+        plan, "Eén wijkteam", [municipality, health_centre, welfare, homecare, r_insurer]
+    )
+    _line(team, "cost", municipality, "Wmo", 120, 150, 200)
+    _line(team, "cost", welfare, "Wmo", 40, 60, 80)
+    _line(team, "cost", health_centre, "Zvw", 30, 40, 60)
+    _line(team, "saving", municipality, "Wmo", 60, 110, 150, "2,3,4,5")
+    _line(team, "saving", r_insurer, "Zvw", 80, 140, 200, "2,3,4,5")
+    _line(team, "saving", homecare, "Zvw", 10, 20, 30)
+    homes = _intervention(plan, "Woningaanpassing zonder wachtlijst", [municipality, housing])
+    _line(homes, "cost", housing, "own_funds", 80, 100, 130, "1,2")
+    _line(homes, "saving", municipality, "Wmo", 20, 35, 45)
+    _line(homes, "saving", r_insurer, "Zvw", 5, 15, 25, "2,3,4,5")

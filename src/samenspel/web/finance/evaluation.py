@@ -1,0 +1,122 @@
+"""Evaluate a stored agreement with the pure money analytics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from samenspel.analytics.business_case import Agreement as AgreementData
+from samenspel.analytics.business_case import (
+    AgreementError,
+    BusinessCase,
+    RuleRisk,
+    Settlement,
+    business_case,
+    coalition_game,
+    parse_agreement,
+    settlement,
+    simulate,
+)
+from samenspel.analytics.games import RULES, GameError, least_core
+
+from .models import Agreement, LineKind, parse_years
+
+MONTE_CARLO_DRAWS = 2000
+MAX_PARTIES_FOR_NUCLEOLUS = 20
+
+
+def agreement_document(agreement: Agreement) -> dict[str, Any]:
+    """The agreement in the documented JSON form read by ``samenspel allocate``.
+
+    The parties are the organisations that appear as a partner or on a line, by name.
+    """
+    interventions = list(
+        agreement.interventions.prefetch_related("partners", "lines__party").order_by("name")
+    )
+    parties = sorted(
+        {o.name for i in interventions for o in i.partners.all()}
+        | {line.party.name for i in interventions for line in i.lines.all()}
+    )
+    document: dict[str, Any] = {
+        "parties": parties,
+        "start_year": agreement.start_year,
+        "horizon": agreement.horizon,
+        "discount_rate": float(agreement.discount_rate),
+        "interventions": [],
+    }
+    for intervention in interventions:
+        entry: dict[str, Any] = {
+            "name": intervention.name,
+            "partners": sorted(o.name for o in intervention.partners.all()),
+            "costs": [],
+            "savings": [],
+        }
+        for line in intervention.lines.all():
+            key = "costs" if line.kind == LineKind.COST else "savings"
+            try:
+                years = list(parse_years(line.years, agreement.horizon))
+            except ValidationError as exc:
+                raise AgreementError(
+                    f"{intervention.name}, line '{line}': years '{line.years}': "
+                    + " ".join(exc.messages)
+                ) from exc
+            entry[key].append(
+                {
+                    "party": line.party.name,
+                    "stream": line.stream,
+                    "low": float(line.low),
+                    "likely": float(line.likely),
+                    "high": float(line.high),
+                    "years": years,
+                }
+            )
+        document["interventions"].append(entry)
+    return document
+
+
+@dataclass
+class Evaluation:
+    """Everything the money dashboard and the exports show for one agreement."""
+
+    data: AgreementData | None = None
+    case: BusinessCase | None = None
+    settlements: dict[str, Settlement] = field(default_factory=dict)
+    risks: dict[str, RuleRisk] = field(default_factory=dict)
+    least_core_epsilon: float | None = None
+    coalition_values: list[tuple[tuple[str, ...], float]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def evaluate(agreement: Agreement, *, draws: int = MONTE_CARLO_DRAWS, seed: int = 0) -> Evaluation:
+    """Business case, every allocation rule with core check and transfers, and Monte-Carlo."""
+    result = Evaluation()
+    try:
+        result.data = parse_agreement(agreement_document(agreement))
+    except AgreementError as exc:
+        result.problems.append(str(exc))
+        return result
+    if len(result.data.parties) > MAX_PARTIES_FOR_NUCLEOLUS:
+        result.problems.append(
+            f"{len(result.data.parties)} parties: the exact allocation supports at most "
+            f"{MAX_PARTIES_FOR_NUCLEOLUS}."
+        )
+        return result
+    result.case = business_case(result.data)
+    game = coalition_game(result.data)
+    rules = []
+    for rule in RULES:
+        try:
+            result.settlements[rule] = settlement(result.data, rule, game, result.case)
+            rules.append(rule)
+        except GameError as exc:
+            result.problems.append(f"{rule}: {exc}")
+    result.least_core_epsilon, _ = least_core(game)
+    if game.n <= 6:
+        result.coalition_values = [
+            (game.members(mask), float(game.values[mask])) for mask in range(1, game.grand + 1)
+        ]
+    if rules and draws > 0:
+        result.risks = {r.rule: r for r in simulate(result.data, rules, draws=draws, seed=seed)}
+    return result

@@ -1,0 +1,104 @@
+"""The agreement as an Excel workbook for signing and for the partners' own spreadsheets."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .evaluation import Evaluation
+from .models import Agreement
+
+RULE_LABELS = {
+    "proportional_investment": gettext_lazy("Proportional to investment"),
+    "proportional_savings": gettext_lazy("Proportional to savings"),
+    "equal": gettext_lazy("Equal split"),
+    "shapley": gettext_lazy("Shapley value"),
+    "nucleolus": gettext_lazy("Nucleolus"),
+}
+
+
+def _rule(rule: str) -> str:
+    return str(RULE_LABELS.get(rule, rule))
+
+
+def _blank_if_none(value: float | None) -> float | str:
+    return "" if value is None else value
+
+
+def agreement_workbook(agreement: Agreement, evaluation: Evaluation) -> bytes:
+    book = Workbook()
+    bold = Font(bold=True)
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Business case")
+    sheet.append([str(agreement), f"{agreement.programme}"])
+    sheet.append([_("Discount rate"), float(agreement.discount_rate)])
+    if evaluation.problems:
+        sheet.append([_("Problems")])
+        for problem in evaluation.problems:
+            sheet.append([problem])
+    case = evaluation.case
+    if case is not None:
+        sheet.append([])
+        sheet.append([_("Party"), "", *case.years, _("NPV")])
+        for party in case.parties:
+            sheet.append([party.party, _("costs"), *party.costs])
+            sheet.append(["", _("savings and revenues"), *party.savings])
+            sheet.append(["", _("net"), *party.net, party.npv])
+            sheet.append(["", _("cumulative"), *party.cumulative])
+        sheet.append([_("Total"), "", *[""] * len(case.years), case.total_npv])
+
+        pocket = book.create_sheet(_("Wrong pocket"))
+        pocket.append([_("Party"), _("Invests (PV)"), _("Saves (PV)"), _("Net (PV)")])
+        for row in case.wrong_pocket:
+            pocket.append(list(row))
+        pocket.append([])
+        pocket.append([_("Financing stream"), _("Savings and revenues (PV)")])
+        for stream, value in case.streams.items():
+            pocket.append([stream, value])
+
+    allocation = book.create_sheet(_("Allocation"))
+    transfers = book.create_sheet(_("Side payments"))
+    transfers.append([_("Rule"), _("Payer"), _("Payee"), _("Present value"), _("Per year")])
+    if evaluation.data is not None and evaluation.settlements:
+        parties = list(evaluation.data.parties)
+        allocation.append(
+            [_("Rule"), *parties, _("In the core"), _("Largest excess"), _("Blocking coalition")]
+        )
+        for rule, result in evaluation.settlements.items():
+            shares = result.allocation.as_dict()
+            core = result.allocation.core
+            allocation.append(
+                [
+                    _rule(rule),
+                    *[shares[p] for p in parties],
+                    _("yes") if core.in_core else _("no"),
+                    core.max_excess,
+                    ", ".join(core.blocking),
+                ]
+            )
+            for t, y in zip(result.transfers, result.yearly_transfers, strict=True):
+                transfers.append([_rule(rule), t.payer, t.payee, t.amount, y.amount])
+        allocation.append([])
+        allocation.append([_("Least-core epsilon"), evaluation.least_core_epsilon])
+        if evaluation.risks:
+            risk = book.create_sheet(_("Uncertainty"))
+            risk.append([_("Probability of a positive NPV after side payments")])
+            risk.append([_("Rule"), *parties])
+            for rule, r in evaluation.risks.items():
+                risk.append(
+                    [
+                        _rule(rule),
+                        *[_blank_if_none(r.probability_positive[p]) for p in parties],
+                    ]
+                )
+    for ws in book.worksheets:
+        for cell in ws[1]:
+            cell.font = bold
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,221 @@
+"""An agreement: who does which care task, which interventions, who pays and who saves."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samenspel.web.partnership.models import Organisation, Programme, ProgrammeScoped
+
+
+class Stream(models.TextChoices):
+    ZVW = "Zvw", _("Zvw (health insurer)")
+    WLZ = "Wlz", _("Wlz (long-term-care office)")
+    WMO = "Wmo", _("Wmo (municipality)")
+    JEUGDWET = "Jeugdwet", _("Youth Act (municipality)")
+    WPG = "Wpg", _("Public Health Act (Wpg)")
+    SUBSIDY = "subsidy", _("Subsidy")
+    OWN_FUNDS = "own_funds", _("Own funds")
+    OTHER = "other", _("Other")
+
+
+class LineKind(models.TextChoices):
+    COST = "cost", _("Cost")
+    SAVING = "saving", _("Saving or revenue")
+
+
+def parse_years(text: str, horizon: int) -> tuple[int, ...]:
+    """'all' (every year) or year numbers such as '1' or '2, 3, 4' within 1..horizon."""
+    cleaned = text.strip().lower()
+    if cleaned in ("all", "alle", ""):
+        return tuple(range(1, horizon + 1))
+    try:
+        years = sorted({int(part) for part in cleaned.replace(";", ",").split(",") if part.strip()})
+    except ValueError as exc:
+        raise ValidationError(_("Write 'all' or year numbers such as 1 or 2, 3, 4.")) from exc
+    bad = [y for y in years if not 1 <= y <= horizon]
+    if bad or not years:
+        raise ValidationError(_("Year numbers run from 1 to %(horizon)d.") % {"horizon": horizon})
+    return tuple(years)
+
+
+class Agreement(ProgrammeScoped):
+    """A multi-year agreement (baseline or scenario) between the partners of a programme."""
+
+    name = models.CharField(_("name"), max_length=200)
+    scenario = models.CharField(
+        _("scenario"),
+        max_length=100,
+        default="baseline",
+        help_text=_("'baseline' or the name of a scenario."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    start_year = models.PositiveIntegerField(
+        _("first year"), default=2026, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    horizon = models.PositiveIntegerField(
+        _("horizon (years)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    discount_rate = models.DecimalField(
+        _("discount rate"),
+        max_digits=6,
+        decimal_places=4,
+        default=Decimal("0.0225"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.5"))],
+        help_text=_("As a fraction: 0.0225 is the Dutch MKBA standard of 2.25%."),
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("programme")
+    )
+
+    class Meta:
+        ordering = ["programme", "name", "scenario"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name", "scenario"], name="agreement_scenario_unique"
+            )
+        ]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return self.name if self.scenario == "baseline" else f"{self.name} ({self.scenario})"
+
+
+class CareTask(ProgrammeScoped):
+    """Who does what: a care task, its target population and volume, and who performs it."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="care_tasks", verbose_name=_("agreement")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    target_population = models.CharField(_("target population"), max_length=300, blank=True)
+    volume = models.PositiveIntegerField(_("volume per year"), default=0)
+    unit = models.CharField(
+        _("unit"), max_length=60, blank=True, help_text=_("e.g. clients, visits")
+    )
+    performer = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="care_tasks",
+        verbose_name=_("performed by"),
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="care_tasks", verbose_name=_("programme")
+    )
+
+    class Meta:
+        ordering = ["agreement", "name"]
+        verbose_name = _("care task")
+        verbose_name_plural = _("care tasks")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Intervention(ProgrammeScoped):
+    """An intervention that needs a set of partners and brings costs and savings per party."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="interventions",
+        verbose_name=_("agreement"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    partners = models.ManyToManyField(
+        Organisation,
+        related_name="interventions",
+        verbose_name=_("partners needed"),
+        help_text=_("The intervention can only be carried out when all of these take part."),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="interventions",
+        verbose_name=_("programme"),
+    )
+
+    class Meta:
+        ordering = ["agreement", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "name"], name="intervention_name_unique")
+        ]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MoneyLine(ProgrammeScoped):
+    """A cost (who pays) or a saving or revenue (who receives, from which stream), per year."""
+
+    intervention = models.ForeignKey(
+        Intervention,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("intervention"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=LineKind.choices)
+    party = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="money_lines", verbose_name=_("party")
+    )
+    stream = models.CharField(
+        _("financing stream"), max_length=16, choices=Stream.choices, default=Stream.OTHER
+    )
+    low = models.DecimalField(
+        _("low"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    likely = models.DecimalField(
+        _("likely"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    high = models.DecimalField(
+        _("high"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    years = models.CharField(
+        _("years"),
+        max_length=100,
+        default="all",
+        help_text=_(
+            "'all' for every year (recurring), '1' for a one-off in the first year, or "
+            "year numbers such as 2, 3, 4."
+        ),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="money_lines",
+        verbose_name=_("programme"),
+    )
+
+    class Meta:
+        ordering = ["intervention", "kind", "party__name"]
+        verbose_name = _("cost or saving line")
+        verbose_name_plural = _("cost and saving lines")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.party} {self.likely}"
+
+    def clean(self) -> None:
+        super().clean()
+        if None not in (self.low, self.likely, self.high) and not (
+            self.low <= self.likely <= self.high
+        ):
+            raise ValidationError({"likely": _("Needs low ≤ likely ≤ high.")})
+        if self.intervention_id is not None:
+            horizon = (
+                Intervention.objects.filter(pk=self.intervention_id)
+                .values_list("agreement__horizon", flat=True)
+                .first()
+            )
+            if horizon is not None:
+                try:
+                    parse_years(self.years, horizon)
+                except ValidationError as exc:
+                    raise ValidationError({"years": exc.messages}) from exc

@@ -1,0 +1,32 @@
+"""Register the money record kinds with the shared record machinery (pages, API, export)."""
+
+from samenspel.web.partnership.resources import Resource, register
+
+from .models import Agreement, CareTask, Intervention, MoneyLine
+
+register(
+    Resource(
+        "agreements",
+        Agreement,
+        ("name", "scenario", "description", "start_year", "horizon", "discount_rate"),
+        ("name", "scenario", "start_year", "horizon", "discount_rate"),
+    ),
+    Resource(
+        "care-tasks",
+        CareTask,
+        ("agreement", "name", "target_population", "volume", "unit", "performer"),
+        ("name", "agreement", "performer", "volume", "unit"),
+    ),
+    Resource(
+        "interventions",
+        Intervention,
+        ("agreement", "name", "description", "partners"),
+        ("name", "agreement", "partners"),
+    ),
+    Resource(
+        "money-lines",
+        MoneyLine,
+        ("intervention", "kind", "party", "stream", "low", "likely", "high", "years"),
+        ("intervention", "kind", "party", "stream", "low", "likely", "high", "years"),
+    ),
+)

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("p/<int:programme_id>/money/<int:agreement_id>/", views.money, name="agreement_money"),
+    path(
+        "p/<int:programme_id>/money/<int:agreement_id>/agreement.xlsx",
+        views.money_excel,
+        name="agreement_excel",
+    ),
+    path(
+        "p/<int:programme_id>/money/<int:agreement_id>/agreement.json",
+        views.money_json,
+        name="agreement_json",
+    ),
+    path(
+        "p/<int:programme_id>/money/<int:agreement_id>/copy/",
+        views.copy_scenario,
+        name="agreement_copy",
+    ),
+]

@@ -1,0 +1,194 @@
+"""Money in the web app and API: access, dashboard figures, exports, scenarios, bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from samenspel.web.finance.evaluation import evaluate
+from samenspel.web.finance.models import Agreement, Intervention, MoneyLine
+
+from .conftest import World
+
+
+@pytest.fixture
+def agreement(world: World) -> Agreement:
+    a = Agreement.objects.create(
+        programme=world.a, name="Deal", start_year=2026, horizon=3, discount_rate=Decimal("0.10")
+    )
+    care = Intervention.objects.create(programme=world.a, agreement=a, name="Care at home")
+    care.partners.set([world.hospital, world.municipality])
+    MoneyLine.objects.create(
+        programme=world.a,
+        intervention=care,
+        kind="cost",
+        party=world.hospital,
+        stream="other",
+        low=100,
+        likely=100,
+        high=100,
+        years="1",
+    )
+    MoneyLine.objects.create(
+        programme=world.a,
+        intervention=care,
+        kind="saving",
+        party=world.municipality,
+        stream="Wmo",
+        low=40,
+        likely=66,
+        high=80,
+        years="all",
+    )
+    return a
+
+
+def _url(world: World, agreement: Agreement, suffix: str = "") -> str:
+    return f"/p/{world.a.pk}/money/{agreement.pk}/{suffix}"
+
+
+def test_dashboard_shows_business_case_and_allocation(world: World, agreement: Agreement) -> None:
+    response = world.client_for(world.viewer).get(_url(world, agreement))
+    assert response.status_code == 200
+    evaluation = response.context["evaluation"]
+    npv = {p.party: p.npv for p in evaluation.case.parties}
+    assert npv["Hospital A"] == pytest.approx(-100)
+    assert npv["Town A"] == pytest.approx(66 + 60 + 66 / 1.21)
+    shapley = evaluation.settlements["shapley"].allocation.as_dict()
+    assert shapley["Hospital A"] == pytest.approx(40.2727272)
+    [transfer] = evaluation.settlements["shapley"].transfers
+    assert (transfer.payer, transfer.payee) == ("Town A", "Hospital A")
+    assert b"<svg" in response.content
+
+
+@pytest.mark.parametrize("suffix", ["", "agreement.xlsx", "agreement.json"])
+def test_outsiders_get_404_and_members_can_read(
+    world: World, agreement: Agreement, suffix: str
+) -> None:
+    url = _url(world, agreement, suffix)
+    assert world.client_for(world.outsider).get(url).status_code == 404
+    assert world.client_for(world.viewer).get(url).status_code == 200
+    other = f"/p/{world.b.pk}/money/{agreement.pk}/{suffix}"
+    assert world.client_for(world.outsider).get(other).status_code == 404
+
+
+def test_excel_export_has_the_sheets_a_board_signs(world: World, agreement: Agreement) -> None:
+    content = world.client_for(world.director).get(_url(world, agreement, "agreement.xlsx")).content
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == [
+        "Business case",
+        "Wrong pocket",
+        "Allocation",
+        "Side payments",
+        "Uncertainty",
+    ]
+    rows = list(book["Side payments"].values)
+    assert ("Shapley value", "Town A", "Hospital A") in [r[:3] for r in rows]
+
+
+def test_json_export_feeds_the_command_line(
+    world: World, agreement: Agreement, tmp_path: Path
+) -> None:
+    document = world.client_for(world.viewer).get(_url(world, agreement, "agreement.json")).json()
+    path = tmp_path / "deal.json"
+    path.write_text(json.dumps(document))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "samenspel.cli.main",
+            "allocate",
+            str(path),
+            "--rule",
+            "shapley",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["shares"]["Hospital A"] == pytest.approx(40.2727272)
+
+
+def test_copy_as_scenario_is_for_directors(world: World, agreement: Agreement) -> None:
+    url = _url(world, agreement, "copy/")
+    assert world.client_for(world.viewer).post(url, {"scenario": "x"}).status_code == 403
+    response = world.client_for(world.director).post(url, {"scenario": "pessimistic"})
+    assert response.status_code == 302
+    copy = Agreement.objects.get(programme=world.a, scenario="pessimistic")
+    assert copy.interventions.get().lines.count() == 2
+    assert evaluate(copy).case.total_npv == pytest.approx(evaluate(agreement).case.total_npv)
+
+
+def test_api_rejects_bad_money_lines(world: World, agreement: Agreement) -> None:
+    client = world.client_for(world.director)
+    intervention = agreement.interventions.get()
+    url = f"/api/v1/programmes/{world.a.pk}/money-lines"
+    base = {
+        "intervention": intervention.pk,
+        "kind": "cost",
+        "party": world.hospital.pk,
+        "stream": "other",
+        "low": "10",
+        "likely": "5",
+        "high": "20",
+        "years": "all",
+    }
+    response = client.post(url, json.dumps(base), content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "likely"]
+    response = client.post(
+        url, json.dumps({**base, "likely": "15", "years": "2, 7"}), content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "years"]
+    response = client.post(
+        url, json.dumps({**base, "likely": "-1", "low": "-2"}), content_type="application/json"
+    )
+    assert response.status_code == 422
+    response = client.post(
+        url,
+        json.dumps({**base, "party": world.b_org.pk, "likely": "15"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "party" in str(response.json())
+    ok = client.post(url, json.dumps({**base, "likely": "15"}), content_type="application/json")
+    assert ok.status_code == 201
+
+
+def test_partners_and_viewers_cannot_change_money(world: World, agreement: Agreement) -> None:
+    url = f"/api/v1/programmes/{world.a.pk}/agreements/{agreement.pk}"
+    for user in (world.partner, world.viewer):
+        response = world.client_for(user).patch(
+            url, json.dumps({"horizon": 4}), content_type="application/json"
+        )
+        assert response.status_code == 403
+    agreement.refresh_from_db()
+    assert agreement.horizon == 3
+
+
+def test_demo_agreements_evaluate(db: None) -> None:
+    from samenspel.web.partnership.demo import load_demo
+
+    load_demo()
+    for agreement in Agreement.objects.all():
+        evaluation = evaluate(agreement, draws=200)
+        assert not evaluation.problems
+        assert evaluation.case is not None and evaluation.case.total_npv > 0
+        nucleolus = evaluation.settlements["nucleolus"].allocation
+        assert nucleolus.core.in_core
+
+
+def test_api_evaluation(world: World, agreement: Agreement) -> None:
+    url = f"/api/v1/programmes/{world.a.pk}/agreements/{agreement.pk}/evaluation?draws=100"
+    data = world.client_for(world.viewer).get(url).json()
+    assert data["allocations"]["nucleolus"]["in_core"] is True
+    assert data["allocations"]["shapley"]["transfers"][0]["payer"] == "Town A"
+    assert world.client_for(world.outsider).get(url).status_code == 404
