@@ -82,15 +82,16 @@ def test_outsiders_get_404_and_members_can_read(
 def test_excel_export_has_the_sheets_a_board_signs(world: World, agreement: Agreement) -> None:
     content = world.client_for(world.director).get(_url(world, agreement, "agreement.xlsx")).content
     book = load_workbook(io.BytesIO(content))
+    # Dutch by default, like the rest of the interface.
     assert book.sheetnames == [
-        "Business case",
+        "Businesscase",
         "Wrong pocket",
-        "Allocation",
-        "Side payments",
-        "Uncertainty",
+        "Verdeling",
+        "Verevening",
+        "Onzekerheid",
     ]
-    rows = list(book["Side payments"].values)
-    assert ("Shapley value", "Town A", "Hospital A") in [r[:3] for r in rows]
+    rows = list(book["Verevening"].values)
+    assert ("Shapley-waarde", "Town A", "Hospital A") in [r[:3] for r in rows]
 
 
 def test_json_export_feeds_the_command_line(
