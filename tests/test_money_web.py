@@ -68,7 +68,7 @@ def test_dashboard_shows_business_case_and_allocation(world: World, agreement: A
     assert b"<svg" in response.content
 
 
-@pytest.mark.parametrize("suffix", ["", "agreement.xlsx", "agreement.json"])
+@pytest.mark.parametrize("suffix", ["", "agreement.xlsx", "agreement.json", "agreement.pdf"])
 def test_outsiders_get_404_and_members_can_read(
     world: World, agreement: Agreement, suffix: str
 ) -> None:
@@ -193,3 +193,9 @@ def test_api_evaluation(world: World, agreement: Agreement) -> None:
     assert data["allocations"]["nucleolus"]["in_core"] is True
     assert data["allocations"]["shapley"]["transfers"][0]["payer"] == "Town A"
     assert world.client_for(world.outsider).get(url).status_code == 404
+
+
+def test_pdf_export_for_signing(world: World, agreement: Agreement) -> None:
+    response = world.client_for(world.director).get(_url(world, agreement, "agreement.pdf"))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF") and len(response.content) > 5000

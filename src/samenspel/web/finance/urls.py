@@ -10,6 +10,11 @@ urlpatterns = [
         name="agreement_excel",
     ),
     path(
+        "p/<int:programme_id>/money/<int:agreement_id>/agreement.pdf",
+        views.money_pdf,
+        name="agreement_pdf",
+    ),
+    path(
         "p/<int:programme_id>/money/<int:agreement_id>/agreement.json",
         views.money_json,
         name="agreement_json",

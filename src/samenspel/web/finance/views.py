@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from samenspel.web.accounts.access import is_director
 from samenspel.web.accounts.models import ProgrammeRole
 from samenspel.web.partnership.models import Programme
 from samenspel.web.partnership.views import programme_view
+from samenspel.web.pdf import render_pdf
 
 from . import services
 from .charts import wrong_pocket_svg
@@ -27,11 +29,9 @@ def _agreement(programme: Programme, agreement_id: int) -> Agreement:
     return get_object_or_404(Agreement, pk=agreement_id, programme=programme)
 
 
-@programme_view
-def money(
-    request: HttpRequest, programme: Programme, role: ProgrammeRole, agreement_id: int
-) -> HttpResponse:
-    agreement = _agreement(programme, agreement_id)
+def _dashboard_context(
+    programme: Programme, role: ProgrammeRole, agreement: Agreement
+) -> dict[str, Any]:
     evaluation = evaluate(agreement)
     parties = list(evaluation.data.parties) if evaluation.data else []
     rules = [
@@ -54,21 +54,39 @@ def money(
         if evaluation.case
         else ""
     )
-    return render(
-        request,
-        "finance/money.html",
-        {
-            "programme": programme,
-            "role": role,
-            "agreement": agreement,
-            "evaluation": evaluation,
-            "parties": parties,
-            "rules": rules,
-            "chart": chart,
-            "interventions": agreement.interventions.prefetch_related("partners", "lines__party"),
-            "care_tasks": agreement.care_tasks.select_related("performer"),
-        },
+    return {
+        "programme": programme,
+        "role": role,
+        "agreement": agreement,
+        "evaluation": evaluation,
+        "parties": parties,
+        "rules": rules,
+        "chart": chart,
+        "interventions": agreement.interventions.prefetch_related("partners", "lines__party"),
+        "care_tasks": agreement.care_tasks.select_related("performer"),
+    }
+
+
+@programme_view
+def money(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, agreement_id: int
+) -> HttpResponse:
+    agreement = _agreement(programme, agreement_id)
+    return render(request, "finance/money.html", _dashboard_context(programme, role, agreement))
+
+
+@programme_view
+def money_pdf(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, agreement_id: int
+) -> HttpResponse:
+    agreement = _agreement(programme, agreement_id)
+    content = render_pdf(
+        request, "finance/money_print.html", _dashboard_context(programme, role, agreement)
     )
+    response = HttpResponse(content, content_type="application/pdf")
+    name = slugify(f"{agreement.name}-{agreement.scenario}") or "agreement"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
 
 
 @programme_view
