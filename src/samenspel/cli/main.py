@@ -173,5 +173,42 @@ def allocate(
         )
 
 
+@app.command()
+def network(
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="A JSON network (see docs/dynamics.md).",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a summary."),
+) -> None:
+    """Compute density, centralisation, centrality, E-I, contact matrices and brokerage."""
+    from samenspel.analytics.network import NetworkError
+    from samenspel.analytics.network.io import network_report, parse_network
+
+    try:
+        graph, attributes = parse_network(json.loads(file.read_text(encoding="utf-8")))
+    except json.JSONDecodeError as exc:
+        err.print(f"[red]{file}: not valid JSON (line {exc.lineno}): {exc.msg}[/red]")
+        raise typer.Exit(2) from exc
+    except NetworkError as exc:
+        err.print(f"[red]{file}: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    report = network_report(graph, attributes)
+    if as_json:
+        console.print_json(json.dumps(report))
+        return
+    console.print(
+        f"{report['nodes']} nodes, {report['ties']} ties; density "
+        f"{report['density']:.3f}; degree centralisation "
+        f"{report['degree_centralisation']:.3f}"
+    )
+    for attribute, data in report["attributes"].items():
+        ei = data["ei_index"]
+        console.print(f"E-I by {attribute}: {'-' if ei is None else f'{ei:+.2f}'}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,95 @@
+"""The documented JSON form of a network, read by ``samenspel network FILE``.
+
+::
+
+    {"directed": false,
+     "nodes": [{"id": "p1", "stakeholder_group": "executive", "layer": "strategic",
+                "organisation": "Hospital"}, ...],
+     "ties": [{"source": "p1", "target": "p2", "weight": 1}, ...],
+     "attributes": ["stakeholder_group", "layer", "organisation"]}
+
+Every node needs an ``id``; other node fields are attributes (text). ``attributes`` lists the
+ones to compute E-I indices, contact matrices and brokerage for (default: every attribute that
+all nodes have).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .brokerage import brokerage
+from .groups import contact_matrix, ei_index
+from .metrics import centrality, degree_centralisation, density
+from .model import Network, NetworkError, Tie
+
+
+def parse_network(data: Any) -> tuple[Network, list[str]]:
+    if not isinstance(data, dict):
+        raise NetworkError("the network must be a JSON object")
+    nodes_raw = data.get("nodes")
+    if not isinstance(nodes_raw, list) or not nodes_raw:
+        raise NetworkError("nodes: give a non-empty list")
+    nodes: dict[str, dict[str, str]] = {}
+    for k, node in enumerate(nodes_raw):
+        if not isinstance(node, dict) or not isinstance(node.get("id"), str | int):
+            raise NetworkError(f"nodes[{k}]: needs an 'id'")
+        key = str(node["id"])
+        if key in nodes:
+            raise NetworkError(f"nodes[{k}]: duplicate id {key!r}")
+        nodes[key] = {str(a): str(v) for a, v in node.items() if a != "id" and v is not None}
+    ties: list[Tie] = []
+    for k, tie in enumerate(data.get("ties", [])):
+        if not isinstance(tie, dict) or "source" not in tie or "target" not in tie:
+            raise NetworkError(f"ties[{k}]: needs 'source' and 'target'")
+        weight = tie.get("weight", 1)
+        if isinstance(weight, bool) or not isinstance(weight, int | float):
+            raise NetworkError(f"ties[{k}].weight: must be a number")
+        ties.append(Tie(str(tie["source"]), str(tie["target"]), float(weight)))
+    directed = data.get("directed", False)
+    if not isinstance(directed, bool):
+        raise NetworkError("directed: true or false")
+    try:
+        network = Network(nodes, ties, directed)
+    except NetworkError as exc:
+        raise NetworkError(f"ties: {exc}") from exc
+    common = set.intersection(*(set(a) for a in nodes.values())) if nodes else set()
+    attributes = data.get("attributes", sorted(common))
+    if not isinstance(attributes, list) or not all(a in common for a in attributes):
+        missing = [a for a in attributes if a not in common] if isinstance(attributes, list) else []
+        raise NetworkError(f"attributes: not every node has {', '.join(map(str, missing))}")
+    return network, [str(a) for a in attributes]
+
+
+def network_report(network: Network, attributes: list[str]) -> dict[str, Any]:
+    """Every metric of the network in one JSON-ready dict."""
+    c = centrality(network)
+    report: dict[str, Any] = {
+        "nodes": network.n,
+        "ties": len(network.ties),
+        "directed": network.directed,
+        "density": density(network),
+        "degree_centralisation": degree_centralisation(network),
+        "per_node": {
+            n: {
+                "degree": c.degree[n],
+                "betweenness": c.betweenness[n],
+                "closeness": c.closeness[n],
+                "constraint": c.constraint[n],
+            }
+            for n in network.ids
+        },
+        "attributes": {},
+    }
+    for attribute in attributes:
+        ei = ei_index(network, attribute)
+        matrix = contact_matrix(network, attribute)
+        report["attributes"][attribute] = {
+            "ei_index": ei.index,
+            "external_ties": ei.external,
+            "internal_ties": ei.internal,
+            "ei_by_group": ei.by_group,
+            "contact_matrix": matrix.ties,
+            "contact_density": matrix.density,
+            "brokerage": brokerage(network, attribute),
+        }
+    return report

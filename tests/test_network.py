@@ -1,0 +1,216 @@
+"""Network metrics on small hand-computed networks, and against textbook definitions.
+
+References: Freeman (1979) degree centralisation; Krackhardt and Stern (1988) E-I index;
+Gould and Fernandez (1989) brokerage roles; Burt (1992) constraint (checked against networkx);
+Blau (1977) heterogeneity.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from samenspel.analytics.network import (
+    Network,
+    NetworkError,
+    Rating,
+    blau_index,
+    brokerage,
+    centrality,
+    compare_waves,
+    contact_matrix,
+    degree_centralisation,
+    density,
+    ei_index,
+    scores,
+)
+from samenspel.analytics.network.advice import Thresholds, advise
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def net(groups: dict[str, str], ties: list[tuple[str, str]], directed: bool = False) -> Network:
+    return Network.build({n: {"g": g} for n, g in groups.items()}, ties, directed=directed)
+
+
+def test_density_and_centralisation_by_hand() -> None:
+    path = net(dict.fromkeys("abcd", "x"), [("a", "b"), ("b", "c"), ("c", "d")])
+    assert density(path) == pytest.approx(3 / 6)
+    # degrees 1, 2, 2, 1: sum(2 - d) = 2 over (n-1)(n-2) = 6
+    assert degree_centralisation(path) == pytest.approx(1 / 3)
+    star = net(dict.fromkeys("habcd", "x"), [("h", x) for x in "abcd"])
+    assert degree_centralisation(star) == pytest.approx(1.0)
+    complete = net(dict.fromkeys("abcd", "x"), [(a, b) for a in "abcd" for b in "abcd" if a < b])
+    assert degree_centralisation(complete) == 0 and density(complete) == 1
+    directed = net(dict.fromkeys("abc", "x"), [("a", "b"), ("b", "a"), ("b", "c")], True)
+    assert density(directed) == pytest.approx(3 / 6)
+
+
+def test_centrality_by_hand_and_against_networkx() -> None:
+    path = net(dict.fromkeys("abc", "x"), [("a", "b"), ("b", "c")])
+    c = centrality(path)
+    assert c.degree == {"a": 1, "b": 2, "c": 1}
+    assert c.betweenness["b"] == pytest.approx(1.0) and c.betweenness["a"] == 0
+    assert c.closeness["b"] == pytest.approx(1.0) and c.closeness["a"] == pytest.approx(2 / 3)
+    rng = random.Random(4)
+    names = [f"n{i}" for i in range(25)]
+    ties = {tuple(sorted(rng.sample(names, 2))) for _ in range(60)}
+    network = net(dict.fromkeys(names, "x"), sorted(ties))  # type: ignore[arg-type]
+    graph = nx.Graph()
+    graph.add_nodes_from(names)
+    graph.add_edges_from(ties)
+    ours = centrality(network)
+    reference_b = nx.betweenness_centrality(graph, normalized=True)
+    reference_c = nx.constraint(graph)
+    for n in names:
+        assert ours.betweenness[n] == pytest.approx(reference_b[n], abs=1e-9)
+        if graph.degree[n]:
+            assert ours.constraint[n] == pytest.approx(reference_c[n], abs=1e-9)
+
+
+def test_ei_index_and_contact_matrix_by_hand() -> None:
+    network = net({"a": "x", "b": "x", "c": "y", "d": "y"}, [("a", "b"), ("c", "d"), ("b", "c")])
+    ei = ei_index(network, "g")
+    assert (ei.external, ei.internal) == (1, 2)
+    assert ei.index == pytest.approx(-1 / 3)
+    assert ei.by_group == {"x": pytest.approx(0.0), "y": pytest.approx(0.0)}
+    matrix = contact_matrix(network, "g", ["y", "x"])
+    assert matrix.groups == ["y", "x"]
+    assert matrix.ties == {"y": {"y": 1, "x": 1}, "x": {"y": 1, "x": 1}}
+    assert matrix.density["x"]["y"] == pytest.approx(1 / 4)
+    assert matrix.density["x"]["x"] == pytest.approx(1.0)
+    assert ei_index(net({"a": "x", "b": "y"}, []), "g").index is None
+
+
+def test_blau_index() -> None:
+    assert blau_index("xxyy") == pytest.approx(0.5)
+    assert blau_index("xxx") == 0
+    assert blau_index("xyz") == pytest.approx(2 / 3)
+    assert blau_index("") == 0
+
+
+@pytest.mark.parametrize(
+    ("groups", "role"),
+    [
+        ({"A": "1", "B": "1", "C": "1"}, "coordinator"),
+        ({"A": "1", "B": "2", "C": "2"}, "gatekeeper"),
+        ({"A": "1", "B": "1", "C": "2"}, "representative"),
+        ({"A": "1", "B": "2", "C": "1"}, "consultant"),
+        ({"A": "1", "B": "2", "C": "3"}, "liaison"),
+    ],
+)
+def test_gould_fernandez_roles(groups: dict[str, str], role: str) -> None:
+    network = net(groups, [("A", "B"), ("B", "C")], directed=True)
+    counts = brokerage(network, "g")["B"]
+    assert counts[role] == 1 and sum(counts.values()) == 1
+    closed = net(groups, [("A", "B"), ("B", "C"), ("A", "C")], directed=True)
+    assert sum(brokerage(closed, "g")["B"].values()) == 0
+
+
+def test_undirected_brokerage_counts_both_directions() -> None:
+    network = net({"A": "1", "B": "1", "C": "2"}, [("A", "B"), ("B", "C")])
+    counts = brokerage(network, "g")["B"]
+    assert counts["representative"] == 1 and counts["gatekeeper"] == 1
+
+
+def test_scores_suppress_below_threshold_and_skip_insiders() -> None:
+    ratings = [
+        Rating("r1", "t", (4, 4, 4), (3, 3, 3)),
+        Rating("r2", "t", (2, 2, 2), (1, 1, 1)),
+        Rating("r3", "t", (3, 3, 3), (2, 2, 2)),
+        Rating("t", "t", (1, 1, 1), (1, 1, 1)),
+        Rating("r1", "u", (4, 4, 4), (4, 4, 4)),
+    ]
+    result = scores(ratings, min_respondents=3)
+    assert result["t"].trust == pytest.approx(3.0) and result["t"].respondents == 3
+    assert result["u"].trust is None and result["u"].suppressed
+    orgs = {"r1": "O1", "r2": "O2", "r3": "O2", "t": "O2", "u": "O1"}
+    by_org = scores(ratings, min_respondents=1, group_of=orgs)
+    assert by_org["O2"].respondents == 1 and by_org["O2"].trust == pytest.approx(4.0)
+    with pytest.raises(ValueError, match="items run from 1 to 4"):
+        scores([Rating("a", "b", (5, 1, 1), (1, 1, 1))])
+
+
+def test_wave_change() -> None:
+    groups = dict.fromkeys("abcd", "x")
+    first = net(groups, [("a", "b"), ("b", "c")])
+    second = net(groups, [("b", "a"), ("c", "d")], directed=True)
+    change = compare_waves(first, second, ("g",))
+    assert change.stable == [("a", "b")] and change.new == [("c", "d")]
+    assert change.lost == [("b", "c")] and change.jaccard == pytest.approx(1 / 3)
+    assert change.metrics["density"] == (pytest.approx(2 / 6), pytest.approx(2 / 6))
+
+
+def test_bad_networks() -> None:
+    with pytest.raises(NetworkError, match="unknown node 'z'"):
+        net({"a": "x"}, [("a", "z")])
+    with pytest.raises(NetworkError, match="cannot tie to itself"):
+        net({"a": "x"}, [("a", "a")])
+
+
+def _people(spec: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
+    return {n: {"stakeholder_group": g, "organisation": o} for n, (g, o) in spec.items()}
+
+
+def test_advice_rules_fire_on_their_figures() -> None:
+    nodes = _people(
+        {
+            "e1": ("executive", "H"),
+            "e2": ("executive", "M"),
+            "m1": ("manager", "H"),
+            "p1": ("professional", "H"),
+            "p2": ("professional", "G"),
+            "r1": ("resident", ""),
+        }
+    )
+    ties = [("e1", "e2"), ("m1", "p1"), ("p1", "p2"), ("p2", "r1"), ("m1", "e1")]
+    network = Network.build(nodes, ties)
+    seated = {"strategic": {"e1", "e2"}, "operational": {"p1", "p2"}}
+    codes = {a.code: a for a in advise(network, seated=seated, response_rate=0.5)}
+    assert codes["no_strategic_contact"].params["group"] in ("professional", "resident")
+    assert "residents_absent" in codes  # r1 takes part but sits in no group
+    assert "professionals_not_in_steering" in codes
+    assert codes["low_response"].figure == 0.5
+    assert "no_resident_executive_contact" in codes
+    assert codes["brokerage_concentrated"].params["organisation"] == "H"
+    calm = advise(
+        network,
+        seated={**seated, "strategic": {"e1", "e2", "p1"}, "operational": {"p1", "p2", "r1"}},
+        response_rate=0.9,
+        thresholds=Thresholds(brokerage_share=0.99),
+    )
+    assert {(a.code, a.params.get("group")) for a in calm} == {
+        ("no_resident_executive_contact", None),
+        ("no_strategic_contact", "resident"),  # r1 only knows p2, who has no strategic seat
+    }
+
+
+def test_cli_network_json() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "samenspel.cli.main",
+            "network",
+            str(EXAMPLES / "network.json"),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["ties"] == 6 and report["density"] == pytest.approx(6 / 15)
+    assert report["attributes"]["stakeholder_group"]["contact_matrix"]["resident"] == {
+        "executive": 0,
+        "manager": 0,
+        "professional": 1,
+        "resident": 0,
+    }
