@@ -13,5 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("samenspel.web.finance.urls")),
+    path("", include("samenspel.web.dynamics.urls")),
     path("", include("samenspel.web.partnership.urls")),
 ]

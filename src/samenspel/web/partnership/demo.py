@@ -996,7 +996,10 @@ def load_demo(*, reset: bool = False) -> DemoSummary:
     ProgrammeRole.objects.update_or_create(
         user=users["kijker"], programme=programmes[0], defaults={"role": Role.VIEWER}
     )
+    from samenspel.web.dynamics.demo import load_dynamics_demo
     from samenspel.web.finance.demo import load_money_demo
 
-    load_money_demo({p.name: p for p in programmes})
+    by_name = {p.name: p for p in programmes}
+    load_money_demo(by_name)
+    load_dynamics_demo(by_name)
     return DemoSummary(created=True, programmes=[p.name for p in programmes])

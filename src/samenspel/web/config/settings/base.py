@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "samenspel.web.accounts",
     "samenspel.web.partnership",
     "samenspel.web.finance",
+    "samenspel.web.dynamics",
 ]
 
 MIDDLEWARE = [

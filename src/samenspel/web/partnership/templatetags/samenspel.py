@@ -13,3 +13,13 @@ def get(mapping: Any, key: Any) -> Any:
     if isinstance(mapping, dict):
         return mapping.get(key, "")
     return ""
+
+
+@register.filter
+def heat(value: Any) -> str:
+    """Heatmap cell opacity 0.05–0.45 for a density 0–1 (dark text stays readable)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "0"
+    return f"{0.05 + 0.4 * max(0.0, min(1.0, number)):.2f}"

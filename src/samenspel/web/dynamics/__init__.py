@@ -1,0 +1,1 @@
+"""Dynamics: survey waves, the collaboration network, its metrics and advice."""

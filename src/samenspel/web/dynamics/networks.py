@@ -1,0 +1,218 @@
+"""Build the collaboration network of a programme from its sources, and evaluate it."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from samenspel.analytics.network import (
+    Network,
+    Rating,
+    Score,
+    Tie,
+    blau_index,
+    brokerage,
+    centrality,
+    compare_waves,
+    contact_matrix,
+    degree_centralisation,
+    density,
+    ei_index,
+    scores,
+)
+from samenspel.analytics.network.advice import Advice, Thresholds, advise
+from samenspel.analytics.network.change import WaveChange
+from samenspel.analytics.network.groups import ContactMatrix, EIResult
+from samenspel.web.partnership import choices as c
+from samenspel.web.partnership.models import GroupMembership, Interaction, Person, Programme
+
+from .models import TRUST_ITEMS, VALUE_ITEMS, Invitation, SurveyWave
+from .models import Rating as RatingRow
+
+SOURCES = ("survey", "groups", "interactions", "combined")
+ATTRIBUTES = ("stakeholder_group", "layer", "organisation", "domain", "level")
+LAYER_RANK = {layer: i for i, layer in enumerate(c.Layer.values)}
+
+
+def thresholds() -> Thresholds:
+    """Advice thresholds, overridable with the SAMENSPEL_ADVICE_THRESHOLDS setting (a dict)."""
+    return Thresholds(**getattr(settings, "SAMENSPEL_ADVICE_THRESHOLDS", {}))
+
+
+def node_table(
+    programme: Programme,
+) -> tuple[dict[str, dict[str, str]], dict[str, set[str]], dict[str, str]]:
+    """Node attributes per person id, the people seated per layer, and names per id."""
+    people = Person.objects.filter(programme=programme).select_related("organisation")
+    layers: dict[int, set[str]] = {p.pk: set() for p in people}
+    for person_id, layer in GroupMembership.objects.filter(programme=programme).values_list(
+        "person_id", "group__layer"
+    ):
+        layers[person_id].add(layer)
+    nodes: dict[str, dict[str, str]] = {}
+    seated: dict[str, set[str]] = {layer: set() for layer in c.Layer.values}
+    names: dict[str, str] = {}
+    for p in people:
+        own = sorted(layers[p.pk], key=lambda layer: LAYER_RANK[layer])
+        org = p.organisation
+        nodes[str(p.pk)] = {
+            "stakeholder_group": p.stakeholder_group,
+            "layer": own[0] if own else "none",
+            "organisation": org.name if org else "",
+            "domain": org.domain if org else "none",
+            "level": org.level if org else "none",
+        }
+        for layer in own:
+            seated[layer].add(str(p.pk))
+        names[str(p.pk)] = p.name
+    return nodes, seated, names
+
+
+def survey_ties(wave: SurveyWave) -> list[Tie]:
+    return [
+        Tie(str(src), str(dst))
+        for src, dst in RatingRow.objects.filter(invitation__wave=wave).values_list(
+            "invitation__person_id", "alter_id"
+        )
+    ]
+
+
+def group_ties(programme: Programme) -> list[Tie]:
+    members: dict[int, list[int]] = {}
+    for group_id, person_id in GroupMembership.objects.filter(programme=programme).values_list(
+        "group_id", "person_id"
+    ):
+        members.setdefault(group_id, []).append(person_id)
+    return [
+        Tie(str(a), str(b))
+        for people in members.values()
+        for a, b in itertools.combinations(sorted(people), 2)
+    ]
+
+
+def interaction_ties(programme: Programme) -> list[Tie]:
+    ties = []
+    for interaction in Interaction.objects.filter(programme=programme).prefetch_related(
+        "participants"
+    ):
+        ids = sorted(p.pk for p in interaction.participants.all())
+        ties += [Tie(str(a), str(b)) for a, b in itertools.combinations(ids, 2)]
+    return ties
+
+
+def build_network(programme: Programme, source: str, wave: SurveyWave | None) -> Network:
+    nodes, _seated, _names = node_table(programme)
+    if source == "survey":
+        return Network(nodes, survey_ties(wave) if wave else [], directed=True)
+    if source == "groups":
+        return Network(nodes, group_ties(programme))
+    if source == "interactions":
+        return Network(nodes, interaction_ties(programme))
+    survey = Network(nodes, survey_ties(wave) if wave else [], directed=True).undirected()
+    return Network(nodes, survey.ties + group_ties(programme) + interaction_ties(programme))
+
+
+@dataclass
+class Dynamics:
+    """Everything the dynamics dashboard shows for one programme, wave and source."""
+
+    network: Network
+    names: dict[str, str]
+    density: float
+    centralisation: float
+    centrality: Any
+    ei: dict[str, EIResult]
+    matrices: dict[str, ContactMatrix]
+    blau: list[tuple[str, str, float, int]]
+    brokers: list[tuple[str, dict[str, int], int]]
+    person_scores: dict[str, Score] = field(default_factory=dict)
+    organisation_scores: dict[str, Score] = field(default_factory=dict)
+    invited: int = 0
+    responded: int = 0
+    advice: list[Advice] = field(default_factory=list)
+    change: WaveChange | None = None
+    previous_wave: SurveyWave | None = None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.responded / self.invited if self.invited else None
+
+
+def wave_ratings(wave: SurveyWave) -> list[Rating]:
+    rows = RatingRow.objects.filter(invitation__wave=wave).values_list(
+        "invitation__person_id", "alter_id", *TRUST_ITEMS, *VALUE_ITEMS
+    )
+    return [Rating(str(r[0]), str(r[1]), (r[2], r[3], r[4]), (r[5], r[6], r[7])) for r in rows]
+
+
+def responded(wave: SurveyWave) -> tuple[int, int]:
+    invitations = Invitation.objects.filter(wave=wave)
+    return invitations.count(), invitations.filter(submitted_at__isnull=False).count()
+
+
+def evaluate(programme: Programme, *, source: str, wave: SurveyWave | None) -> Dynamics:
+    nodes, seated, names = node_table(programme)
+    network = build_network(programme, source, wave)
+    memberships: dict[int, list[str]] = {}
+    group_names: dict[int, tuple[str, str]] = {}
+    for group_id, name, layer, person_id in GroupMembership.objects.filter(
+        programme=programme
+    ).values_list("group_id", "group__name", "group__layer", "person_id"):
+        memberships.setdefault(group_id, []).append(nodes[str(person_id)]["stakeholder_group"])
+        group_names[group_id] = (name, layer)
+    roles = brokerage(network, "stakeholder_group")
+    brokers = sorted(
+        ((n, counts, sum(counts.values())) for n, counts in roles.items() if any(counts.values())),
+        key=lambda row: (-row[2], names[row[0]]),
+    )
+    result = Dynamics(
+        network=network,
+        names=names,
+        density=density(network),
+        centralisation=degree_centralisation(network),
+        centrality=centrality(network),
+        ei={a: ei_index(network, a) for a in ATTRIBUTES},
+        matrices={
+            "stakeholder_group": contact_matrix(
+                network, "stakeholder_group", c.StakeholderGroup.values
+            ),
+            "layer": contact_matrix(network, "layer", [*c.Layer.values, "none"]),
+        },
+        blau=sorted(
+            (group_names[g][0], group_names[g][1], blau_index(members), len(members))
+            for g, members in memberships.items()
+        ),
+        brokers=brokers[:15],
+    )
+    if wave is not None:
+        ratings = wave_ratings(wave)
+        organisations = {n: attrs["organisation"] or "—" for n, attrs in nodes.items()}
+        result.person_scores = scores(ratings, min_respondents=wave.min_respondents)
+        result.organisation_scores = scores(
+            ratings, min_respondents=wave.min_respondents, group_of=organisations
+        )
+        result.organisation_scores.pop("—", None)
+        result.invited, result.responded = responded(wave)
+        previous = (
+            SurveyWave.objects.filter(programme=programme, opened_on__lt=wave.opened_on)
+            .order_by("-opened_on")
+            .first()
+        )
+        if previous is not None and source in ("survey", "combined"):
+            result.previous_wave = previous
+            result.change = compare_waves(
+                build_network(programme, source, previous),
+                network,
+                ("stakeholder_group", "layer"),
+            )
+    result.advice = advise(
+        network,
+        seated=seated,
+        organisation_scores=result.organisation_scores,
+        response_rate=result.response_rate if wave is not None and source == "survey" else None,
+        thresholds=thresholds(),
+    )
+    return result

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("s/<str:token>/", views.respond, name="respond"),
+    path("p/<int:programme_id>/dynamics/", views.dashboard, name="dynamics"),
+    path("p/<int:programme_id>/dynamics/report.pdf", views.dashboard_pdf, name="dynamics_pdf"),
+    path("p/<int:programme_id>/dynamics/nodes.csv", views.export_nodes, name="dynamics_nodes"),
+    path("p/<int:programme_id>/dynamics/edges.csv", views.export_edges, name="dynamics_edges"),
+    path(
+        "p/<int:programme_id>/dynamics/network.graphml",
+        views.export_graphml,
+        name="dynamics_graphml",
+    ),
+    path("p/<int:programme_id>/waves/", views.waves, name="waves"),
+    path("p/<int:programme_id>/waves/<int:wave_id>/links.csv", views.wave_links, name="wave_links"),
+    path(
+        "p/<int:programme_id>/waves/<int:wave_id>/<str:action>/",
+        views.wave_action,
+        name="wave_action",
+    ),
+]

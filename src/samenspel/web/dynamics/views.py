@@ -1,0 +1,292 @@
+"""Dynamics pages: dashboard, waves, exports, and the respondent's survey page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import networkx as nx
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samenspel.web.accounts.access import PermissionDeniedError, is_director
+from samenspel.web.accounts.models import ProgrammeRole
+from samenspel.web.partnership import choices as c
+from samenspel.web.partnership.models import Person, Programme
+from samenspel.web.partnership.views import _labels, programme_view
+from samenspel.web.pdf import render_pdf
+
+from . import services
+from .advice_text import describe
+from .charts import network_svg
+from .models import Collaboration, Frequency, Invitation, SurveyWave
+from .networks import ATTRIBUTES, SOURCES, evaluate
+
+COLOURS = ("stakeholder_group", "layer", "organisation")
+
+
+def _selection(request: HttpRequest, programme: Programme) -> tuple[SurveyWave | None, str, str]:
+    waves = SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id")
+    wave_id = request.GET.get("wave", "")
+    wave = waves.filter(pk=int(wave_id)).first() if wave_id.isdigit() else waves.first()
+    source = request.GET.get("source", "survey" if wave else "combined")
+    source = source if source in SOURCES else "combined"
+    colour = request.GET.get("colour", "stakeholder_group")
+    return wave, source, colour if colour in COLOURS else "stakeholder_group"
+
+
+def _context(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> dict[str, Any]:
+    wave, source, colour = _selection(request, programme)
+    dyn = evaluate(programme, source=source, wave=wave)
+    labels = _labels()
+    labels.update({"none": _("In no group")})
+    svg, legend = network_svg(dyn.network, dyn.names, colour, labels, _("Collaboration network"))
+    return {
+        "programme": programme,
+        "role": role,
+        "wave": wave,
+        "source": source,
+        "colour": colour,
+        "waves": SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id"),
+        "sources": SOURCES,
+        "colours": COLOURS,
+        "dyn": dyn,
+        "labels": labels,
+        "svg": svg,
+        "legend": legend,
+        "advice": [(a, describe(a, labels)) for a in dyn.advice],
+        "matrices": [(attr, dyn.matrices[attr]) for attr in ("stakeholder_group", "layer")],
+        "ei_rows": [(attr, dyn.ei[attr]) for attr in ATTRIBUTES],
+        "brokers": [(dyn.names[n], counts, total) for n, counts, total in dyn.brokers],
+        "org_scores": sorted(dyn.organisation_scores.items()),
+        "query": request.GET.urlencode(),
+    }
+
+
+@programme_view
+def dashboard(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
+    return render(request, "dynamics/dashboard.html", _context(request, programme, role))
+
+
+@programme_view
+def dashboard_pdf(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
+    content = render_pdf(
+        request, "dynamics/dashboard_print.html", _context(request, programme, role)
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slugify(programme.name)}-dynamics.pdf"'
+    )
+    return response
+
+
+def _network_for_export(request: HttpRequest, programme: Programme):  # type: ignore[no-untyped-def]
+    wave, source, _colour = _selection(request, programme)
+    return evaluate(programme, source=source, wave=wave), source
+
+
+@programme_view
+def export_nodes(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
+    dyn, source = _network_for_export(request, programme)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "name", *ATTRIBUTES, "degree", "betweenness", "closeness", "constraint"])
+    for n in dyn.network.ids:
+        attrs = dyn.network.nodes[n]
+        writer.writerow(
+            [
+                n,
+                dyn.names[n],
+                *[attrs[a] for a in ATTRIBUTES],
+                dyn.centrality.degree[n],
+                f"{dyn.centrality.betweenness[n]:.6f}",
+                f"{dyn.centrality.closeness[n]:.6f}",
+                f"{dyn.centrality.constraint[n]:.6f}",
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="nodes-{source}.csv"'
+    return response
+
+
+@programme_view
+def export_edges(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
+    dyn, source = _network_for_export(request, programme)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["source", "target", "weight", "directed"])
+    for tie in dyn.network.ties:
+        writer.writerow([tie.source, tie.target, tie.weight, dyn.network.directed])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="edges-{source}.csv"'
+    return response
+
+
+@programme_view
+def export_graphml(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
+    dyn, source = _network_for_export(request, programme)
+    graph = nx.DiGraph() if dyn.network.directed else nx.Graph()
+    for n in dyn.network.ids:
+        graph.add_node(n, name=dyn.names[n], **dyn.network.nodes[n])
+    for tie in dyn.network.ties:
+        graph.add_edge(tie.source, tie.target, weight=tie.weight)
+    content = "\n".join(nx.generate_graphml(graph))
+    response = HttpResponse(content, content_type="application/graphml+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="network-{source}.graphml"'
+    return response
+
+
+@programme_view
+def waves(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
+    if request.method == "POST":
+        if not is_director(role):
+            raise PermissionDenied
+        try:
+            services.open_wave(
+                role=role,
+                name=request.POST.get("name", ""),
+                min_respondents=int(request.POST.get("min_respondents") or 3),
+            )
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Wave opened; everyone in the programme is invited."))
+        return redirect("waves", programme_id=programme.pk)
+    rows = []
+    for wave in SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id"):
+        invitations = wave.invitations.all()
+        rows.append(
+            (wave, invitations.count(), invitations.filter(submitted_at__isnull=False).count())
+        )
+    return render(
+        request, "dynamics/waves.html", {"programme": programme, "role": role, "rows": rows}
+    )
+
+
+@programme_view
+def wave_links(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, wave_id: int
+) -> HttpResponse:
+    """Personal links of a wave, for the programme director to send (CSV)."""
+    if not is_director(role):
+        raise PermissionDenied
+    wave = get_object_or_404(SurveyWave, pk=wave_id, programme=programme)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["name", "email", "link", "submitted"])
+    for inv in wave.invitations.select_related("person"):
+        writer.writerow(
+            [
+                inv.person.name,
+                inv.person.email,
+                request.build_absolute_uri(f"/s/{inv.token}/"),
+                "yes" if inv.submitted_at else "no",
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="links-{slugify(wave.name)}.csv"'
+    return response
+
+
+@require_POST
+@programme_view
+def wave_action(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, wave_id: int, action: str
+) -> HttpResponse:
+    wave = get_object_or_404(SurveyWave, pk=wave_id, programme=programme)
+    try:
+        if action == "close":
+            services.close_wave(role=role, wave=wave)
+            messages.success(request, _("Wave closed; its answers are frozen."))
+        elif action == "invite":
+            count = services.invite_missing(role=role, wave=wave)
+            messages.success(request, _("%(n)d people invited.") % {"n": count})
+        else:
+            raise Http404
+    except PermissionDeniedError as exc:
+        raise PermissionDenied from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("waves", programme_id=programme.pk)
+
+
+def respond(request: HttpRequest, token: str) -> HttpResponse:
+    """The respondent's page: no account, a personal link; save and return, or submit."""
+    invitation = (
+        Invitation.objects.select_related("wave", "person", "programme").filter(token=token).first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    others = (
+        Person.objects.filter(programme_id=invitation.programme_id)
+        .exclude(pk=invitation.person_id)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+    current = {r.alter_id: r for r in invitation.ratings.all()}
+    problems: list[str] = []
+    answers: dict[int, dict[str, str]] = {}
+    locked = invitation.wave.is_closed or invitation.submitted_at is not None
+    if request.method == "POST" and not locked:
+        for person in others:
+            if request.POST.get(f"works_{person.pk}"):
+                answers[person.pk] = {
+                    f: request.POST.get(f"{f}_{person.pk}", "") for f in services.ANSWER_FIELDS
+                }
+        try:
+            count = services.save_answers(
+                invitation, answers, submit=request.POST.get("submit") == "1"
+            )
+        except services.AnswerError as exc:
+            problems = exc.problems
+        except ValidationError as exc:
+            problems = list(exc.messages)
+        else:
+            if request.POST.get("submit") == "1":
+                messages.success(request, _("Thank you. Your answers are submitted."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Saved (%(n)d people). You can come back to this "
+                        "page with your personal link."
+                    )
+                    % {"n": count},
+                )
+            return redirect("respond", token=token)
+    rows = []
+    for person in others:
+        posted = answers.get(person.pk)
+        existing = current.get(person.pk)
+        values = posted or (
+            {f: str(getattr(existing, f)) for f in services.ANSWER_FIELDS} if existing else {}
+        )
+        rows.append((person, bool(posted or existing) if not problems else bool(posted), values))
+    return render(
+        request,
+        "dynamics/respond.html",
+        {
+            "invitation": invitation,
+            "rows": rows,
+            "problems": problems,
+            "locked": locked,
+            "frequencies": Frequency.choices,
+            "levels": Collaboration.choices,
+            "items": [
+                ("trust_reliability", _("Reliable")),
+                ("trust_mission", _("Supports the mission")),
+                ("trust_openness", _("Open to discussion")),
+                ("value_influence", _("Influence")),
+                ("value_involvement", _("Involvement")),
+                ("value_resources", _("Contributes resources")),
+            ],
+            "scale": [(1, _("not at all")), (2, _("a little")), (3, _("fairly")), (4, _("very"))],
+            "layers": c.Layer.choices,
+        },
+    )

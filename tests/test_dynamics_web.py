@@ -1,0 +1,198 @@
+"""Survey waves with real requests: personal links, save and return, submit, closing, access,
+and the confidentiality of individual ratings."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from samenspel.web.accounts.access import get_programme_for
+from samenspel.web.dynamics.models import Invitation, Rating, SurveyWave
+from samenspel.web.dynamics.services import open_wave
+from samenspel.web.partnership.models import Person
+
+from .conftest import World
+
+ANSWER = {
+    "frequency": "weekly",
+    "collaboration": "3",
+    "trust_reliability": "4",
+    "trust_mission": "4",
+    "trust_openness": "3",
+    "value_influence": "2",
+    "value_involvement": "3",
+    "value_resources": "2",
+}
+
+
+@pytest.fixture
+def wave(world: World) -> SurveyWave:
+    _, role = get_programme_for(world.director, world.a.pk)
+    return open_wave(role=role, name="Spring")
+
+
+def _answer(person: Person, **overrides: str) -> dict[str, str]:
+    data = {f"works_{person.pk}": "1"}
+    data.update({f"{k}_{person.pk}": v for k, v in {**ANSWER, **overrides}.items()})
+    return data
+
+
+def test_opening_a_wave_invites_everyone_with_a_personal_link(
+    world: World, wave: SurveyWave
+) -> None:
+    assert wave.invitations.count() == 4
+    assert len({i.token for i in wave.invitations.all()}) == 4
+    assert all(len(i.token) >= 40 for i in wave.invitations.all())
+
+
+def test_respondent_saves_returns_and_submits(world: World, wave: SurveyWave) -> None:
+    invitation = wave.invitations.get(person=world.gp)
+    client = Client()
+    url = f"/s/{invitation.token}/"
+    page = client.get(url)
+    assert page.status_code == 200 and b"Eva Exec" in page.content
+    assert b"Gerrit GP</label>" not in page.content  # one does not rate oneself
+    response = client.post(url, {**_answer(world.exec_h), "submit": "0"})
+    assert response.status_code == 302
+    assert Rating.objects.filter(invitation=invitation).count() == 1
+    again = client.get(url)
+    assert b'name="works_%d" value="1" checked' % world.exec_h.pk in again.content
+    client.post(url, {**_answer(world.exec_h), **_answer(world.resident), "submit": "1"})
+    invitation.refresh_from_db()
+    assert invitation.submitted_at is not None
+    assert Rating.objects.filter(invitation=invitation).count() == 2
+    client.post(url, {**_answer(world.exec_m), "submit": "1"})
+    assert Rating.objects.filter(invitation=invitation).count() == 2  # frozen after submitting
+
+
+def test_incomplete_answers_name_the_person_and_save_nothing(
+    world: World, wave: SurveyWave
+) -> None:
+    invitation = wave.invitations.get(person=world.gp)
+    client = Client()
+    data = {**_answer(world.exec_h), **_answer(world.resident, trust_mission="")}
+    response = client.post(
+        f"/s/{invitation.token}/", {**data, "submit": "0"}, HTTP_COOKIE="django_language=en"
+    )
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert len(problems) == 1 and problems[0].startswith("Rita Resident")
+    assert Rating.objects.filter(invitation=invitation).count() == 0
+    bad = {**_answer(world.exec_h, trust_reliability="7")}
+    response = client.post(f"/s/{invitation.token}/", {**bad, "submit": "0"})
+    assert "Eva Exec" in response.context["problems"][0]
+
+
+def test_closed_wave_is_frozen(world: World, wave: SurveyWave) -> None:
+    director = world.client_for(world.director)
+    assert director.post(f"/p/{world.a.pk}/waves/{wave.pk}/close/").status_code == 302
+    invitation = wave.invitations.get(person=world.gp)
+    response = Client().post(f"/s/{invitation.token}/", {**_answer(world.exec_h), "submit": "1"})
+    assert response.status_code == 200 and response.context["locked"]
+    assert Rating.objects.count() == 0
+
+
+def test_unknown_token_is_404(db: None) -> None:
+    assert Client().get("/s/not-a-token/").status_code == 404
+
+
+def _submit(wave: SurveyWave, respondent: Person, target: Person, trust: str) -> None:
+    invitation = Invitation.objects.get(wave=wave, person=respondent)
+    Client().post(
+        f"/s/{invitation.token}/",
+        {
+            **_answer(target, trust_reliability=trust, trust_mission=trust, trust_openness=trust),
+            "submit": "1",
+        },
+    )
+
+
+def test_scores_show_only_with_enough_respondents(world: World, wave: SurveyWave) -> None:
+    _submit(wave, world.gp, world.exec_m, "1")
+    _submit(wave, world.resident, world.exec_m, "2")
+    client = world.client_for(world.viewer)
+    page = client.get(f"/p/{world.a.pk}/dynamics/?wave={wave.pk}&source=survey")
+    town = dict(page.context["org_scores"])["Town A"]
+    assert town.suppressed and town.trust is None and town.respondents == 2
+    _submit(wave, world.exec_h, world.exec_m, "4")
+    page = client.get(f"/p/{world.a.pk}/dynamics/?wave={wave.pk}&source=survey")
+    town = dict(page.context["org_scores"])["Town A"]
+    assert town.trust == pytest.approx((1 + 2 + 4) / 3)
+
+
+def test_no_page_or_export_shows_individual_ratings(world: World, wave: SurveyWave) -> None:
+    _submit(wave, world.gp, world.exec_m, "1")
+    client = world.client_for(world.partner)
+    query = f"?wave={wave.pk}&source=survey"
+    page = client.get(f"/p/{world.a.pk}/dynamics/{query}")
+    town = dict(page.context["org_scores"])["Town A"]
+    assert town.suppressed and town.trust is None
+    assert "te weinig" in page.content.decode()  # the table says "too few", not the rating
+    nodes = client.get(f"/p/{world.a.pk}/dynamics/nodes.csv{query}").content.decode()
+    assert nodes.splitlines()[0] == (
+        "id,name,stakeholder_group,layer,organisation,domain,level,"
+        "degree,betweenness,closeness,constraint"
+    )
+    edges = client.get(f"/p/{world.a.pk}/dynamics/edges.csv{query}").content.decode()
+    assert edges.splitlines() == [
+        "source,target,weight,directed",
+        f"{world.gp.pk},{world.exec_m.pk},1.0,True",
+    ]
+    graphml = client.get(f"/p/{world.a.pk}/dynamics/network.graphml{query}").content.decode()
+    assert "<edge" in graphml and "trust" not in graphml and "frequency" not in graphml
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        "dynamics/",
+        "dynamics/nodes.csv",
+        "dynamics/edges.csv",
+        "dynamics/network.graphml",
+        "dynamics/report.pdf",
+        "waves/",
+    ],
+)
+def test_dynamics_pages_are_for_members_only(world: World, wave: SurveyWave, suffix: str) -> None:
+    url = f"/p/{world.a.pk}/{suffix}"
+    assert world.client_for(world.outsider).get(url).status_code == 404
+    assert world.client_for(world.viewer).get(url).status_code == 200
+
+
+def test_only_directors_manage_waves(world: World, wave: SurveyWave) -> None:
+    for user in (world.viewer, world.partner):
+        client = world.client_for(user)
+        assert client.get(f"/p/{world.a.pk}/waves/{wave.pk}/links.csv").status_code == 403
+        assert client.post(f"/p/{world.a.pk}/waves/{wave.pk}/close/").status_code == 403
+        assert client.post(f"/p/{world.a.pk}/waves/", {"name": "X"}).status_code == 403
+    wave.refresh_from_db()
+    assert not wave.is_closed
+    links = world.client_for(world.director).get(f"/p/{world.a.pk}/waves/{wave.pk}/links.csv")
+    assert links.content.decode().count("/s/") == 4
+    outsider = world.client_for(world.outsider)
+    assert outsider.get(f"/p/{world.b.pk}/waves/{wave.pk}/links.csv").status_code == 404
+
+
+def test_newcomers_are_invited(world: World, wave: SurveyWave) -> None:
+    Person.objects.create(programme=world.a, name="New", stakeholder_group="resident")
+    world.client_for(world.director).post(f"/p/{world.a.pk}/waves/{wave.pk}/invite/")
+    assert wave.invitations.count() == 5
+
+
+def test_demo_waves_show_the_article_shapes(db: None) -> None:
+    from samenspel.web.dynamics.networks import evaluate
+    from samenspel.web.partnership.demo import load_demo
+    from samenspel.web.partnership.models import Programme
+
+    load_demo()
+    latest = {}
+    for programme in Programme.objects.filter(is_demo=True):
+        wave = SurveyWave.objects.filter(programme=programme).order_by("-opened_on").first()
+        latest[programme.name] = evaluate(programme, source="survey", wave=wave)
+    ruwaard = latest["Proeftuin Ruwaard"]
+    for name in ("MijnZorg", "Anders Beter", "Goedleven"):
+        # Executive-led: contact stays more within stakeholder groups than in Ruwaard.
+        assert latest[name].ei["stakeholder_group"].index < ruwaard.ei["stakeholder_group"].index
+    matrix = ruwaard.matrices["stakeholder_group"].ties
+    assert matrix["resident"]["executive"] > 0
+    assert ruwaard.change is not None and len(ruwaard.change.new) > 0
