@@ -196,3 +196,12 @@ def test_demo_waves_show_the_article_shapes(db: None) -> None:
     matrix = ruwaard.matrices["stakeholder_group"].ties
     assert matrix["resident"]["executive"] > 0
     assert ruwaard.change is not None and len(ruwaard.change.new) > 0
+
+
+def test_compare_dynamics_only_shows_own_programmes(world: World, wave: SurveyWave) -> None:
+    response = world.client_for(world.director).get(
+        f"/p/compare/dynamics/?p={world.a.pk}&p={world.b.pk}"
+    )
+    assert response.status_code == 200
+    assert [c["programme"].pk for c in response.context["columns"]] == [world.a.pk]
+    assert b"Beta" not in response.content

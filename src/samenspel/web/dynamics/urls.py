@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("s/<str:token>/", views.respond, name="respond"),
+    path("p/compare/dynamics/", views.compare_dynamics, name="compare_dynamics"),
     path("p/<int:programme_id>/dynamics/", views.dashboard, name="dynamics"),
     path("p/<int:programme_id>/dynamics/report.pdf", views.dashboard_pdf, name="dynamics_pdf"),
     path("p/<int:programme_id>/dynamics/nodes.csv", views.export_nodes, name="dynamics_nodes"),

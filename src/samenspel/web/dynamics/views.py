@@ -8,6 +8,7 @@ from typing import Any
 
 import networkx as nx
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samenspel.web.accounts.access import PermissionDeniedError, is_director
+from samenspel.web.accounts.access import PermissionDeniedError, is_director, visible_programmes
 from samenspel.web.accounts.models import ProgrammeRole
 from samenspel.web.partnership import choices as c
 from samenspel.web.partnership.models import Person, Programme
@@ -66,6 +67,12 @@ def _context(request: HttpRequest, programme: Programme, role: ProgrammeRole) ->
         "brokers": [(dyn.names[n], counts, total) for n, counts, total in dyn.brokers],
         "org_scores": sorted(dyn.organisation_scores.items()),
         "query": request.GET.urlencode(),
+        "metric_labels": {
+            "density": _("Density (undirected)"),
+            "degree_centralisation": _("Degree centralisation"),
+            "ei_stakeholder_group": _("E-I by stakeholder group"),
+            "ei_layer": _("E-I by layer"),
+        },
     }
 
 
@@ -289,4 +296,31 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
             "scale": [(1, _("not at all")), (2, _("a little")), (3, _("fairly")), (4, _("very"))],
             "layers": c.Layer.choices,
         },
+    )
+
+
+@login_required
+def compare_dynamics(request: HttpRequest) -> HttpResponse:
+    """The collaboration of several programmes side by side (latest wave, survey network)."""
+    mine = list(visible_programmes(request.user))
+    wanted = {int(i) for i in request.GET.getlist("p") if i.isdigit()}
+    chosen = [p for p in mine if p.pk in wanted] or mine
+    columns = []
+    for programme in chosen:
+        wave = SurveyWave.objects.filter(programme=programme).order_by("-opened_on").first()
+        dyn = evaluate(programme, source="survey" if wave else "combined", wave=wave)
+        matrix = dyn.matrices["stakeholder_group"].ties
+        columns.append(
+            {
+                "programme": programme,
+                "wave": wave,
+                "dyn": dyn,
+                "resident_executive": matrix.get("resident", {}).get("executive"),
+                "professional_executive": matrix.get("professional", {}).get("executive"),
+            }
+        )
+    return render(
+        request,
+        "dynamics/compare.html",
+        {"programmes": mine, "chosen": {p.pk for p in chosen}, "columns": columns},
     )
