@@ -210,5 +210,76 @@ def network(
         console.print(f"E-I by {attribute}: {'-' if ei is None else f'{ei:+.2f}'}")
 
 
+@app.command()
+def synth(
+    persons: int = typer.Option(..., "--persons", min=1, help="Number of persons."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same data."),
+    out: Path = typer.Option(..., "--out", file_okay=False, help="Folder to write to."),
+    fmt: str = typer.Option("parquet", "--format", help="parquet or csv"),
+) -> None:
+    """Generate a Dutch-like synthetic region (persons, conditions, care events)."""
+    from rich.progress import Progress
+
+    from samenspel.analytics.population.synthetic import generate
+
+    with Progress(console=err) as bar:
+        task = bar.add_task("Generating", total=persons)
+        summary = generate(
+            out,
+            persons=persons,
+            seed=seed,
+            fmt=fmt,
+            progress=lambda done, total: bar.update(task, completed=done),
+        )
+    console.print(
+        f"{summary.persons:,} persons, {summary.conditions:,} conditions, "
+        f"{summary.events:,} care events in {summary.folder}"
+    )
+
+
+@app.command()
+def validate(folder: Path = typer.Argument(..., exists=True, file_okay=False)) -> None:
+    """Check a dataset folder against the input contract; list every problem."""
+    from samenspel.analytics.population.validate import validate_dataset
+
+    problems = validate_dataset(folder)
+    for problem in problems:
+        err.print(str(problem))
+    if problems:
+        raise typer.Exit(2)
+    console.print("The dataset meets the contract.")
+
+
+@app.command()
+def regiobeeld(
+    folder: Path = typer.Argument(..., exists=True, file_okay=False),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb or spark"),
+    threshold: int = typer.Option(
+        10, "--threshold", min=1, help="Suppress counts below this number."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole regiobeeld as JSON."),
+) -> None:
+    """Compute the regiobeeld (suppressed) of a dataset folder."""
+    from samenspel.analytics.population.pipeline import InvalidDatasetError
+    from samenspel.analytics.population.pipeline import regiobeeld as compute
+
+    if engine not in ("duckdb", "spark"):
+        err.print("[red]--engine is duckdb or spark[/red]")
+        raise typer.Exit(2)
+    try:
+        report = compute(folder, engine=engine, threshold=threshold)
+    except InvalidDatasetError as exc:
+        err.print(f"[red]Nothing computed: {len(exc.problems)} problem(s).[/red]")
+        for problem in exc.problems:
+            err.print(f"  {problem}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    for row in report["population"]:
+        if row["municipality"] == "total":
+            console.print(f"{row['year']}: {row['persons']:,.0f} persons")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,47 @@
+"""Validate, compute and publish the regiobeeld of a dataset folder in one call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .engine import connect, load
+from .regiobeeld import compute_counts
+from .report import DEFAULT_THRESHOLD, build_report
+from .validate import Problem, validate_dataset
+
+
+class InvalidDatasetError(ValueError):
+    """The dataset breaks the contract; nothing was computed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def regiobeeld(
+    folder: Path,
+    *,
+    engine: str = "duckdb",
+    threshold: int = DEFAULT_THRESHOLD,
+    progress: Callable[[str, float], None] | None = None,
+) -> dict[str, Any]:
+    """The suppressed regiobeeld of ``folder``; raises InvalidDatasetError on bad data."""
+
+    def step(label: str, fraction: float) -> None:
+        if progress:
+            progress(label, fraction)
+
+    step("validating", 0.05)
+    problems = validate_dataset(Path(folder))
+    if problems:
+        raise InvalidDatasetError(problems)
+    step("computing", 0.3)
+    con = connect(engine)
+    counts = compute_counts(con, load(con, Path(folder), engine))
+    step("suppressing", 0.85)
+    report = build_report(counts, threshold=threshold)
+    report["engine"] = engine
+    step("done", 1.0)
+    return report

@@ -1,0 +1,184 @@
+"""The regiobeeld: Triple Aim indicators per year and municipality, as Ibis expressions.
+
+Definitions (also in docs/population.md):
+
+- A person counts in year Y when born in or before Y and alive on 1 January of Y.
+- Age is Y minus the year of birth; age bands of five years, 85+ last.
+- A condition is present in Y when it started on or before 31 December of Y.
+- Multimorbidity: two or more conditions present.
+- Segments (first rule that applies): end of life (dies in Y); frail elderly (75+ and dementia,
+  a Wlz stay in Y, or three or more conditions); complex chronic (three or more conditions, or two
+  or more with a hospital admission in Y); chronic stable (one or two conditions); healthy.
+- Care use per 1,000: events of each kind in Y per 1,000 persons counted in Y.
+- 30-day readmission: a hospital admission within 30 days after the person's previous
+  admission (admission dates; the first admission in the data has none before it).
+- Cost per capita per financing stream: total cost of events in Y per person counted in Y.
+
+Counts are computed per municipality; region totals are their sums (every person belongs to one
+municipality). Rates and suppression are applied afterwards (``suppression.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import pandas as pd
+from ibis import _
+
+from .contract import CONDITIONS
+from .engine import Tables
+
+AGE_BANDS = (*tuple(f"{lo}-{lo + 4}" for lo in range(0, 85, 5)), "85+")
+SEGMENTS = ("healthy", "chronic_stable", "complex_chronic", "frail_elderly", "end_of_life")
+
+
+@dataclass
+class Counts:
+    """Raw counts per year and municipality (before rates and suppression)."""
+
+    population: pd.DataFrame  # year, municipality, persons
+    pyramid: pd.DataFrame  # year, municipality, age_band, sex, persons
+    prevalence: pd.DataFrame  # year, municipality, condition, persons
+    multimorbidity: pd.DataFrame  # year, municipality, persons
+    segments: pd.DataFrame  # year, municipality, segment, persons, cost
+    care_use: pd.DataFrame  # year, municipality, kind, events, persons
+    readmissions: pd.DataFrame  # year, municipality, admissions, readmissions, persons
+    costs: pd.DataFrame  # year, municipality, stream, cost, persons
+
+
+def _age_band(age: Any) -> Any:
+    cases = [(age < lo + 5, f"{lo}-{lo + 4}") for lo in range(0, 85, 5)]
+    return ibis.cases(*cases, else_="85+")
+
+
+def person_years(tables: Tables, years: list[int]) -> Any:
+    p = tables.persons
+    year_table = ibis.memtable({"year": [int(y) for y in years]})
+    joined = p.cross_join(year_table)
+    alive = joined.filter(
+        (_.birth_year <= _.year)
+        & (_.death_date.isnull() | (_.death_date >= ibis.date(_.year, 1, 1)))
+    )
+    return alive.mutate(
+        age=(_.year - _.birth_year).cast("int32"),
+        dies=(_.death_date.year() == _.year).fill_null(False),
+    ).mutate(age_band=_age_band(_.age))
+
+
+def observed_years(tables: Tables) -> list[int]:
+    """The calendar years that have care events."""
+    e = tables.care_events
+    years = e.select(year=e.date.year()).distinct().order_by("year").to_pyarrow()
+    return [int(y) for y in years.column("year").to_pylist() if y is not None]
+
+
+def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> Counts:
+    """Run every aggregation on the backend ``con`` and return the counts as pandas frames."""
+    years = years or observed_years(tables)
+    py = person_years(tables, years)
+    keys = ["year", "municipality"]
+
+    conditions = tables.conditions
+    cond_py = (
+        py.select("person_id", "year", "municipality")
+        .join(conditions, "person_id")
+        .filter(_.start_date <= ibis.date(_.year, 12, 31))
+    )
+    per_py_cond = cond_py.group_by(["person_id", "year"]).aggregate(
+        n_conditions=_.condition.nunique(),
+        dementia=(_.condition == "dementia").any(),
+    )
+
+    events = tables.care_events.mutate(year=_.date.year().cast("int32"))
+    ev_py = events.join(py.select("person_id", "year", "municipality"), ["person_id", "year"])
+    per_py_events = ev_py.group_by(["person_id", "year"]).aggregate(
+        cost=_.cost.sum(),
+        admissions=(_.kind == "hospital_admission").sum(),
+        wlz=(_.kind == "wlz_stay").any(),
+    )
+
+    keys_py = ["person_id", "year"]
+    enriched = (
+        py.left_join(per_py_cond, keys_py)
+        .drop("person_id_right", "year_right")
+        .left_join(per_py_events, keys_py)
+        .drop("person_id_right", "year_right")
+        .mutate(
+            n_conditions=_.n_conditions.fill_null(0),
+            dementia=_.dementia.fill_null(False),
+            cost=_.cost.fill_null(0.0),
+            admissions=_.admissions.fill_null(0),
+            wlz=_.wlz.fill_null(False),
+        )
+    )
+    segmented = enriched.mutate(
+        segment=ibis.cases(
+            (_.dies, "end_of_life"),
+            ((_.age >= 75) & (_.dementia | _.wlz | (_.n_conditions >= 3)), "frail_elderly"),
+            (
+                (_.n_conditions >= 3) | ((_.n_conditions >= 2) & (_.admissions > 0)),
+                "complex_chronic",
+            ),
+            (_.n_conditions >= 1, "chronic_stable"),
+            else_="healthy",
+        )
+    )
+
+    admissions = tables.care_events.filter(_.kind == "hospital_admission")
+    window = ibis.window(group_by=_.person_id, order_by=_.date)
+    admissions = (
+        admissions.mutate(previous=_.date.lag().over(window))
+        .mutate(
+            gap=_.date.delta(_.previous, unit="day"),
+            year=_.date.year().cast("int32"),
+        )
+        .mutate(readmission=((_.gap >= 0) & (_.gap <= 30)).fill_null(False))
+    )
+    adm_py = admissions.join(py.select("person_id", "year", "municipality"), ["person_id", "year"])
+
+    def run(expr: Any, order: list[str]) -> pd.DataFrame:
+        frame = con.execute(expr.order_by(order))
+        return frame.reset_index(drop=True)
+
+    population = run(py.group_by(keys).aggregate(persons=_.count()), keys)
+    pyramid = run(
+        py.group_by([*keys, "age_band", "sex"]).aggregate(persons=_.count()),
+        [*keys, "age_band", "sex"],
+    )
+    prevalence = run(
+        cond_py.group_by([*keys, "condition"]).aggregate(persons=_.person_id.nunique()),
+        [*keys, "condition"],
+    )
+    multimorbidity = run(
+        enriched.filter(_.n_conditions >= 2).group_by(keys).aggregate(persons=_.count()), keys
+    )
+    segments = run(
+        segmented.group_by([*keys, "segment"]).aggregate(persons=_.count(), cost=_.cost.sum()),
+        [*keys, "segment"],
+    )
+    care_use = run(
+        ev_py.group_by([*keys, "kind"]).aggregate(events=_.count(), persons=_.person_id.nunique()),
+        [*keys, "kind"],
+    )
+    readmissions = run(
+        adm_py.group_by(keys).aggregate(
+            admissions=_.count(),
+            readmissions=_.readmission.sum(),
+            persons=_.person_id.nunique(),
+        ),
+        keys,
+    )
+    costs = run(
+        ev_py.group_by([*keys, "stream"]).aggregate(
+            cost=_.cost.sum(), persons=_.person_id.nunique()
+        ),
+        [*keys, "stream"],
+    )
+    return Counts(
+        population, pyramid, prevalence, multimorbidity, segments, care_use, readmissions, costs
+    )
+
+
+__all__ = ["AGE_BANDS", "CONDITIONS", "SEGMENTS", "Counts", "compute_counts", "person_years"]

@@ -1,0 +1,189 @@
+"""Regiobeeld indicators on a hand-built population whose answers are computed by hand, the
+suppression rules, validation, and the synthetic region."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from samenspel.analytics.population.engine import connect, load
+from samenspel.analytics.population.pipeline import InvalidDatasetError, regiobeeld
+from samenspel.analytics.population.regiobeeld import compute_counts
+from samenspel.analytics.population.suppression import TOTAL, primary, secondary
+from samenspel.analytics.population.synthetic import generate
+from samenspel.analytics.population.validate import validate_dataset
+
+PERSONS = """person_id,birth_year,sex,municipality,neighbourhood,death_date
+p1,1950,F,GM0001,,
+p2,1940,M,GM0001,,
+p3,1990,F,GM0001,,
+p4,1985,M,GM0002,,
+p5,2000,F,GM0002,,2021-06-01
+p6,2022,M,GM0002,,
+"""
+CONDITIONS = """person_id,condition,start_date
+p1,diabetes,2010-01-01
+p1,copd,2015-03-01
+p1,dementia,2020-07-01
+p2,dementia,2019-01-01
+p4,asthma,2000-01-01
+"""
+EVENTS = """person_id,date,kind,provider_id,stream,cost
+p3,2021-03-01,gp_visit,GP1,Zvw,30
+p3,2021-04-01,gp_visit,GP1,Zvw,30
+p4,2021-02-01,hospital_admission,ZH1,Zvw,5000
+p4,2021-02-20,hospital_admission,ZH1,Zvw,4000
+p4,2021-08-01,ed_visit,ZH1,Zvw,300
+p3,2022-05-05,gp_visit,GP1,Zvw,30
+"""
+
+
+@pytest.fixture
+def hand_built(tmp_path: Path) -> Path:
+    (tmp_path / "persons.csv").write_text(PERSONS)
+    (tmp_path / "conditions.csv").write_text(CONDITIONS)
+    (tmp_path / "care_events.csv").write_text(EVENTS)
+    return tmp_path
+
+
+def _rows(report: dict[str, Any], table: str, **where: Any) -> list[dict[str, Any]]:
+    return [r for r in report[table] if all(r[k] == v for k, v in where.items())]
+
+
+def _one(report: dict[str, Any], table: str, **where: Any) -> dict[str, Any]:
+    [row] = _rows(report, table, **where)
+    return row
+
+
+def test_indicators_by_hand(hand_built: Path) -> None:
+    report = regiobeeld(hand_built, threshold=1)
+    assert report["years"] == [2021, 2022]
+    pop = {(r["year"], r["municipality"]): r["persons"] for r in report["population"]}
+    # p6 is born in 2022; p5 died in 2021 and no longer counts in 2022.
+    assert pop == {
+        (2021, "GM0001"): 3,
+        (2021, "GM0002"): 2,
+        (2021, TOTAL): 5,
+        (2022, "GM0001"): 3,
+        (2022, "GM0002"): 2,
+        (2022, TOTAL): 5,
+    }
+    assert (
+        _one(report, "prevalence", year=2021, municipality="GM0001", condition="dementia")[
+            "persons"
+        ]
+        == 2
+    )
+    assert _one(report, "prevalence", year=2021, municipality="GM0001", condition="dementia")[
+        "per_1000"
+    ] == pytest.approx(2 / 3 * 1000)
+    assert _one(report, "multimorbidity", year=2021, municipality=TOTAL)["persons"] == 1
+    assert _one(report, "multimorbidity", year=2021, municipality=TOTAL)["percent"] == 20
+    segments = {
+        (r["municipality"], r["segment"]): r["persons"]
+        for r in _rows(report, "segments", year=2021)
+    }
+    assert segments == {
+        ("GM0001", "complex_chronic"): 1,
+        ("GM0001", "frail_elderly"): 1,
+        ("GM0001", "healthy"): 1,
+        ("GM0002", "chronic_stable"): 1,
+        ("GM0002", "end_of_life"): 1,
+        (TOTAL, "chronic_stable"): 1,
+        (TOTAL, "complex_chronic"): 1,
+        (TOTAL, "end_of_life"): 1,
+        (TOTAL, "frail_elderly"): 1,
+        (TOTAL, "healthy"): 1,
+    }
+    assert _one(report, "segments", year=2021, municipality="GM0002", segment="chronic_stable")[
+        "cost"
+    ] == pytest.approx(9300)
+    gp = _one(report, "care_use", year=2021, municipality="GM0001", kind="gp_visit")
+    assert (gp["events"], gp["persons"]) == (2, 1)
+    assert gp["per_1000"] == pytest.approx(2 / 3 * 1000)
+    readm = _one(report, "readmissions", year=2021, municipality="GM0002")
+    assert (readm["admissions"], readm["readmissions"]) == (2, 1)
+    assert readm["readmission_percent"] == pytest.approx(50)
+    zvw = _one(report, "costs", year=2021, municipality=TOTAL, stream="Zvw")
+    assert zvw["cost"] == pytest.approx(9360) and zvw["per_capita"] == pytest.approx(9360 / 5)
+    pyramid = _one(report, "pyramid", year=2021, municipality="GM0001", age_band="80-84", sex="M")
+    assert pyramid["persons"] == 1  # p2, aged 81
+
+
+def test_suppression_primary_secondary_and_derived(hand_built: Path) -> None:
+    report = regiobeeld(hand_built, threshold=3)
+    pop = {(r["year"], r["municipality"]): r["persons"] for r in report["population"]}
+    # GM0002 has 2 persons (< 3): suppressed; GM0001 (3) is suppressed too, or it could be
+    # recovered from the published total 5.
+    assert pop[(2021, "GM0002")] is None and pop[(2021, "GM0001")] is None
+    assert pop[(2021, TOTAL)] == 5
+    for row in report["care_use"]:
+        if row["persons"] is None:
+            assert row["events"] is None and row["per_1000"] is None
+    for table in ("prevalence", "segments", "care_use", "costs", "pyramid"):
+        for row in report[table]:
+            if row["municipality"] != TOTAL and row["persons"] is not None:
+                assert row["persons"] >= 3 or row["persons"] == 0
+    # Rates need a published denominator: municipality rates are gone with the populations.
+    assert all(r["per_1000"] is None for r in report["prevalence"] if r["municipality"] != TOTAL)
+
+
+def test_secondary_suppression_protects_every_group() -> None:
+    frame = pd.DataFrame(
+        {"year": [1] * 4, "municipality": ["a", "b", "c", TOTAL], "persons": [4, 50, 30, 84]}
+    )
+    flags = secondary(frame, "persons", primary(frame, "persons", 10), [["year"]])
+    assert flags.tolist() == [True, False, True, False]  # c (30) is the smallest other cell
+    frame = pd.DataFrame(
+        {"year": [1] * 3, "municipality": ["a", "b", TOTAL], "persons": [0, 50, 50]}
+    )
+    flags = secondary(frame, "persons", primary(frame, "persons", 10), [["year"]])
+    assert not flags.any()  # zero is shown and needs no protection
+
+
+def test_invalid_dataset_computes_nothing(hand_built: Path) -> None:
+    (hand_built / "conditions.csv").write_text(CONDITIONS + "p9,flu,2020-01-01\n")
+    with pytest.raises(InvalidDatasetError) as caught:
+        regiobeeld(hand_built)
+    text = str(caught.value)
+    assert "conditions.csv, row 7, column 'person_id': refers to a person not in persons" in text
+    assert "conditions.csv, row 7, column 'condition'" in text
+
+
+def test_validation_names_file_row_and_column(hand_built: Path) -> None:
+    (hand_built / "care_events.csv").write_text(
+        EVENTS + "p1,2021-02-30,gp_visit,GP1,Zvw,30\np1,2021-03-01,gp_visit,GP1,AWBZ,-1\n"
+    )
+    problems = [str(p) for p in validate_dataset(hand_built)]
+    assert (
+        "care_events.csv, row 8, column 'date': must be a date YYYY-MM-DD (found '2021-02-30')"
+        in problems
+    )
+    assert any(p.startswith("care_events.csv, row 9, column 'stream'") for p in problems)
+    assert any(p.startswith("care_events.csv, row 9, column 'cost'") for p in problems)
+    (hand_built / "persons.csv").write_text("person_id,sex\np1,F\n")
+    problems = [str(p) for p in validate_dataset(hand_built)]
+    assert "persons.csv, row 1, column 'birth_year': required column is missing" in problems
+
+
+def test_synthetic_region_is_reproducible_and_plausible(tmp_path: Path) -> None:
+    a = generate(tmp_path / "a", persons=6000, seed=3, chunk=2500)
+    b = generate(tmp_path / "b", persons=6000, seed=3, chunk=2500)
+    assert (a.persons, a.conditions, a.events) == (b.persons, b.conditions, b.events)
+    assert validate_dataset(tmp_path / "a") == []
+    con = connect("duckdb")
+    counts = compute_counts(con, load(con, tmp_path / "a", "duckdb"))
+    year = counts.population[counts.population.year == 2023]
+    pop = year.persons.sum()
+    prevalence = (
+        counts.prevalence[counts.prevalence.year == 2023].groupby("condition").persons.sum() / pop
+    )
+    assert 0.04 < prevalence["diabetes"] < 0.09
+    assert 0.005 < prevalence["dementia"] < 0.03
+    multimorbid = counts.multimorbidity[counts.multimorbidity.year == 2023].persons.sum() / pop
+    assert 0.08 < multimorbid < 0.18
+    costs = counts.costs[counts.costs.year == 2023].groupby("stream").cost.sum() / pop
+    assert 2000 < costs["Zvw"] < 3800 and 1200 < costs["Wlz"] < 2900 and 150 < costs["Wmo"] < 500
