@@ -91,11 +91,19 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         dementia=(_.condition == "dementia").any(),
     )
 
+    # One pass over the (large) events table, joined to the person-years for the municipality:
+    # per person, year, kind and stream, materialised once on the backend. Care use, cost and
+    # the person-year profile all derive from this much smaller table.
     events = tables.care_events.mutate(year=_.date.year().cast("int32"))
-    ev_py = events.join(py.select("person_id", "year", "municipality"), ["person_id", "year"])
+    ev_py = (
+        events.join(py.select("person_id", "year", "municipality"), ["person_id", "year"])
+        .group_by(["person_id", "year", "municipality", "kind", "stream"])
+        .aggregate(events=_.count(), cost=_.cost.sum())
+        .cache()
+    )
     per_py_events = ev_py.group_by(["person_id", "year"]).aggregate(
         cost=_.cost.sum(),
-        admissions=(_.kind == "hospital_admission").sum(),
+        admissions=_.events.sum(where=_.kind == "hospital_admission"),
         wlz=(_.kind == "wlz_stay").any(),
     )
 
@@ -124,7 +132,7 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
             (_.n_conditions >= 1, "chronic_stable"),
             else_="healthy",
         )
-    )
+    ).cache()
 
     admissions = tables.care_events.filter(_.kind == "hospital_admission")
     window = ibis.window(group_by=_.person_id, order_by=_.date)
@@ -152,14 +160,17 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         [*keys, "condition"],
     )
     multimorbidity = run(
-        enriched.filter(_.n_conditions >= 2).group_by(keys).aggregate(persons=_.count()), keys
+        segmented.filter(_.n_conditions >= 2).group_by(keys).aggregate(persons=_.count()), keys
     )
     segments = run(
         segmented.group_by([*keys, "segment"]).aggregate(persons=_.count(), cost=_.cost.sum()),
         [*keys, "segment"],
     )
+    # Two-level aggregation: persons per cell are rows of the per-person level (cheaper than
+    # counting distinct person ids).
+    by_kind = ev_py.group_by(["person_id", *keys, "kind"]).aggregate(events=_.events.sum())
     care_use = run(
-        ev_py.group_by([*keys, "kind"]).aggregate(events=_.count(), persons=_.person_id.nunique()),
+        by_kind.group_by([*keys, "kind"]).aggregate(events=_.events.sum(), persons=_.count()),
         [*keys, "kind"],
     )
     readmissions = run(
@@ -170,10 +181,9 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         ),
         keys,
     )
+    by_stream = ev_py.group_by(["person_id", *keys, "stream"]).aggregate(cost=_.cost.sum())
     costs = run(
-        ev_py.group_by([*keys, "stream"]).aggregate(
-            cost=_.cost.sum(), persons=_.person_id.nunique()
-        ),
+        by_stream.group_by([*keys, "stream"]).aggregate(cost=_.cost.sum(), persons=_.count()),
         [*keys, "stream"],
     )
     return Counts(
