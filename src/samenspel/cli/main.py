@@ -281,5 +281,33 @@ def regiobeeld(
             console.print(f"{row['year']}: {row['persons']:,.0f} persons")
 
 
+@app.command()
+def omop(
+    folder: Path = typer.Argument(
+        ..., exists=True, file_okay=False, help="Folder with OMOP CDM v5.4 tables (CSV or Parquet)."
+    ),
+    out: Path = typer.Option(..., "--out", file_okay=False, help="Folder to write to."),
+) -> None:
+    """Map an OMOP CDM v5.4 subset to the Samenspel input contract, then validate it."""
+    from samenspel.analytics.population.omop import OmopError, convert
+    from samenspel.analytics.population.validate import validate_dataset
+
+    try:
+        summary = convert(folder, out)
+    except OmopError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(
+        f"{summary.persons:,} persons, {summary.conditions:,} conditions, "
+        f"{summary.events:,} care events ({summary.skipped_visits:,} visits of "
+        "unmapped kinds left out)"
+    )
+    problems = validate_dataset(out)
+    for problem in problems:
+        err.print(str(problem))
+    if problems:
+        raise typer.Exit(2)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
