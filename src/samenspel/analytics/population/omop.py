@@ -188,6 +188,5 @@ def convert(folder: Path, out: Path) -> OmopSummary:
         raise OmopError(f"{folder}: the OMOP tables cannot be mapped ({exc})") from exc
     finally:
         con.close()
-    return OmopSummary(
-        *(int(c[0]) if c else 0 for c in counts), skipped_visits=int(skipped[0]) if skipped else 0
-    )
+    persons, conditions, events = (int(c[0]) if c else 0 for c in counts)
+    return OmopSummary(persons, conditions, events, int(skipped[0]) if skipped else 0)
