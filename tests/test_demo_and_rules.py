@@ -17,13 +17,13 @@ from .conftest import World
 
 @pytest.fixture
 def demo(db: None) -> dict[str, Programme]:
-    load_demo()
+    load_demo(with_population=False)
     return {p.name: p for p in Programme.objects.filter(is_demo=True)}
 
 
 def test_five_programmes_and_idempotent_load(demo: dict[str, Programme]) -> None:
     assert sorted(demo) == sorted(DEMO_PROGRAMMES)
-    assert load_demo().created is False
+    assert load_demo(with_population=False).created is False
     assert Programme.objects.filter(is_demo=True).count() == 5
 
 

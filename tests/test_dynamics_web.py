@@ -184,7 +184,7 @@ def test_demo_waves_show_the_article_shapes(db: None) -> None:
     from samenspel.web.partnership.demo import load_demo
     from samenspel.web.partnership.models import Programme
 
-    load_demo()
+    load_demo(with_population=False)
     latest = {}
     for programme in Programme.objects.filter(is_demo=True):
         wave = SurveyWave.objects.filter(programme=programme).order_by("-opened_on").first()

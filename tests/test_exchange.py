@@ -38,7 +38,7 @@ def test_round_trip_of_the_demo(db: None) -> None:
 
     from samenspel.web.partnership.demo import load_demo
 
-    load_demo()
+    load_demo(with_population=False)
     user = get_user_model().objects.get(username="regisseur")
     for programme in Programme.objects.filter(is_demo=True):
         document = export_programme(programme)

@@ -54,10 +54,22 @@ def demo(
 
 
 def _serve(host: str, port: int) -> None:
+    """The development server, with a background worker for regiobeeld runs beside it."""
+    import subprocess
+    import sys
+
     from django.core.management import call_command
 
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "django", "db_worker"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]},
+    )
     console.print(f"Serving on http://{host}:{port}/  (Ctrl+C stops)")
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    try:
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
 
 
 @app.command()

@@ -8,6 +8,7 @@ from ninja.security import django_auth
 from samenspel import __version__
 from samenspel.web.accounts.access import PermissionDeniedError
 from samenspel.web.finance.api import router as finance_router
+from samenspel.web.monitoring.api import router as monitoring_router
 from samenspel.web.partnership.api import router as partnership_router
 from samenspel.web.partnership.exchange import ImportFailedError
 
@@ -23,6 +24,7 @@ api = NinjaAPI(
 )
 api.add_router("/", partnership_router)
 api.add_router("/", finance_router)
+api.add_router("/", monitoring_router)
 
 
 def _validation_detail(exc: ValidationError) -> list[dict[str, object]]:

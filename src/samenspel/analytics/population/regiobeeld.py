@@ -55,7 +55,14 @@ def _age_band(age: Any) -> Any:
 
 def person_years(tables: Tables, years: list[int]) -> Any:
     p = tables.persons
-    year_table = ibis.memtable({"year": [int(y) for y in years]})
+    # The years come from the events table itself (not an in-memory table), so the expression
+    # can be materialised with .cache() on every backend, PySpark included.
+    events = tables.care_events
+    year_table = (
+        events.select(year=events.date.year().cast("int32"))
+        .distinct()
+        .filter(_.year.isin([int(y) for y in years]))
+    )
     joined = p.cross_join(year_table)
     alive = joined.filter(
         (_.birth_year <= _.year)

@@ -58,3 +58,32 @@ class ProgrammeRole(models.Model):
             )
         if self.organisation is not None and self.organisation.programme_id != self.programme_id:
             raise ValidationError({"organisation": _("No such organisation in this programme.")})
+
+
+class AuditEvent(models.Model):
+    """Who looked at or exported what, and when (population results are logged on every view)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    programme = models.ForeignKey(
+        "partnership.Programme",
+        on_delete=models.CASCADE,
+        related_name="audit_events",
+        verbose_name=_("programme"),
+    )
+    action = models.CharField(_("action"), max_length=60)
+    target = models.CharField(_("target"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target}"

@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("samenspel.web.finance.urls")),
     path("", include("samenspel.web.dynamics.urls")),
+    path("", include("samenspel.web.monitoring.urls")),
     path("", include("samenspel.web.partnership.urls")),
 ]

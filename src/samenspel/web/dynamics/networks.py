@@ -32,7 +32,7 @@ from samenspel.web.partnership.models import GroupMembership, Interaction, Perso
 from .models import TRUST_ITEMS, VALUE_ITEMS, Invitation, SurveyWave
 from .models import Rating as RatingRow
 
-SOURCES = ("survey", "groups", "interactions", "combined")
+SOURCES = ("survey", "groups", "interactions", "combined", "patient_sharing")
 ATTRIBUTES = ("stakeholder_group", "layer", "organisation", "domain", "level")
 LAYER_RANK = {layer: i for i, layer in enumerate(c.Layer.values)}
 
@@ -151,6 +151,28 @@ def wave_ratings(wave: SurveyWave) -> list[Rating]:
 def responded(wave: SurveyWave) -> tuple[int, int]:
     invitations = Invitation.objects.filter(wave=wave)
     return invitations.count(), invitations.filter(submitted_at__isnull=False).count()
+
+
+def evaluate_sharing(sharing: dict[str, Any]) -> Dynamics:
+    """The patient-sharing network of a regiobeeld run (providers, not people)."""
+    providers = {p: {"kind": attrs.get("kind", "")} for p, attrs in sharing["providers"].items()}
+    network = Network(providers, [Tie(a, b) for a, b, _n in sharing["ties"]])
+    roles = brokerage(network, "kind")
+    brokers = sorted(
+        ((n, counts, sum(counts.values())) for n, counts in roles.items() if any(counts.values())),
+        key=lambda row: (-row[2], row[0]),
+    )
+    return Dynamics(
+        network=network,
+        names={p: p for p in providers},
+        density=density(network),
+        centralisation=degree_centralisation(network),
+        centrality=centrality(network),
+        ei={"kind": ei_index(network, "kind")},
+        matrices={"kind": contact_matrix(network, "kind")},
+        blau=[],
+        brokers=brokers[:15],
+    )
 
 
 def evaluate(programme: Programme, *, source: str, wave: SurveyWave | None) -> Dynamics:

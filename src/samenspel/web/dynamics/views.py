@@ -16,8 +16,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samenspel.web.accounts import audit
 from samenspel.web.accounts.access import PermissionDeniedError, is_director, visible_programmes
 from samenspel.web.accounts.models import ProgrammeRole
+from samenspel.web.monitoring.labels import KIND_LABELS
+from samenspel.web.monitoring.models import RegiobeeldRun
 from samenspel.web.partnership import choices as c
 from samenspel.web.partnership.models import Person, Programme
 from samenspel.web.partnership.views import _labels, programme_view
@@ -27,7 +30,7 @@ from . import services
 from .advice_text import describe
 from .charts import network_svg
 from .models import Collaboration, Frequency, Invitation, SurveyWave
-from .networks import ATTRIBUTES, SOURCES, evaluate
+from .networks import ATTRIBUTES, SOURCES, Dynamics, evaluate, evaluate_sharing
 
 COLOURS = ("stakeholder_group", "layer", "organisation")
 
@@ -42,11 +45,35 @@ def _selection(request: HttpRequest, programme: Programme) -> tuple[SurveyWave |
     return wave, source, colour if colour in COLOURS else "stakeholder_group"
 
 
+def _sharing_run(request: HttpRequest, programme: Programme) -> RegiobeeldRun | None:
+    runs = RegiobeeldRun.objects.filter(programme=programme, sharing__isnull=False)
+    run_id = request.GET.get("run", "")
+    if run_id.isdigit():
+        return runs.filter(pk=int(run_id)).first()
+    return runs.order_by("-created_at").first()
+
+
+def _dynamics(
+    request: HttpRequest, programme: Programme, source: str, wave: SurveyWave | None
+) -> tuple[Dynamics, RegiobeeldRun | None]:
+    """The evaluated network of the chosen source; the patient-sharing one is audited."""
+    if source != "patient_sharing":
+        return evaluate(programme, source=source, wave=wave), None
+    run = _sharing_run(request, programme)
+    if run is None:
+        raise Http404("No regiobeeld run with a patient-sharing network yet.")
+    audit.record(request.user, programme, "view patient-sharing network", f"run {run.pk}")
+    return evaluate_sharing(run.sharing or {}), run
+
+
 def _context(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> dict[str, Any]:
     wave, source, colour = _selection(request, programme)
-    dyn = evaluate(programme, source=source, wave=wave)
     labels = _labels()
     labels.update({"none": _("In no group")})
+    labels.update({code: str(label) for code, label in KIND_LABELS.items()})
+    dyn, sharing_run = _dynamics(request, programme, source, wave)
+    if sharing_run is not None:
+        colour, wave = "kind", None
     svg, legend = network_svg(dyn.network, dyn.names, colour, labels, _("Collaboration network"))
     return {
         "programme": programme,
@@ -62,8 +89,9 @@ def _context(request: HttpRequest, programme: Programme, role: ProgrammeRole) ->
         "svg": svg,
         "legend": legend,
         "advice": [(a, describe(a, labels)) for a in dyn.advice],
-        "matrices": [(attr, dyn.matrices[attr]) for attr in ("stakeholder_group", "layer")],
-        "ei_rows": [(attr, dyn.ei[attr]) for attr in ATTRIBUTES],
+        "matrices": list(dyn.matrices.items()),
+        "ei_rows": list(dyn.ei.items()),
+        "sharing_run": sharing_run,
         "brokers": [(dyn.names[n], counts, total) for n, counts, total in dyn.brokers],
         "org_scores": sorted(dyn.organisation_scores.items()),
         "query": request.GET.urlencode(),
@@ -93,9 +121,9 @@ def dashboard_pdf(request: HttpRequest, programme: Programme, role: ProgrammeRol
     return response
 
 
-def _network_for_export(request: HttpRequest, programme: Programme):  # type: ignore[no-untyped-def]
+def _network_for_export(request: HttpRequest, programme: Programme) -> tuple[Dynamics, str]:
     wave, source, _colour = _selection(request, programme)
-    return evaluate(programme, source=source, wave=wave), source
+    return _dynamics(request, programme, source, wave)[0], source
 
 
 @programme_view
@@ -103,14 +131,17 @@ def export_nodes(request: HttpRequest, programme: Programme, role: ProgrammeRole
     dyn, source = _network_for_export(request, programme)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["id", "name", *ATTRIBUTES, "degree", "betweenness", "closeness", "constraint"])
+    attributes = [a for a in ATTRIBUTES if all(a in v for v in dyn.network.nodes.values())] or [
+        "kind"
+    ]
+    writer.writerow(["id", "name", *attributes, "degree", "betweenness", "closeness", "constraint"])
     for n in dyn.network.ids:
         attrs = dyn.network.nodes[n]
         writer.writerow(
             [
                 n,
                 dyn.names[n],
-                *[attrs[a] for a in ATTRIBUTES],
+                *[attrs.get(a, "") for a in attributes],
                 dyn.centrality.degree[n],
                 f"{dyn.centrality.betweenness[n]:.6f}",
                 f"{dyn.centrality.closeness[n]:.6f}",

@@ -916,8 +916,12 @@ DEMO_PROGRAMMES = ("MijnZorg", "Anders Beter", "Goedleven", "Samendraads", "Proe
 
 
 @transaction.atomic
-def load_demo(*, reset: bool = False) -> DemoSummary:
-    """Create the demo region and its users; does nothing when it is already there."""
+def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSummary:
+    """Create the demo region and its users; does nothing when it is already there.
+
+    ``with_population`` also generates a synthetic population for Proeftuin Ruwaard and computes
+    its regiobeeld (a few seconds); tests that do not need it switch it off.
+    """
     existing = Programme.objects.filter(is_demo=True)
     if existing.exists() and not reset:
         return DemoSummary(created=False, programmes=list(existing.values_list("name", flat=True)))
@@ -1002,4 +1006,8 @@ def load_demo(*, reset: bool = False) -> DemoSummary:
     by_name = {p.name: p for p in programmes}
     load_money_demo(by_name)
     load_dynamics_demo(by_name)
+    if with_population:
+        from samenspel.web.monitoring.demo import load_population_demo
+
+        load_population_demo(by_name["Proeftuin Ruwaard"])
     return DemoSummary(created=True, programmes=[p.name for p in programmes])

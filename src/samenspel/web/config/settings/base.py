@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "samenspel.web.partnership",
     "samenspel.web.finance",
     "samenspel.web.dynamics",
+    "samenspel.web.monitoring",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -116,3 +119,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# Background work (regiobeeld runs) goes through a task queue stored in the database; run
+# `python manage.py db_worker` next to the web server (`samenspel serve` starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Population figures: counts below this number are never shown or exported.
+SAMENSPEL_SUPPRESSION_THRESHOLD = int(os.environ.get("SAMENSPEL_SUPPRESSION_THRESHOLD", "10"))
+# Patient-sharing network: providers are tied when they share at least this many patients.
+SAMENSPEL_MIN_SHARED_PATIENTS = int(os.environ.get("SAMENSPEL_MIN_SHARED_PATIENTS", "9"))
+SAMENSPEL_DATASETS_DIR = DATA_DIR / "datasets"
+# Largest synthetic dataset the web app generates on request (the CLI has no limit).
+SAMENSPEL_WEB_SYNTH_LIMIT = 200_000

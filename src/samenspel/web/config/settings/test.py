@@ -1,4 +1,7 @@
-"""Settings for the test suite: fast hashing, no throttling surprises across tests."""
+"""Settings for the test suite: fast hashing, tasks run at once, datasets in a temporary folder."""
+
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -7,3 +10,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SAMENSPEL_DATASETS_DIR = Path(tempfile.mkdtemp(prefix="samenspel-test-datasets-"))

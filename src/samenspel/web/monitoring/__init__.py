@@ -1,0 +1,1 @@
+"""Population: datasets, regiobeeld runs in the background, dashboards and exports."""

@@ -1,0 +1,110 @@
+"""Shape a stored (already suppressed) regiobeeld for the dashboard and the exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from samenspel.analytics.population.contract import CONDITIONS, EVENT_KINDS
+from samenspel.analytics.population.regiobeeld import AGE_BANDS, SEGMENTS
+from samenspel.analytics.population.suppression import TOTAL
+
+
+def _pick(rows: list[dict[str, Any]], **where: Any) -> list[dict[str, Any]]:
+    return [r for r in rows if all(r.get(k) == v for k, v in where.items())]
+
+
+def _first(rows: list[dict[str, Any]], **where: Any) -> dict[str, Any]:
+    found = _pick(rows, **where)
+    return found[0] if found else {}
+
+
+@dataclass
+class View:
+    year: int
+    municipality: str
+    population: float | None
+    multimorbidity_percent: float | None
+    cost_per_capita: float | None
+    readmission_percent: float | None
+    women: dict[str, float | None] = field(default_factory=dict)
+    men: dict[str, float | None] = field(default_factory=dict)
+    prevalence: list[tuple[str, float | None, float | None]] = field(default_factory=list)
+    segments: list[tuple[str, float | None, float | None, float | None]] = field(
+        default_factory=list
+    )
+    care_use: list[tuple[str, float | None, float | None]] = field(default_factory=list)
+    costs: list[tuple[str, float | None]] = field(default_factory=list)
+    trends: list[dict[str, Any]] = field(default_factory=list)
+    municipalities: list[dict[str, Any]] = field(default_factory=list)
+
+
+def view(result: dict[str, Any], year: int, municipality: str) -> View:
+    where = {"year": year, "municipality": municipality}
+    pop = _first(result["population"], **where).get("persons")
+    costs = _pick(result["costs"], **where)
+    per_capita = [r["per_capita"] for r in costs]
+    total_cost = sum(per_capita) if costs and all(v is not None for v in per_capita) else None
+    pyramid = _pick(result["pyramid"], **where)
+    v = View(
+        year=year,
+        municipality=municipality,
+        population=pop,
+        multimorbidity_percent=_first(result["multimorbidity"], **where).get("percent"),
+        cost_per_capita=total_cost,
+        readmission_percent=_first(result["readmissions"], **where).get("readmission_percent"),
+        women={r["age_band"]: r["persons"] for r in pyramid if r["sex"] == "F"},
+        men={r["age_band"]: r["persons"] for r in pyramid if r["sex"] == "M"},
+    )
+    for code in CONDITIONS:
+        row = _first(result["prevalence"], condition=code, **where)
+        if row:
+            v.prevalence.append((code, row.get("persons"), row.get("per_1000")))
+    for segment in SEGMENTS:
+        row = _first(result["segments"], segment=segment, **where)
+        if row:
+            v.segments.append(
+                (segment, row.get("persons"), row.get("percent"), row.get("cost_per_person"))
+            )
+    for kind in EVENT_KINDS:
+        row = _first(result["care_use"], kind=kind, **where)
+        if row:
+            v.care_use.append((kind, row.get("events"), row.get("per_1000")))
+    v.costs = [(r["stream"], r["per_capita"]) for r in costs]
+    for y in result["years"]:
+        at = {"year": y, "municipality": municipality}
+        row_costs = _pick(result["costs"], **at)
+        values = [r["per_capita"] for r in row_costs]
+        v.trends.append(
+            {
+                "year": y,
+                "population": _first(result["population"], **at).get("persons"),
+                "multimorbidity_percent": _first(result["multimorbidity"], **at).get("percent"),
+                "cost_per_capita": (
+                    sum(values) if values and all(x is not None for x in values) else None
+                ),
+                "readmission_percent": _first(result["readmissions"], **at).get(
+                    "readmission_percent"
+                ),
+            }
+        )
+    for m in [*result["municipalities"], TOTAL]:
+        at = {"year": year, "municipality": m}
+        m_costs = [r["per_capita"] for r in _pick(result["costs"], **at)]
+        v.municipalities.append(
+            {
+                "municipality": m,
+                "population": _first(result["population"], **at).get("persons"),
+                "multimorbidity_percent": _first(result["multimorbidity"], **at).get("percent"),
+                "diabetes_per_1000": _first(result["prevalence"], condition="diabetes", **at).get(
+                    "per_1000"
+                ),
+                "cost_per_capita": (
+                    sum(m_costs) if m_costs and all(x is not None for x in m_costs) else None
+                ),
+            }
+        )
+    return v
+
+
+__all__ = ["AGE_BANDS", "View", "view"]

@@ -1,0 +1,79 @@
+"""Person-level datasets of a programme and the regiobeeld runs computed from them.
+
+Only suppressed results are stored in the database; the person-level files stay in the
+dataset folder on the server.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samenspel.web.partnership.models import Programme, ProgrammeScoped
+
+
+class Dataset(ProgrammeScoped):
+    class Kind(models.TextChoices):
+        UPLOAD = "upload", _("Uploaded")
+        SYNTHETIC = "synthetic", _("Synthetic")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    folder = models.CharField(max_length=300, editable=False)
+    persons = models.PositiveIntegerField(_("persons"), default=0)
+    events = models.PositiveIntegerField(_("care events"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="datasets", verbose_name=_("programme")
+    )
+
+    class Meta:
+        ordering = ["programme", "-created_at"]
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegiobeeldRun(ProgrammeScoped):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="runs")
+    engine = models.CharField(_("engine"), max_length=16, default="duckdb")
+    threshold = models.PositiveSmallIntegerField(_("suppression threshold"), default=10)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    step = models.CharField(_("step"), max_length=60, blank=True)
+    progress = models.FloatField(_("progress"), default=0.0)
+    result = models.JSONField(null=True, blank=True)
+    sharing = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="regiobeeld_runs",
+        verbose_name=_("programme"),
+    )
+
+    class Meta:
+        ordering = ["programme", "-created_at"]
+        verbose_name = _("regiobeeld run")
+        verbose_name_plural = _("regiobeeld runs")
+
+    def __str__(self) -> str:
+        return f"{self.dataset} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,183 @@
+"""Datasets and regiobeeld runs: store uploads atomically, generate synthetic data, start runs."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samenspel.analytics.population.contract import TABLES
+from samenspel.analytics.population.engine import ENGINES
+from samenspel.analytics.population.sources import find_tables
+from samenspel.analytics.population.synthetic import generate
+from samenspel.analytics.population.validate import validate_dataset
+from samenspel.web.accounts.access import PermissionDeniedError
+from samenspel.web.accounts.models import ProgrammeRole, Role
+
+from .models import Dataset, RegiobeeldRun
+
+
+class DatasetRejectedError(Exception):
+    """The dataset breaks the contract; nothing was kept."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def may_manage(role: ProgrammeRole) -> bool:
+    """Programme directors and partner members (e.g. the monitoring group's analyst)."""
+    return role.role in (Role.DIRECTOR, Role.PARTNER)
+
+
+def _require(role: ProgrammeRole) -> None:
+    if not may_manage(role):
+        raise PermissionDeniedError("Viewers cannot add datasets or start runs.")
+
+
+def _root() -> Path:
+    root = Path(settings.SAMENSPEL_DATASETS_DIR)
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _size(folder: Path) -> tuple[int, int]:
+    files = find_tables(folder)
+    con = duckdb.connect()
+    try:
+        counts = []
+        for table in ("persons", "care_events"):
+            source = files[table]
+            path = str(source.path).replace("'", "''")
+            reader = "read_parquet" if source.kind == "parquet" else "read_csv"
+            row = con.execute(f"SELECT count(*) FROM {reader}('{path}')").fetchone()
+            counts.append(int(row[0]) if row else 0)
+    finally:
+        con.close()
+    return counts[0], counts[1]
+
+
+def _keep(
+    role: ProgrammeRole, user: AbstractBaseUser, name: str, kind: str, incoming: Path
+) -> Dataset:
+    """Move a validated folder into place and record it; on any failure nothing remains."""
+    persons, events = _size(incoming)
+    try:
+        with transaction.atomic():
+            dataset = Dataset.objects.create(
+                programme_id=role.programme_id,
+                name=name.strip() or kind,
+                kind=kind,
+                persons=persons,
+                events=events,
+                created_by=user,
+            )
+            # A fresh name each time: database ids can be reused (after a rollback or a reset),
+            # folders must never be.
+            final = (
+                _root()
+                / f"programme-{role.programme_id}"
+                / f"dataset-{dataset.pk}-{uuid.uuid4().hex[:12]}"
+            )
+            final.parent.mkdir(parents=True, exist_ok=True)
+            incoming.rename(final)
+            dataset.folder = str(final)
+            dataset.save(update_fields=["folder"])
+    finally:
+        if incoming.exists():
+            shutil.rmtree(incoming, ignore_errors=True)
+    return dataset
+
+
+def add_uploaded_dataset(
+    *,
+    role: ProgrammeRole,
+    user: AbstractBaseUser,
+    name: str,
+    files: Mapping[str, UploadedFile],
+) -> Dataset:
+    """Store three uploaded files (persons, conditions, care_events; .csv or .parquet)."""
+    _require(role)
+    problems = []
+    for table in TABLES:
+        upload = files.get(table)
+        if upload is None:
+            problems.append(_("Upload the %(table)s file.") % {"table": table})
+        elif not (upload.name or "").lower().endswith((".csv", ".parquet")):
+            problems.append(_("%(file)s: use a .csv or .parquet file.") % {"file": upload.name})
+    if problems:
+        raise DatasetRejectedError(problems)
+    incoming = _root() / "incoming" / uuid.uuid4().hex
+    incoming.mkdir(parents=True)
+    try:
+        for table in TABLES:
+            upload = files[table]
+            suffix = ".parquet" if (upload.name or "").lower().endswith(".parquet") else ".csv"
+            with open(incoming / f"{table}{suffix}", "wb") as target:
+                for chunk in upload.chunks():
+                    target.write(chunk)
+        found = validate_dataset(incoming)
+        if found:
+            raise DatasetRejectedError([str(p) for p in found])
+        return _keep(role, user, name, Dataset.Kind.UPLOAD, incoming)
+    finally:
+        if incoming.exists():
+            shutil.rmtree(incoming, ignore_errors=True)
+
+
+def add_synthetic_dataset(
+    *, role: ProgrammeRole, user: AbstractBaseUser, name: str, persons: int, seed: int = 0
+) -> Dataset:
+    _require(role)
+    limit = settings.SAMENSPEL_WEB_SYNTH_LIMIT
+    if not 1 <= persons <= limit:
+        raise DatasetRejectedError(
+            [
+                _("Choose between 1 and %(limit)d persons (use the command line for more).")
+                % {"limit": limit}
+            ]
+        )
+    incoming = _root() / "incoming" / uuid.uuid4().hex
+    try:
+        generate(incoming, persons=persons, seed=seed)
+        return _keep(role, user, name, Dataset.Kind.SYNTHETIC, incoming)
+    finally:
+        if incoming.exists():
+            shutil.rmtree(incoming, ignore_errors=True)
+
+
+def start_run(
+    *, role: ProgrammeRole, user: AbstractBaseUser, dataset: Dataset, engine: str = "duckdb"
+) -> RegiobeeldRun:
+    """Queue a regiobeeld run; a worker computes it in the background."""
+    from .tasks import compute_regiobeeld
+
+    _require(role)
+    if engine not in ENGINES:
+        raise DatasetRejectedError([_("Unknown engine.")])
+    run = RegiobeeldRun.objects.create(
+        programme_id=role.programme_id,
+        dataset=dataset,
+        engine=engine,
+        created_by=user,
+        threshold=settings.SAMENSPEL_SUPPRESSION_THRESHOLD,
+    )
+    transaction.on_commit(lambda: compute_regiobeeld.enqueue(run.pk))
+    return run
+
+
+def delete_dataset(*, role: ProgrammeRole, dataset: Dataset) -> None:
+    if role.role != Role.DIRECTOR:
+        raise PermissionDeniedError("Only the programme director deletes datasets.")
+    folder = Path(dataset.folder) if dataset.folder else None
+    dataset.delete()
+    if folder and folder.is_relative_to(_root()):
+        shutil.rmtree(folder, ignore_errors=True)

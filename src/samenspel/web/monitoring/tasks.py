@@ -1,0 +1,68 @@
+"""The background task that computes a regiobeeld run."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from samenspel.analytics.population.pipeline import InvalidDatasetError, regiobeeld
+from samenspel.analytics.population.sharing import patient_sharing
+
+from .models import RegiobeeldRun
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def compute_regiobeeld(run_id: int) -> None:
+    """Compute and store the suppressed regiobeeld; results are written only when complete,
+    so a run that is killed half-way leaves nothing behind but its status."""
+    run = RegiobeeldRun.objects.select_related("dataset").get(pk=run_id)
+    RegiobeeldRun.objects.filter(pk=run_id).update(
+        status=RegiobeeldRun.Status.RUNNING, step="starting", progress=0.01
+    )
+
+    def progress(step: str, fraction: float) -> None:
+        RegiobeeldRun.objects.filter(pk=run_id).update(step=step, progress=min(fraction, 0.95))
+
+    try:
+        result = regiobeeld(
+            Path(run.dataset.folder), engine=run.engine, threshold=run.threshold, progress=progress
+        )
+        network = patient_sharing(
+            Path(run.dataset.folder),
+            min_shared=settings.SAMENSPEL_MIN_SHARED_PATIENTS,
+            year=max(result["years"]) if result["years"] else None,
+        )
+        sharing = {
+            "min_shared": network.min_shared,
+            "year": max(result["years"]) if result["years"] else None,
+            "providers": network.providers,
+            # shared-patient counts below the suppression threshold are not published
+            "ties": [[a, b, n if n >= run.threshold else None] for a, b, n in network.ties],
+        }
+    except InvalidDatasetError as exc:
+        RegiobeeldRun.objects.filter(pk=run_id).update(
+            status=RegiobeeldRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        return
+    except Exception as exc:
+        log.exception("regiobeeld run %s failed", run_id)
+        RegiobeeldRun.objects.filter(pk=run_id).update(
+            status=RegiobeeldRun.Status.FAILED,
+            error=f"{exc.__class__.__name__}: {exc}",
+            finished_at=timezone.now(),
+        )
+        raise
+    RegiobeeldRun.objects.filter(pk=run_id).update(
+        status=RegiobeeldRun.Status.DONE,
+        result=result,
+        sharing=sharing,
+        step="done",
+        progress=1.0,
+        finished_at=timezone.now(),
+    )

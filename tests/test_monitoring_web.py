@@ -1,0 +1,186 @@
+"""Population in the web app: atomic uploads, background runs, suppression in every view and
+export, access for members only, and the audit log."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from samenspel.web.accounts.models import AuditEvent
+from samenspel.web.monitoring.models import Dataset, RegiobeeldRun
+
+from .conftest import World
+from .test_population import CONDITIONS, EVENTS, PERSONS
+
+
+def _files(persons: str = PERSONS) -> dict[str, SimpleUploadedFile]:
+    return {
+        "persons": SimpleUploadedFile("persons.csv", persons.encode()),
+        "conditions": SimpleUploadedFile("conditions.csv", CONDITIONS.encode()),
+        "care_events": SimpleUploadedFile("care_events.csv", EVENTS.encode()),
+    }
+
+
+def _incoming() -> list[Path]:
+    folder = Path(settings.SAMENSPEL_DATASETS_DIR) / "incoming"
+    return list(folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture
+def run(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any], settings: Any
+) -> RegiobeeldRun:
+    # A threshold of 3 on six persons: the region (5) is shown, its municipalities (3, 2) not.
+    settings.SAMENSPEL_SUPPRESSION_THRESHOLD = 3
+    client = world.client_for(world.director)
+    response = client.post(f"/p/{world.a.pk}/population/", {"name": "Hand", **_files()})
+    assert response.status_code == 302
+    dataset = Dataset.objects.get(programme=world.a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/p/{world.a.pk}/population/datasets/{dataset.pk}/run/", {"engine": "duckdb"}
+        )
+    assert response.status_code == 302
+    result = RegiobeeldRun.objects.get(dataset=dataset)
+    assert result.status == "done", result.error
+    return result
+
+
+def test_upload_with_bad_rows_keeps_nothing(world: World) -> None:
+    client = world.client_for(world.director)
+    bad = PERSONS + "p7,19x0,Q,Oss,,\n"
+    response = client.post(f"/p/{world.a.pk}/population/", {"name": "Bad", **_files(bad)})
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert any(p.startswith("persons.csv, row 8, column 'birth_year'") for p in problems)
+    assert any("column 'municipality'" in p for p in problems)
+    assert not Dataset.objects.exists() and _incoming() == []
+
+
+def test_run_and_dashboard_with_suppression(world: World, run: RegiobeeldRun) -> None:
+    client = world.client_for(world.viewer)
+    page = client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/?year=2021")
+    assert page.status_code == 200
+    v = page.context["v"]
+    assert v.population == 5  # the region total (5) is shown ...
+    towns = {m["municipality"]: m["population"] for m in v.municipalities}
+    assert towns["GM0001"] is None and towns["GM0002"] is None  # ... its parts (3 and 2) not
+    html = page.content.decode()
+    assert "<svg" in html
+    assert (
+        AuditEvent.objects.filter(
+            programme=world.a, action="view regiobeeld", user=world.viewer
+        ).count()
+        == 1
+    )
+
+
+def test_excel_and_api_never_contain_small_counts(world: World, run: RegiobeeldRun) -> None:
+    client = world.client_for(world.viewer)
+    content = client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/regiobeeld.xlsx").content
+    book = load_workbook(io.BytesIO(content))
+    for sheet in ("population", "pyramid", "prevalence", "segments", "care_use", "costs"):
+        rows = list(book[sheet].values)
+        header = rows[0]
+        for row in rows[1:]:
+            record = dict(zip(header, row, strict=True))
+            for column in ("persons", "events", "readmissions"):
+                value = record.get(column)
+                assert value is None or value == 0 or value >= 3, (sheet, record)
+    data = client.get(f"/api/v1/programmes/{world.a.pk}/regiobeeld-runs/{run.pk}").json()
+    for table in ("population", "pyramid", "prevalence", "segments", "care_use", "costs"):
+        for record in data["result"][table]:
+            persons = record["persons"]
+            assert persons is None or persons == 0 or persons >= 3
+    actions = set(AuditEvent.objects.filter(programme=world.a).values_list("action", flat=True))
+    assert {"export regiobeeld (Excel)", "read regiobeeld (API)"} <= actions
+
+
+def test_pdf_export(world: World, run: RegiobeeldRun) -> None:
+    response = world.client_for(world.director).get(
+        f"/p/{world.a.pk}/population/runs/{run.pk}/regiobeeld.pdf"
+    )
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        "population/",
+        "population/runs/{run}/",
+        "population/runs/{run}/regiobeeld.xlsx",
+        "population/runs/{run}/regiobeeld.pdf",
+    ],
+)
+def test_outsiders_see_nothing(world: World, run: RegiobeeldRun, suffix: str) -> None:
+    url = f"/p/{world.a.pk}/" + suffix.format(run=run.pk)
+    response = world.client_for(world.outsider).get(url)
+    assert response.status_code == 404
+    if "runs" in suffix:  # the outsider directs programme B; A's run is not found there either
+        other = f"/p/{world.b.pk}/" + suffix.format(run=run.pk)
+        assert world.client_for(world.outsider).get(other).status_code == 404
+    api = world.client_for(world.outsider).get(
+        f"/api/v1/programmes/{world.a.pk}/regiobeeld-runs/{run.pk}"
+    )
+    assert api.status_code == 404
+    assert not AuditEvent.objects.filter(user=world.outsider).exists()
+
+
+def test_viewers_cannot_upload_or_run(world: World, run: RegiobeeldRun) -> None:
+    client = world.client_for(world.viewer)
+    assert client.post(f"/p/{world.a.pk}/population/", {"name": "X", **_files()}).status_code == 403
+    assert (
+        client.post(f"/p/{world.a.pk}/population/datasets/{run.dataset_id}/run/").status_code == 403
+    )
+    assert Dataset.objects.count() == 1
+
+
+def test_synthetic_dataset_and_patient_sharing_source(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    client = world.client_for(world.director)
+    client.post(
+        f"/p/{world.a.pk}/population/",
+        {"action": "synthetic", "name": "Syn", "persons": "3000", "seed": "2"},
+    )
+    dataset = Dataset.objects.get(name="Syn")
+    assert dataset.persons == 3000
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/p/{world.a.pk}/population/datasets/{dataset.pk}/run/")
+    run = RegiobeeldRun.objects.get(dataset=dataset)
+    assert run.status == "done" and run.sharing["ties"]
+    for _a, _b, weight in run.sharing["ties"]:
+        assert weight is None or weight >= run.threshold
+    page = client.get(f"/p/{world.a.pk}/dynamics/?source=patient_sharing&run={run.pk}")
+    assert page.status_code == 200
+    assert page.context["dyn"].network.n == len(run.sharing["providers"])
+    nodes = client.get(f"/p/{world.a.pk}/dynamics/nodes.csv?source=patient_sharing")
+    assert nodes.content.decode().splitlines()[0].startswith("id,name,kind,degree")
+    too_many = client.post(
+        f"/p/{world.a.pk}/population/",
+        {"action": "synthetic", "name": "Big", "persons": "999999999"},
+    )
+    assert too_many.status_code == 200 and too_many.context["problems"]
+
+
+def test_failed_run_keeps_no_results(
+    world: World, run: RegiobeeldRun, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    dataset = run.dataset
+    (Path(dataset.folder) / "care_events.csv").write_text(EVENTS + "p1,2021-01-01,x,,Zvw,1\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        world.client_for(world.director).post(
+            f"/p/{world.a.pk}/population/datasets/{dataset.pk}/run/"
+        )
+    failed = RegiobeeldRun.objects.filter(dataset=dataset).order_by("-pk").first()
+    assert failed is not None and failed.status == "failed"
+    assert failed.result is None and "care_events.csv, row 8" in failed.error
+    json.dumps(failed.error)
