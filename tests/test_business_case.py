@@ -17,6 +17,7 @@ from samenspel.analytics.business_case import (
     settlement,
     simulate,
 )
+from samenspel.analytics.games import GameError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -156,3 +157,49 @@ def test_cli_allocate_game_and_errors(tmp_path: Path) -> None:
     failed = _cli("allocate", str(bad), "--rule", "shapley")
     assert failed.returncode == 2
     assert "not defined for 2 coalition(s): {B}, {A, B}" in " ".join(failed.stderr.split())
+
+
+def _many_parties(n: int) -> dict[str, object]:
+    parties = [f"party{i:02d}" for i in range(n)]
+    interventions = []
+    for i in range(n - 1):  # a chain: each pair of neighbours gains from working together
+        a, b = parties[i], parties[i + 1]
+        interventions.append(
+            {
+                "name": f"link {i}",
+                "partners": [a, b],
+                "costs": [{"party": a, "likely": 10, "low": 8, "high": 14}],
+                "savings": [{"party": b, "stream": "Zvw", "likely": 16, "low": 10, "high": 20}],
+            }
+        )
+    return {"parties": parties, "horizon": 1, "discount_rate": 0.0, "interventions": interventions}
+
+
+def test_large_partnerships_sample_shapley_with_a_stated_bound() -> None:
+    agreement = parse_agreement(_many_parties(25))
+    result = settlement(agreement, "shapley", samples=2000)
+    allocation = result.allocation
+    assert allocation.core is None and allocation.error_bound is not None
+    assert allocation.shares.sum() == pytest.approx(24 * 6)
+    # By symmetry every link's gain of 6 is split equally between its two partners:
+    # inner parties get 6, the two ends 3 (exact Shapley), within the stated bound.
+    expected = [3.0] + [6.0] * 23 + [3.0]
+    assert allocation.shares == pytest.approx(expected, abs=allocation.error_bound + 1e-9)
+    assert sum(t.amount for t in result.transfers) > 0
+    with pytest.raises(GameError, match="nucleolus needs every coalition"):
+        settlement(agreement, "nucleolus")
+    equal = settlement(agreement, "equal").allocation
+    assert equal.shares == pytest.approx([24 * 6 / 25] * 25)
+
+
+def test_cli_allocate_large_agreement(tmp_path: Path) -> None:
+    path = tmp_path / "large.json"
+    path.write_text(json.dumps(_many_parties(24)))
+    result = _cli("allocate", str(path), "--rule", "shapley", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["core"] is None and report["least_core_epsilon"] is None
+    # For pairwise gains each sampled order and its reverse split every link exactly, so the
+    # antithetic estimate is exact here and its stated bound is 0.
+    assert report["shapley_error_bound_95"] == pytest.approx(0, abs=1e-9)
+    assert report["shares"]["party01"] == pytest.approx(6)

@@ -11,7 +11,7 @@ from .business_case import (
     parse_agreement,
     settlement,
 )
-from .games import GameError, allocate, least_core, settle
+from .games import MAX_EXACT_PLAYERS, Game, GameError, allocate, least_core, settle
 from .games.io import parse_game
 
 
@@ -54,9 +54,11 @@ def allocation_report(document: Any, rule: str) -> dict[str, Any]:
     states ``holdings``: what each party receives before side payments (summing to v(N)).
     """
     try:
+        game: Game | None
         if isinstance(document, dict) and "interventions" in document:
             agreement = parse_agreement(document)
-            game = coalition_game(agreement)
+            exact = len(agreement.parties) <= MAX_EXACT_PLAYERS
+            game = coalition_game(agreement) if exact else None
             case = business_case(agreement)
             result = settlement(agreement, rule, game, case)
             allocation = result.allocation
@@ -77,19 +79,23 @@ def allocation_report(document: Any, rule: str) -> dict[str, Any]:
             holdings = document.get("holdings")
             if holdings is not None:
                 extra = _transfers_from_holdings(holdings, allocation.as_dict(), game.grand_value)
-        epsilon, _ = least_core(game)
+        epsilon = least_core(game)[0] if game is not None else None
     except (GameError, AgreementError) as exc:
         raise MoneyInputError(str(exc)) from exc
+    core = allocation.core
     return {
         "rule": rule,
-        "players": list(game.players),
-        "grand_value": game.grand_value,
+        "players": list(allocation.players),
+        "grand_value": float(allocation.shares.sum()),
         "shares": allocation.as_dict(),
-        "core": {
-            "in_core": allocation.core.in_core,
-            "max_excess": allocation.core.max_excess,
-            "blocking": list(allocation.core.blocking),
+        "core": None
+        if core is None
+        else {
+            "in_core": core.in_core,
+            "max_excess": core.max_excess,
+            "blocking": list(core.blocking),
         },
         "least_core_epsilon": epsilon,
+        "shapley_error_bound_95": allocation.error_bound,
         **extra,
     }

@@ -173,11 +173,18 @@ def allocate(
         )
     console.print(table)
     core = report["core"]
-    console.print(
-        f"In the core: {'yes' if core['in_core'] else 'no'}; largest excess "
-        f"{core['max_excess']:,.2f} ({', '.join(core['blocking']) or '-'}); "
-        f"least-core epsilon {report['least_core_epsilon']:,.2f}"
-    )
+    if core is None:
+        bound = report.get("shapley_error_bound_95")
+        console.print(
+            "Too many parties to check every coalition: no core check."
+            + (f" Shapley value sampled, 95% error bound ±{bound:,.2f}." if bound else "")
+        )
+    else:
+        console.print(
+            f"In the core: {'yes' if core['in_core'] else 'no'}; largest excess "
+            f"{core['max_excess']:,.2f} ({', '.join(core['blocking']) or '-'}); "
+            f"least-core epsilon {report['least_core_epsilon']:,.2f}"
+        )
     for t in report.get("transfers", []):
         console.print(
             f"  {t['payer']} pays {t['payee']} {t['amount']:,.2f}"

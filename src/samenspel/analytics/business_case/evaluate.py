@@ -10,12 +10,21 @@ saves, but hospital and insurer together will.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from samenspel.analytics.games import Allocation, Game, Transfer, allocate, settle
+from samenspel.analytics.games import (
+    MAX_EXACT_PLAYERS,
+    Allocation,
+    Game,
+    GameError,
+    Transfer,
+    allocate,
+    settle,
+    shapley_monte_carlo,
+)
 from samenspel.analytics.games.game import coalition_sums
 
 from .model import STREAMS, Agreement, Intervention, Line
@@ -63,6 +72,60 @@ def coalition_game(agreement: Agreement) -> Game:
         values += np.where(feasible, np.maximum(gain, 0.0), 0.0)
     values[0] = 0.0
     return Game(agreement.parties, values)
+
+
+def coalition_value(agreement: Agreement) -> Callable[[int], float]:
+    """v(S) for one coalition bitmask, computed on demand (for partnerships too large to
+    tabulate every coalition); the same rule as ``coalition_game``."""
+    index = {p: i for i, p in enumerate(agreement.parties)}
+    terms = [
+        (sum(1 << index[p] for p in i.partners), party_npv(agreement, i))
+        for i in agreement.interventions
+    ]
+
+    def value(mask: int) -> float:
+        members = [i for i in range(len(agreement.parties)) if mask >> i & 1]
+        total = 0.0
+        for required, npv in terms:
+            if mask & required == required:
+                total += max(0.0, float(npv[members].sum()))
+        return total
+
+    return value
+
+
+def _large_allocation(
+    agreement: Agreement, rule: str, case: BusinessCase, samples: int
+) -> Allocation:
+    """Allocation without the full game: proportional and equal rules exactly, Shapley by
+    Monte-Carlo with its error bound; the nucleolus and the core need every coalition."""
+    parties = agreement.parties
+    value = coalition_value(agreement)
+    grand = value((1 << len(parties)) - 1)
+    if rule == "shapley":
+        estimate = shapley_monte_carlo(parties, value, samples=samples, seed=0)
+        # rescale the tiny floating drift so the shares add up to v(N) exactly
+        shares = estimate.values + (grand - estimate.values.sum()) / len(parties)
+        return Allocation(rule, parties, shares, None, estimate.max_half_width_95)
+    if rule == "nucleolus":
+        raise GameError(
+            f"the nucleolus needs every coalition; {len(parties)} parties is more than "
+            f"{MAX_EXACT_PLAYERS}"
+        )
+    weights = {
+        "proportional_investment": {p.party: p.pv_costs for p in case.parties},
+        "proportional_savings": {p.party: p.pv_savings for p in case.parties},
+    }
+    if rule == "equal":
+        shares = np.full(len(parties), grand / len(parties))
+    elif rule in weights:
+        w = np.array([weights[rule][p] for p in parties])
+        if w.sum() <= 0:
+            raise GameError(f"the total for {rule} is zero, so no proportional split exists")
+        shares = grand * w / w.sum()
+    else:
+        raise GameError(f"unknown rule {rule!r}")
+    return Allocation(rule, parties, shares, None)
 
 
 def grand_plan(agreement: Agreement) -> list[Intervention]:
@@ -160,21 +223,33 @@ class Settlement:
 
 
 def settlement(
-    agreement: Agreement, rule: str, game: Game | None = None, case: BusinessCase | None = None
+    agreement: Agreement,
+    rule: str,
+    game: Game | None = None,
+    case: BusinessCase | None = None,
+    *,
+    samples: int = 4000,
 ) -> Settlement:
-    game = game if game is not None else coalition_game(agreement)
+    """Allocation, balances and side payments under ``rule``. Above MAX_EXACT_PLAYERS parties
+    the Shapley value is sampled (see ``Allocation.error_bound``) and the core is not checked."""
     case = case if case is not None else business_case(agreement)
-    allocation = allocate(
-        game,
-        rule,
-        investments={p.party: p.pv_costs for p in case.parties},
-        savings={p.party: p.pv_savings for p in case.parties},
-    )
+    if game is None and len(agreement.parties) > MAX_EXACT_PLAYERS:
+        allocation = _large_allocation(agreement, rule, case, samples)
+        grand_value = float(allocation.shares.sum())
+    else:
+        game = game if game is not None else coalition_game(agreement)
+        grand_value = game.grand_value
+        allocation = allocate(
+            game,
+            rule,
+            investments={p.party: p.pv_costs for p in case.parties},
+            savings={p.party: p.pv_savings for p in case.parties},
+        )
     own = {p.party: p.npv for p in case.parties}
     shares = allocation.as_dict()
     balances = {p: shares[p] - own[p] for p in agreement.parties}
     drift = sum(balances.values())
-    if abs(drift) > 1e-6 * max(1.0, abs(game.grand_value)):
+    if abs(drift) > 1e-6 * max(1.0, abs(grand_value)):
         raise AssertionError(f"allocation and plan disagree by {drift}")
     largest = max(balances, key=lambda p: abs(balances[p]))
     balances[largest] -= drift  # remove floating-point residue so the balances sum to zero

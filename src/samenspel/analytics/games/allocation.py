@@ -20,7 +20,10 @@ class Allocation:
     rule: str
     players: tuple[str, ...]
     shares: FloatArray
-    core: CoreCheck
+    core: CoreCheck | None
+    """None when the game is too large to check every coalition."""
+    error_bound: float | None = None
+    """For a sampled Shapley value: the largest 95% half-width over the parties."""
 
     def as_dict(self) -> dict[str, float]:
         return {p: float(s) for p, s in zip(self.players, self.shares, strict=True)}

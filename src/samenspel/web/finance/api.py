@@ -50,9 +50,10 @@ def agreement_evaluation(
         "allocations": {
             rule: {
                 "shares": s.allocation.as_dict(),
-                "in_core": s.allocation.core.in_core,
-                "max_excess": s.allocation.core.max_excess,
-                "blocking": list(s.allocation.core.blocking),
+                "in_core": None if s.allocation.core is None else s.allocation.core.in_core,
+                "max_excess": None if s.allocation.core is None else s.allocation.core.max_excess,
+                "blocking": [] if s.allocation.core is None else list(s.allocation.core.blocking),
+                "shapley_error_bound_95": s.allocation.error_bound,
                 "balances": s.balances,
                 "transfers": [
                     {

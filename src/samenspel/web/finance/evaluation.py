@@ -97,14 +97,15 @@ def evaluate(agreement: Agreement, *, draws: int = MONTE_CARLO_DRAWS, seed: int 
     except AgreementError as exc:
         result.problems.append(str(exc))
         return result
-    if len(result.data.parties) > MAX_PARTIES_FOR_NUCLEOLUS:
-        result.problems.append(
-            f"{len(result.data.parties)} parties: the exact allocation supports at most "
-            f"{MAX_PARTIES_FOR_NUCLEOLUS}."
-        )
-        return result
     result.case = business_case(result.data)
-    game = coalition_game(result.data)
+    exact = len(result.data.parties) <= MAX_PARTIES_FOR_NUCLEOLUS
+    game = coalition_game(result.data) if exact else None
+    if not exact:
+        result.problems.append(
+            f"{len(result.data.parties)} parties: the Shapley value is estimated by sampling "
+            f"and the nucleolus and core check (at most {MAX_PARTIES_FOR_NUCLEOLUS} parties) "
+            "are left out."
+        )
     rules = []
     for rule in RULES:
         try:
@@ -112,8 +113,9 @@ def evaluate(agreement: Agreement, *, draws: int = MONTE_CARLO_DRAWS, seed: int 
             rules.append(rule)
         except GameError as exc:
             result.problems.append(f"{rule}: {exc}")
-    result.least_core_epsilon, _ = least_core(game)
-    if game.n <= 6:
+    if game is not None:
+        result.least_core_epsilon, _ = least_core(game)
+    if game is not None and game.n <= 6:
         result.coalition_values = [
             (game.members(mask), float(game.values[mask])) for mask in range(1, game.grand + 1)
         ]

@@ -76,9 +76,9 @@ def agreement_workbook(agreement: Agreement, evaluation: Evaluation) -> bytes:
                 [
                     _rule(rule),
                     *[shares[p] for p in parties],
-                    _("yes") if core.in_core else _("no"),
-                    core.max_excess,
-                    ", ".join(core.blocking),
+                    _("not checked") if core is None else (_("yes") if core.in_core else _("no")),
+                    None if core is None else core.max_excess,
+                    "" if core is None else ", ".join(core.blocking),
                 ]
             )
             for t, y in zip(result.transfers, result.yearly_transfers, strict=True):

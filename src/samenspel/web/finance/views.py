@@ -40,6 +40,7 @@ def _dashboard_context(
             "label": str(RULE_LABELS[rule]),
             "shares": [result.allocation.as_dict()[p] for p in parties],
             "core": result.allocation.core,
+            "error_bound": result.allocation.error_bound,
             "transfers": list(zip(result.transfers, result.yearly_transfers, strict=True)),
             "risk": (
                 [evaluation.risks[rule].probability_positive[p] for p in parties]
