@@ -184,3 +184,25 @@ def test_failed_run_keeps_no_results(
     assert failed is not None and failed.status == "failed"
     assert failed.result is None and "care_events.csv, row 8" in failed.error
     json.dumps(failed.error)
+
+
+def test_register_a_server_folder(world: World, settings: Any, tmp_path: Path) -> None:
+    settings.SAMENSPEL_IMPORT_DIR = tmp_path
+    good = tmp_path / "region-2026"
+    good.mkdir()
+    for name, text in (("persons", PERSONS), ("conditions", CONDITIONS), ("care_events", EVENTS)):
+        (good / f"{name}.csv").write_text(text)
+    client = world.client_for(world.director)
+    assert "region-2026" in client.get(f"/p/{world.a.pk}/population/").context["importable"]
+    client.post(
+        f"/p/{world.a.pk}/population/",
+        {"action": "register", "folder": "region-2026", "name": "Region"},
+    )
+    dataset = Dataset.objects.get(name="Region")
+    assert dataset.kind == "registered" and dataset.persons == 6
+    assert Path(dataset.folder) != good and (Path(dataset.folder) / "persons.csv").exists()
+    escape = client.post(
+        f"/p/{world.a.pk}/population/", {"action": "register", "folder": "../etc", "name": "X"}
+    )
+    assert escape.status_code == 200 and escape.context["problems"]
+    assert Dataset.objects.count() == 1

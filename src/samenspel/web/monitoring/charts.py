@@ -95,3 +95,60 @@ def pyramid_chart(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def line_chart(
+    years: Sequence[int],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    title: str,
+    *,
+    unit: str = "",
+) -> str:
+    """Small multiples: one line per series over the years, each on its own scale."""
+    if not years or not series:
+        return ""
+    width, panel_h, pad = 320, 120, 36
+    colours = (BLUE, ORANGE, "#1e7a3c", "#7b3fa0")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width * len(series)} '
+        f'{panel_h + 40}" role="img" class="chart"><title>{escape(title)}</title>'
+    ]
+    for k, (name, values) in enumerate(series):
+        x0 = k * width
+        known = [v for v in values if v is not None]
+        parts.append(f'<text x="{x0 + pad}" y="14" font-size="13">{escape(name)}</text>')
+        if not known:
+            continue
+        low, high = min(known), max(known)
+        span = (high - low) or max(abs(high), 1.0)
+        low -= span * 0.15
+        high += span * 0.15
+
+        def point(
+            i: int, v: float, x0: int = x0, low: float = low, high: float = high
+        ) -> tuple[float, float]:
+            step = (width - 2 * pad) / max(1, len(years) - 1)
+            return (x0 + pad + i * step, 24 + (high - v) / (high - low) * (panel_h - 20))
+
+        points = [point(i, v) for i, v in enumerate(values) if v is not None]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        colour = colours[k % len(colours)]
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
+        )
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            x, y = point(i, v)
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
+                f"<title>{years[i]}: {_fmt(v, 1)}{escape(unit)}</title></circle>"
+                f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="11" text-anchor="middle">'
+                f"{_fmt(v, 1 if abs(v) < 100 else 0)}</text>"
+            )
+            parts.append(
+                f'<text x="{x:.1f}" y="{panel_h + 30}" font-size="11" '
+                f'text-anchor="middle">{years[i]}</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)

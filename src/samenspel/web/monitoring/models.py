@@ -16,6 +16,7 @@ from samenspel.web.partnership.models import Programme, ProgrammeScoped
 class Dataset(ProgrammeScoped):
     class Kind(models.TextChoices):
         UPLOAD = "upload", _("Uploaded")
+        REGISTERED = "registered", _("Registered server folder")
         SYNTHETIC = "synthetic", _("Synthetic")
 
     name = models.CharField(_("name"), max_length=200)

@@ -133,6 +133,36 @@ def add_uploaded_dataset(
             shutil.rmtree(incoming, ignore_errors=True)
 
 
+def importable_folders() -> list[str]:
+    """Sub-folders of SAMENSPEL_IMPORT_DIR that can be registered as datasets."""
+    root = Path(settings.SAMENSPEL_IMPORT_DIR)
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def register_folder(
+    *, role: ProgrammeRole, user: AbstractBaseUser, name: str, folder: str
+) -> Dataset:
+    """Copy a validated server folder (under SAMENSPEL_IMPORT_DIR) into the programme."""
+    _require(role)
+    if folder not in importable_folders():
+        raise DatasetRejectedError([_("No such folder to register: %(f)s") % {"f": folder}])
+    source = Path(settings.SAMENSPEL_IMPORT_DIR) / folder
+    found = validate_dataset(source)
+    if found:
+        raise DatasetRejectedError([str(p) for p in found])
+    incoming = _root() / "incoming" / uuid.uuid4().hex
+    try:
+        incoming.mkdir(parents=True)
+        for table, source_file in find_tables(source).items():
+            shutil.copyfile(source_file.path, incoming / f"{table}.{source_file.kind}")
+        return _keep(role, user, name or folder, Dataset.Kind.REGISTERED, incoming)
+    finally:
+        if incoming.exists():
+            shutil.rmtree(incoming, ignore_errors=True)
+
+
 def add_synthetic_dataset(
     *, role: ProgrammeRole, user: AbstractBaseUser, name: str, persons: int, seed: int = 0
 ) -> Dataset:

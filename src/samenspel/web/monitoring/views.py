@@ -26,7 +26,7 @@ from samenspel.web.partnership.views import programme_view
 from samenspel.web.pdf import render_pdf
 
 from . import services
-from .charts import bar_chart, pyramid_chart
+from .charts import bar_chart, line_chart, pyramid_chart
 from .dashboard import view
 from .excel import regiobeeld_workbook
 from .labels import CONDITION_LABELS, KIND_LABELS, SEGMENT_LABELS
@@ -37,7 +37,14 @@ from .models import Dataset, RegiobeeldRun
 def population(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "synthetic":
+            if request.POST.get("action") == "register":
+                services.register_folder(
+                    role=role,
+                    user=request.user,  # type: ignore[arg-type]
+                    name=request.POST.get("name", ""),
+                    folder=request.POST.get("folder", ""),
+                )
+            elif request.POST.get("action") == "synthetic":
                 services.add_synthetic_dataset(
                     role=role,
                     user=request.user,  # type: ignore[arg-type]
@@ -78,6 +85,7 @@ def _population_context(
         "datasets": Dataset.objects.filter(programme=programme),
         "runs": RegiobeeldRun.objects.filter(programme=programme).select_related("dataset")[:20],
         "can_manage": services.may_manage(role),
+        "importable": services.importable_folders(),
         "tables": TABLES,
     }
 
@@ -170,6 +178,15 @@ def _context(
                 [(s, c) for s, c in v.costs], _("Cost per inhabitant"), unit=" €"
             ),
             "sharing": run.sharing,
+            "trends_svg": line_chart(
+                years,
+                [
+                    (_("Population"), [t["population"] for t in v.trends]),
+                    (_("Multimorbidity") + " %", [t["multimorbidity_percent"] for t in v.trends]),
+                    (_("Cost per inhabitant") + " €", [t["cost_per_capita"] for t in v.trends]),
+                ],
+                _("Trends"),
+            ),
         }
     )
     return context

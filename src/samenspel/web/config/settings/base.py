@@ -129,5 +129,7 @@ SAMENSPEL_SUPPRESSION_THRESHOLD = int(os.environ.get("SAMENSPEL_SUPPRESSION_THRE
 # Patient-sharing network: providers are tied when they share at least this many patients.
 SAMENSPEL_MIN_SHARED_PATIENTS = int(os.environ.get("SAMENSPEL_MIN_SHARED_PATIENTS", "9"))
 SAMENSPEL_DATASETS_DIR = DATA_DIR / "datasets"
+# Folders an administrator placed on the server (too large to upload) can be registered from here.
+SAMENSPEL_IMPORT_DIR = Path(os.environ.get("SAMENSPEL_IMPORT_DIR", DATA_DIR / "import"))
 # Largest synthetic dataset the web app generates on request (the CLI has no limit).
 SAMENSPEL_WEB_SYNTH_LIMIT = 200_000
