@@ -101,3 +101,24 @@ def test_language_switch_to_english_and_dutch_default(world: World) -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = client.get(f"/p/{world.a.pk}/").content.decode()
     assert "Who takes part in which layer" in english
+
+
+def test_programme_overview_answers_the_four_questions(db: None) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    load_demo()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="regisseur"))
+    ruwaard = Programme.objects.get(name="Proeftuin Ruwaard")
+    response = client.get(f"/p/{ruwaard.pk}/")
+    glance = response.context["glance"]
+    assert glance.dynamics["wave"].name == "Meting 2026"
+    assert glance.money["total_npv"] > 0 and glance.money["nucleolus_in_core"] is True
+    assert glance.population["population"] > 20000
+    for link in (
+        f"/p/{ruwaard.pk}/dynamics/",
+        f"/p/{ruwaard.pk}/money/",
+        f"/p/{ruwaard.pk}/population/runs/",
+    ):
+        assert link in response.content.decode()

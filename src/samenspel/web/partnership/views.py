@@ -34,6 +34,7 @@ from . import choices as c
 from . import exchange, services, tabular
 from .forms import ProgrammeForm, ProgrammeImportForm, RoleForm, TableImportForm, record_form
 from .models import Programme
+from .overview import glance
 from .resources import RESOURCES, Resource
 from .selectors import composition_of, initiative_timeline, records
 
@@ -138,6 +139,7 @@ def programme_overview(
         "initiatives": initiative_timeline(programme),
         "layers": c.Layer.choices,
         "four_groups": ["executive", "manager", "professional", "resident"],
+        "glance": glance(programme),
     }
     return render(request, "partnership/overview.html", context)
 

@@ -1,0 +1,72 @@
+"""The programme overview: one glance at composition, dynamics, money and population."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Programme
+
+
+@dataclass
+class Glance:
+    dynamics: dict[str, Any] | None
+    money: dict[str, Any] | None
+    population: dict[str, Any] | None
+
+
+def glance(programme: Programme) -> Glance:
+    """Headline figures of the latest survey wave, agreement and regiobeeld run (None if none)."""
+    from samenspel.analytics.population.suppression import TOTAL
+    from samenspel.web.dynamics.models import SurveyWave
+    from samenspel.web.dynamics.networks import evaluate as evaluate_dynamics
+    from samenspel.web.finance.evaluation import evaluate as evaluate_money
+    from samenspel.web.finance.models import Agreement
+    from samenspel.web.monitoring.dashboard import view
+    from samenspel.web.monitoring.models import RegiobeeldRun
+
+    dynamics = None
+    wave = SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id").first()
+    if wave is not None:
+        dyn = evaluate_dynamics(programme, source="survey", wave=wave)
+        dynamics = {
+            "wave": wave,
+            "responded": dyn.responded,
+            "invited": dyn.invited,
+            "density": dyn.density,
+            "ei": dyn.ei["stakeholder_group"].index,
+            "advice": len(dyn.advice),
+        }
+    money = None
+    agreement = Agreement.objects.filter(programme=programme).order_by("-id").first()
+    if agreement is not None:
+        result = evaluate_money(agreement, draws=0)
+        nucleolus = result.settlements.get("nucleolus")
+        money = {
+            "agreement": agreement,
+            "total_npv": result.case.total_npv if result.case else None,
+            "losers": sum(1 for p in result.case.parties if p.npv < 0) if result.case else 0,
+            "nucleolus_in_core": (
+                nucleolus.allocation.core.in_core
+                if nucleolus and nucleolus.allocation.core
+                else None
+            ),
+            "transfers": len(nucleolus.transfers) if nucleolus else 0,
+        }
+    population = None
+    run = (
+        RegiobeeldRun.objects.filter(programme=programme, status=RegiobeeldRun.Status.DONE)
+        .select_related("dataset")
+        .order_by("-created_at")
+        .first()
+    )
+    if run is not None and run.result and run.result["years"]:
+        v = view(run.result, run.result["years"][-1], TOTAL)
+        population = {
+            "run": run,
+            "year": v.year,
+            "population": v.population,
+            "multimorbidity": v.multimorbidity_percent,
+            "cost_per_capita": v.cost_per_capita,
+        }
+    return Glance(dynamics, money, population)
