@@ -199,3 +199,44 @@ def test_pdf_export_for_signing(world: World, agreement: Agreement) -> None:
     response = world.client_for(world.director).get(_url(world, agreement, "agreement.pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF") and len(response.content) > 5000
+
+
+def test_two_editors_do_not_overwrite_each_other(world: World, agreement: Agreement) -> None:
+    url = f"/p/{world.a.pk}/agreements/{agreement.pk}/edit/"
+    first, second = world.client_for(world.director), world.client_for(world.director)
+    form_a = first.get(url).context["form"]
+    form_b = second.get(url).context["form"]
+    assert form_a["version"].value() == form_b["version"].value() == 1
+    base = {
+        "name": "Deal",
+        "scenario": "baseline",
+        "start_year": 2026,
+        "horizon": 3,
+        "discount_rate": "0.10",
+        "description": "",
+    }
+    saved = first.post(url, {**base, "description": "from A", "version": 1})
+    assert saved.status_code == 302
+    stale = second.post(url, {**base, "description": "from B", "version": 1})
+    assert stale.status_code == 200
+    assert "Reload" in str(stale.context["form"].non_field_errors()) or "Herlaad" in str(
+        stale.context["form"].non_field_errors()
+    )
+    agreement.refresh_from_db()
+    assert (agreement.description, agreement.version) == ("from A", 2)
+
+
+def test_api_refuses_a_stale_version(world: World, agreement: Agreement) -> None:
+    client = world.client_for(world.director)
+    url = f"/api/v1/programmes/{world.a.pk}/agreements/{agreement.pk}"
+    assert client.get(url).json()["version"] == 1
+    ok = client.patch(
+        url, json.dumps({"description": "one", "version": 1}), content_type="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["version"] == 2
+    stale = client.patch(
+        url, json.dumps({"description": "two", "version": 1}), content_type="application/json"
+    )
+    assert stale.status_code == 409
+    agreement.refresh_from_db()
+    assert agreement.description == "one"

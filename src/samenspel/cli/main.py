@@ -328,5 +328,34 @@ def omop(
         raise typer.Exit(2)
 
 
+@app.command("backup")
+def backup_command(
+    file: Path = typer.Argument(..., help="Backup file (.json or .json.gz)."),
+) -> None:
+    """Write the whole database (programmes, users, roles, surveys, agreements, runs) to a file."""
+    _django()
+    from samenspel.web.backup import backup
+
+    count = backup(file)
+    console.print(f"Backed up {count:,} records to {file}")
+
+
+@app.command("restore")
+def restore_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False),
+    yes: bool = typer.Option(False, "--yes", help="Confirm: replaces everything in the database."),
+) -> None:
+    """Replace the whole database by a backup (all or nothing)."""
+    if not yes:
+        err.print("[red]This replaces everything in the database; add --yes to confirm.[/red]")
+        raise typer.Exit(2)
+    _django()
+    _migrate()
+    from samenspel.web.backup import restore
+
+    count = restore(file)
+    console.print(f"Restored {count:,} records from {file}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -11,6 +11,7 @@ from samenspel.web.finance.api import router as finance_router
 from samenspel.web.monitoring.api import router as monitoring_router
 from samenspel.web.partnership.api import router as partnership_router
 from samenspel.web.partnership.exchange import ImportFailedError
+from samenspel.web.partnership.services import ConflictError
 
 api = NinjaAPI(
     title="Samenspel API",
@@ -38,7 +39,8 @@ def _validation_detail(exc: ValidationError) -> list[dict[str, object]]:
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return api.create_response(request, {"detail": _validation_detail(exc)}, status=422)
+    status = 409 if isinstance(exc, ConflictError) else 422
+    return api.create_response(request, {"detail": _validation_detail(exc)}, status=status)
 
 
 @api.exception_handler(PermissionDeniedError)

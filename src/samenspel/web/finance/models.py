@@ -68,6 +68,7 @@ class Agreement(ProgrammeScoped):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.5"))],
         help_text=_("As a fraction: 0.0225 is the Dutch MKBA standard of 2.25%."),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("programme")
     )
@@ -134,6 +135,7 @@ class Intervention(ProgrammeScoped):
         verbose_name=_("partners needed"),
         help_text=_("The intervention can only be carried out when all of these take part."),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
         Programme,
         on_delete=models.CASCADE,
@@ -187,6 +189,7 @@ class MoneyLine(ProgrammeScoped):
             "year numbers such as 2, 3, 4."
         ),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
         Programme,
         on_delete=models.CASCADE,

@@ -25,7 +25,7 @@ from .schemas import (
 from .selectors import composition_of, records
 
 router = Router()
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def _programme_out(role: ProgrammeRole) -> dict[str, Any]:
@@ -158,7 +158,9 @@ def _register(resource: Resource) -> None:
         payload: create_in,  # type: ignore[valid-type]
     ) -> Status[dict[str, Any]]:
         _programme, role = get_programme_for(request.user, programme_id)
-        obj = services.save_record(role=role, resource=resource, data=payload.dict())  # type: ignore[attr-defined]
+        data = payload.dict()  # type: ignore[attr-defined]
+        data.pop("version", None)
+        obj = services.save_record(role=role, resource=resource, data=data)
         return Status(201, serialise(resource, obj))
 
     @router.get(
@@ -186,7 +188,14 @@ def _register(resource: Resource) -> None:
         payload: create_in,  # type: ignore[valid-type]
     ) -> dict[str, Any]:
         role, obj = _get(request, programme_id, record_id)
-        obj = services.save_record(role=role, resource=resource, data=payload.dict(), instance=obj)  # type: ignore[attr-defined]
+        data = payload.dict()  # type: ignore[attr-defined]
+        obj = services.save_record(
+            role=role,
+            resource=resource,
+            instance=obj,
+            expected_version=data.pop("version", None),
+            data=data,
+        )
         return serialise(resource, obj)
 
     @router.patch(
@@ -204,7 +213,13 @@ def _register(resource: Resource) -> None:
     ) -> dict[str, Any]:
         role, obj = _get(request, programme_id, record_id)
         data = payload.dict(exclude_unset=True)  # type: ignore[attr-defined]
-        obj = services.save_record(role=role, resource=resource, data=data, instance=obj)
+        obj = services.save_record(
+            role=role,
+            resource=resource,
+            instance=obj,
+            expected_version=data.pop("version", None),
+            data=data,
+        )
         return serialise(resource, obj)
 
     @router.delete(

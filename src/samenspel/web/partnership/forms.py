@@ -35,6 +35,12 @@ def record_form(
             widgets[name] = forms.CheckboxSelectMultiple()
     form_class = modelform_factory(resource.model, fields=resource.fields, widgets=widgets)
     form = form_class(data=data, instance=instance)
+    if instance is not None and any(
+        f.name == "version" for f in resource.model._meta.concrete_fields
+    ):
+        form.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=instance.version, required=True
+        )
     form.instance.programme_id = role.programme_id
     for name, form_field in form.fields.items():
         field = resource.field(name)

@@ -59,6 +59,10 @@ def _limits(field: models.Field) -> dict[str, Any]:
     return limits
 
 
+def _versioned(resource: Resource) -> bool:
+    return any(f.name == "version" for f in resource.model._meta.concrete_fields)
+
+
 def input_schema(resource: Resource, *, partial: bool) -> type[Schema]:
     """Schema for creating (all required fields) or patching (every field optional) a record."""
     fields: dict[str, Any] = {}
@@ -68,6 +72,11 @@ def input_schema(resource: Resource, *, partial: bool) -> type[Schema]:
             fields[name] = (kind | None, None)
         else:
             fields[name] = (kind, default)
+    if _versioned(resource):
+        fields["version"] = (
+            int | None,
+            Field(None, description="The version you read; a stale version is refused (409)."),
+        )
     suffix = "Patch" if partial else "In"
     return create_model(f"{resource.model.__name__}{suffix}", __base__=Schema, **fields)
 
@@ -75,6 +84,8 @@ def input_schema(resource: Resource, *, partial: bool) -> type[Schema]:
 def output_schema(resource: Resource) -> type[Schema]:
     """Schema of a record as the API returns it: id, programme and every editable field."""
     fields: dict[str, Any] = {"id": (int, ...), "programme": (int, ...)}
+    if _versioned(resource):
+        fields["version"] = (int, ...)
     for name in resource.fields:
         field = resource.field(name)
         if isinstance(field, models.ManyToManyField):
@@ -95,6 +106,8 @@ def output_schema(resource: Resource) -> type[Schema]:
 def serialise(resource: Resource, obj: models.Model) -> dict[str, Any]:
     """A record as a plain dict matching ``output_schema``."""
     data: dict[str, Any] = {"id": obj.pk, "programme": obj.programme_id}  # type: ignore[attr-defined]
+    if _versioned(resource):
+        data["version"] = obj.version  # type: ignore[attr-defined]
     for name in resource.fields:
         field = resource.field(name)
         if isinstance(field, models.ManyToManyField):

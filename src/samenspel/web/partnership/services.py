@@ -98,18 +98,31 @@ def _check_many_to_many(
     return clean
 
 
+class ConflictError(ValidationError):
+    """Someone else changed the record since it was read (optimistic locking)."""
+
+
+def is_versioned(model: type[models.Model]) -> bool:
+    return any(f.name == "version" for f in model._meta.concrete_fields)
+
+
 def save_record(
     *,
     role: ProgrammeRole | None,
     resource: Resource,
     data: Mapping[str, Any],
     instance: ProgrammeScoped | None = None,
+    expected_version: int | None = None,
 ) -> ProgrammeScoped:
     """Create or update one record of ``resource`` in the member's programme.
 
     ``data`` maps field names to values; foreign keys are given as ids or instances. The change is
     refused when the member may not change the record before or after it (a partner cannot move
     a person into another organisation), and validated in full before anything is written.
+
+    Versioned records (agreements and their parts) use optimistic locking: pass the
+    ``expected_version`` that was read; if someone saved in between, ConflictError is raised and
+    nothing is written, so no change is silently overwritten.
     """
     if role is None:
         raise PermissionDeniedError("Not a member of this programme.")
@@ -136,6 +149,18 @@ def save_record(
     obj.full_clean()
     checked = _check_many_to_many(resource, role.programme_id, m2m)
     with transaction.atomic():
+        if obj.pk is not None and is_versioned(resource.model) and expected_version is not None:
+            bumped = resource.model.objects.filter(pk=obj.pk, version=expected_version).update(
+                version=models.F("version") + 1
+            )
+            if not bumped:
+                raise ConflictError(
+                    _(
+                        "Someone else changed this record after you opened it. Reload it to "
+                        "see their change, then make yours again."
+                    )
+                )
+            obj.version = expected_version + 1  # type: ignore[attr-defined]
         obj.save()
         for name, ids in checked.items():
             getattr(obj, name).set(ids)

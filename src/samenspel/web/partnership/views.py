@@ -273,7 +273,13 @@ def record_edit(
         for name in resource.many_to_many:
             data[name] = [o.pk for o in data[name]]
         try:
-            obj = services.save_record(role=role, resource=resource, data=data, instance=instance)
+            obj = services.save_record(
+                role=role,
+                resource=resource,
+                data=data,
+                instance=instance,
+                expected_version=form.cleaned_data.get("version"),
+            )
         except ValidationError as exc:
             _apply_validation_error(form, exc)
         else:
