@@ -1,0 +1,183 @@
+"""Load test: N concurrent clients browse the demo for a fixed time, on loopback only.
+
+Starts the demo server itself (SQLite by default, or PostgreSQL with --database-url), logs every
+client in as the demo programme director, and has each client cycle through the main pages.
+Prints p50/p95/p99 latency per page and the error count. Target: p95 < 300 ms, no errors.
+
+    .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 60]
+        [--database-url postgres://postgres@127.0.0.1:5432/samenspel_load]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+PAGES = {
+    "home": "/",
+    "programme": "/p/{ruwaard}/",
+    "people": "/p/{ruwaard}/people/",
+    "dynamics": "/p/{ruwaard}/dynamics/",
+    "money": "/p/{samendraads}/money/{agreement}/",
+    "regiobeeld": "/p/{ruwaard}/population/runs/{run}/",
+    "api composition": "/api/v1/programmes/{ruwaard}/composition",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(url: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/accounts/login/", timeout=2).read()
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.5)
+    raise RuntimeError("the server did not start")
+
+
+def _login(base: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/accounts/login/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, "no CSRF token on the login page"
+    data = urllib.parse.urlencode(
+        {
+            "username": "regisseur",
+            "password": "samenspel-demo",
+            "csrfmiddlewaretoken": token.group(1),
+        }
+    ).encode()
+    opener.open(urllib.request.Request(base + "/accounts/login/", data=data), timeout=30).read()
+    return opener
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    workdir = Path(tempfile.mkdtemp(prefix="samenspel-load-"))
+    env = {
+        **os.environ,
+        "SAMENSPEL_DATA_DIR": str(workdir),
+        "DJANGO_SETTINGS_MODULE": "samenspel.web.config.settings.local",
+    }
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    exe = Path(sys.executable).parent / "samenspel"
+    subprocess.run(
+        [str(exe), "demo", "--no-serve", "--reset"], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    ids = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import django; django.setup();"
+                "from samenspel.web.partnership.models import Programme as P;"
+                "from samenspel.web.finance.models import Agreement as A;"
+                "from samenspel.web.monitoring.models import RegiobeeldRun as R;"
+                "r=P.objects.get(name='Proeftuin Ruwaard'); s=P.objects.get(name='Samendraads');"
+                "print(r.pk, s.pk, A.objects.filter(programme=s).first().pk,"
+                " R.objects.filter(programme=r).first().pk)"
+            ),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    fill = dict(zip(("ruwaard", "samendraads", "agreement", "run"), ids, strict=True))
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "runserver",
+            "--noreload",
+            "--skip-checks",
+            f"127.0.0.1:{port}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait(base)
+        latencies: dict[str, list[float]] = defaultdict(list)
+        errors: dict[str, int] = defaultdict(int)
+        lock = threading.Lock()
+        stop = time.time() + args.seconds
+
+        def client(index: int) -> None:
+            opener = _login(base)
+            pages = list(PAGES.items())
+            k = index
+            while time.time() < stop:
+                name, path = pages[k % len(pages)]
+                k += 1
+                start = time.perf_counter()
+                try:
+                    opener.open(base + path.format(**fill), timeout=30).read()
+                    ok = True
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    ok = False
+                elapsed = time.perf_counter() - start
+                with lock:
+                    if ok:
+                        latencies[name].append(elapsed)
+                    else:
+                        errors[name] += 1
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"{args.clients} clients, {args.seconds:.0f} s, {database}, Django runserver on loopback")
+    print(f"{'page':<16} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    total_errors = 0
+    for name in PAGES:
+        values = sorted(latencies[name])
+        total_errors += errors[name]
+        if not values:
+            print(f"{name:<16} {0:>9} {'-':>8} {'-':>8} {'-':>8} {errors[name]:>7}")
+            continue
+        q = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
+        print(
+            f"{name:<16} {len(values):>9} {q[49] * 1000:>8.0f} {q[94] * 1000:>8.0f} "
+            f"{q[98] * 1000:>8.0f} {errors[name]:>7}"
+        )
+    print(f"errors: {total_errors}")
+
+
+if __name__ == "__main__":
+    main()
