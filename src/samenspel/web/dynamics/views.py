@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from samenspel.web.accounts import audit
 from samenspel.web.accounts.access import PermissionDeniedError, is_director, visible_programmes
 from samenspel.web.accounts.models import ProgrammeRole
+from samenspel.web.downloads import attachment
 from samenspel.web.monitoring.labels import KIND_LABELS
 from samenspel.web.monitoring.models import RegiobeeldRun
 from samenspel.web.partnership import choices as c
@@ -114,11 +115,7 @@ def dashboard_pdf(request: HttpRequest, programme: Programme, role: ProgrammeRol
     content = render_pdf(
         request, "dynamics/dashboard_print.html", _context(request, programme, role)
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{slugify(programme.name)}-dynamics.pdf"'
-    )
-    return response
+    return attachment(content, "application/pdf", f"{slugify(programme.name)}-dynamics.pdf")
 
 
 def _network_for_export(request: HttpRequest, programme: Programme) -> tuple[Dynamics, str]:
@@ -148,9 +145,7 @@ def export_nodes(request: HttpRequest, programme: Programme, role: ProgrammeRole
                 f"{dyn.centrality.constraint[n]:.6f}",
             ]
         )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="nodes-{source}.csv"'
-    return response
+    return attachment(buffer.getvalue(), "text/csv; charset=utf-8", f"nodes-{source}.csv")
 
 
 @programme_view
@@ -161,9 +156,7 @@ def export_edges(request: HttpRequest, programme: Programme, role: ProgrammeRole
     writer.writerow(["source", "target", "weight", "directed"])
     for tie in dyn.network.ties:
         writer.writerow([tie.source, tie.target, tie.weight, dyn.network.directed])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="edges-{source}.csv"'
-    return response
+    return attachment(buffer.getvalue(), "text/csv; charset=utf-8", f"edges-{source}.csv")
 
 
 @programme_view
@@ -175,9 +168,9 @@ def export_graphml(request: HttpRequest, programme: Programme, role: ProgrammeRo
     for tie in dyn.network.ties:
         graph.add_edge(tie.source, tie.target, weight=tie.weight)
     content = "\n".join(nx.generate_graphml(graph))
-    response = HttpResponse(content, content_type="application/graphml+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="network-{source}.graphml"'
-    return response
+    return attachment(
+        content, "application/graphml+xml; charset=utf-8", f"network-{source}.graphml"
+    )
 
 
 @programme_view
@@ -227,9 +220,9 @@ def wave_links(
                 "yes" if inv.submitted_at else "no",
             ]
         )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="links-{slugify(wave.name)}.csv"'
-    return response
+    return attachment(
+        buffer.getvalue(), "text/csv; charset=utf-8", f"links-{slugify(wave.name)}.csv"
+    )
 
 
 @require_POST

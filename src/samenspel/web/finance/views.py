@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from samenspel.web.accounts.access import is_director
 from samenspel.web.accounts.models import ProgrammeRole
+from samenspel.web.downloads import attachment
 from samenspel.web.partnership.models import Programme
 from samenspel.web.partnership.views import programme_view
 from samenspel.web.pdf import render_pdf
@@ -84,10 +85,8 @@ def money_pdf(
     content = render_pdf(
         request, "finance/money_print.html", _dashboard_context(programme, role, agreement)
     )
-    response = HttpResponse(content, content_type="application/pdf")
     name = slugify(f"{agreement.name}-{agreement.scenario}") or "agreement"
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    return attachment(content, "application/pdf", f"{name}.pdf")
 
 
 @programme_view
@@ -96,13 +95,10 @@ def money_excel(
 ) -> HttpResponse:
     agreement = _agreement(programme, agreement_id)
     content = agreement_workbook(agreement, evaluate(agreement))
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = slugify(f"{agreement.name}-{agreement.scenario}") or "agreement"
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return attachment(
+        content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx"
+    )
 
 
 @programme_view
@@ -111,13 +107,12 @@ def money_json(
 ) -> HttpResponse:
     """The agreement in the JSON form that ``samenspel allocate`` reads."""
     agreement = _agreement(programme, agreement_id)
-    response = HttpResponse(
-        json.dumps(agreement_document(agreement), ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-    )
     name = slugify(f"{agreement.name}-{agreement.scenario}") or "agreement"
-    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
-    return response
+    return attachment(
+        json.dumps(agreement_document(agreement), ensure_ascii=False, indent=2),
+        "application/json; charset=utf-8",
+        f"{name}.json",
+    )
 
 
 @require_POST

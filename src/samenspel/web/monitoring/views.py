@@ -21,6 +21,7 @@ from samenspel.analytics.population.suppression import TOTAL
 from samenspel.web.accounts import audit
 from samenspel.web.accounts.access import PermissionDeniedError
 from samenspel.web.accounts.models import ProgrammeRole
+from samenspel.web.downloads import attachment
 from samenspel.web.partnership.models import Programme
 from samenspel.web.partnership.views import programme_view
 from samenspel.web.pdf import render_pdf
@@ -210,13 +211,11 @@ def regiobeeld_excel(
         return redirect("regiobeeld", programme_id=programme.pk, run_id=run.pk)
     audit.record(request.user, programme, "export regiobeeld (Excel)", f"run {run.pk}")
     content = regiobeeld_workbook(f"{programme.name} – {run.dataset.name}", run.result)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return attachment(
+        content,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"regiobeeld-{slugify(programme.name)}-{run.pk}.xlsx",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="regiobeeld-{slugify(programme.name)}-{run.pk}.xlsx"'
-    )
-    return response
 
 
 @programme_view
@@ -230,8 +229,6 @@ def regiobeeld_pdf(
     content = render_pdf(
         request, "monitoring/regiobeeld_print.html", _context(request, programme, role, run)
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="regiobeeld-{slugify(programme.name)}-{run.pk}.pdf"'
+    return attachment(
+        content, "application/pdf", f"regiobeeld-{slugify(programme.name)}-{run.pk}.pdf"
     )
-    return response

@@ -29,6 +29,7 @@ from samenspel.web.accounts.access import (
     visible_programmes,
 )
 from samenspel.web.accounts.models import ProgrammeRole
+from samenspel.web.downloads import attachment
 
 from . import choices as c
 from . import exchange, services, tabular
@@ -327,12 +328,10 @@ def record_delete(
 
 @programme_view
 def export_json(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
-    response = HttpResponse(
-        exchange.export_programme_json(programme), content_type="application/json; charset=utf-8"
-    )
     filename = f"{slugify(programme.name) or 'programme'}.samenspel.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(
+        exchange.export_programme_json(programme), "application/json; charset=utf-8", f"{filename}"
+    )
 
 
 @login_required
