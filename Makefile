@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres lint install clean messages
+.PHONY: demo test test-sqlite test-postgres lint install browser clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian's chromium drives the real-browser tests in tests/browser.
+browser:
+	bash scripts/install-browser.sh
+
 demo: $(STAMP)
 	$(BIN)/samenspel demo
 
@@ -22,10 +26,10 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) browser
 	bash scripts/test-postgres.sh $(BIN)
 
 test: lint test-sqlite test-postgres
