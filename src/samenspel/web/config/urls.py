@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("samenspel.web.reports.urls")),
     path("", include("samenspel.web.finance.urls")),
     path("", include("samenspel.web.dynamics.urls")),
     path("", include("samenspel.web.monitoring.urls")),

@@ -67,7 +67,9 @@ def _dynamics(
     return evaluate_sharing(run.sharing or {}), run
 
 
-def _context(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> dict[str, Any]:
+def dashboard_context(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole
+) -> dict[str, Any]:
     wave, source, colour = _selection(request, programme)
     labels = _labels()
     labels.update({"none": _("In no group")})
@@ -107,13 +109,13 @@ def _context(request: HttpRequest, programme: Programme, role: ProgrammeRole) ->
 
 @programme_view
 def dashboard(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
-    return render(request, "dynamics/dashboard.html", _context(request, programme, role))
+    return render(request, "dynamics/dashboard.html", dashboard_context(request, programme, role))
 
 
 @programme_view
 def dashboard_pdf(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     content = render_pdf(
-        request, "dynamics/dashboard_print.html", _context(request, programme, role)
+        request, "dynamics/dashboard_print.html", dashboard_context(request, programme, role)
     )
     return attachment(content, "application/pdf", f"{slugify(programme.name)}-dynamics.pdf")
 

@@ -7,7 +7,9 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .evaluation import Evaluation
 from .models import Agreement
@@ -30,11 +32,22 @@ def _blank_if_none(value: float | None) -> float | str:
 
 
 def agreement_workbook(agreement: Agreement, evaluation: Evaluation) -> bytes:
+    """The agreement's business case, allocation and side payments as a workbook."""
     book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    add_agreement_sheets(book, agreement, evaluation)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evaluation) -> None:
+    """Append the agreement's sheets to ``book``; a wrong-pocket bar chart included."""
     bold = Font(bold=True)
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = _("Business case")
+    start = len(book.worksheets)
+    sheet = book.create_sheet(_("Business case"))
     sheet.append([str(agreement), f"{agreement.programme}"])
     sheet.append([_("Discount rate"), float(agreement.discount_rate)])
     if evaluation.problems:
@@ -60,6 +73,7 @@ def agreement_workbook(agreement: Agreement, evaluation: Evaluation) -> bytes:
         pocket.append([_("Financing stream"), _("Savings and revenues (PV)")])
         for stream, value in case.streams.items():
             pocket.append([stream, value])
+        _wrong_pocket_chart(pocket, len(case.wrong_pocket))
 
     allocation = book.create_sheet(_("Allocation"))
     transfers = book.create_sheet(_("Side payments"))
@@ -96,9 +110,22 @@ def agreement_workbook(agreement: Agreement, evaluation: Evaluation) -> bytes:
                         *[_blank_if_none(r.probability_positive[p]) for p in parties],
                     ]
                 )
-    for ws in book.worksheets:
+    for ws in book.worksheets[start:]:
         for cell in ws[1]:
             cell.font = bold
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+
+def _wrong_pocket_chart(sheet: Worksheet, parties: int) -> None:
+    """Clustered bars of what each party invests and saves (present values)."""
+    if parties == 0:
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = _("Who invests and who saves")
+    chart.y_axis.title = _("Present value")
+    data = Reference(sheet, min_col=2, max_col=3, min_row=1, max_row=parties + 1)
+    categories = Reference(sheet, min_col=1, min_row=2, max_row=parties + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(categories)
+    chart.height, chart.width = 3 + 1.2 * parties, 18
+    sheet.add_chart(chart, "F2")

@@ -30,7 +30,7 @@ def _agreement(programme: Programme, agreement_id: int) -> Agreement:
     return get_object_or_404(Agreement, pk=agreement_id, programme=programme)
 
 
-def _dashboard_context(
+def dashboard_context(
     programme: Programme, role: ProgrammeRole, agreement: Agreement
 ) -> dict[str, Any]:
     evaluation = evaluate(agreement)
@@ -74,7 +74,7 @@ def money(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, agreement_id: int
 ) -> HttpResponse:
     agreement = _agreement(programme, agreement_id)
-    return render(request, "finance/money.html", _dashboard_context(programme, role, agreement))
+    return render(request, "finance/money.html", dashboard_context(programme, role, agreement))
 
 
 @programme_view
@@ -83,7 +83,7 @@ def money_pdf(
 ) -> HttpResponse:
     agreement = _agreement(programme, agreement_id)
     content = render_pdf(
-        request, "finance/money_print.html", _dashboard_context(programme, role, agreement)
+        request, "finance/money_print.html", dashboard_context(programme, role, agreement)
     )
     name = slugify(f"{agreement.name}-{agreement.scenario}") or "agreement"
     return attachment(content, "application/pdf", f"{name}.pdf")

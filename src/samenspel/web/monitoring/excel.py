@@ -27,16 +27,23 @@ def regiobeeld_workbook(title: str, result: dict[str, Any]) -> bytes:
     assert info is not None
     info.title = "info"
     info.append([title])
-    info.append(
-        [
-            _(
-                "Counts below %(k)d are suppressed (empty cells), also where they could be "
-                "recovered from totals."
-            )
-            % {"k": result["threshold"]}
-        ]
-    )
+    info.append([suppression_note(result)])
     info.append([_("Years"), ", ".join(map(str, result["years"]))])
+    add_regiobeeld_sheets(book, result)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def suppression_note(result: dict[str, Any]) -> str:
+    return _(
+        "Counts below %(k)d are suppressed (empty cells), also where they could be "
+        "recovered from totals."
+    ) % {"k": result["threshold"]}
+
+
+def add_regiobeeld_sheets(book: Workbook, result: dict[str, Any]) -> None:
+    """Append one sheet per regiobeeld table, as stored: already suppressed."""
     for name in SHEETS:
         rows = result.get(name) or []
         sheet = book.create_sheet(name)
@@ -48,6 +55,3 @@ def regiobeeld_workbook(title: str, result: dict[str, Any]) -> bytes:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append([row.get(c) for c in columns])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

@@ -132,7 +132,7 @@ def _run(programme: Programme, run_id: int) -> RegiobeeldRun:
     )
 
 
-def _context(
+def regiobeeld_context(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, run: RegiobeeldRun
 ) -> dict[str, Any]:
     context: dict[str, Any] = {"programme": programme, "role": role, "run": run}
@@ -199,7 +199,9 @@ def regiobeeld(
 ) -> HttpResponse:
     run = _run(programme, run_id)
     audit.record(request.user, programme, "view regiobeeld", f"run {run.pk}")
-    return render(request, "monitoring/regiobeeld.html", _context(request, programme, role, run))
+    return render(
+        request, "monitoring/regiobeeld.html", regiobeeld_context(request, programme, role, run)
+    )
 
 
 @programme_view
@@ -227,7 +229,9 @@ def regiobeeld_pdf(
         return redirect("regiobeeld", programme_id=programme.pk, run_id=run.pk)
     audit.record(request.user, programme, "export regiobeeld (PDF)", f"run {run.pk}")
     content = render_pdf(
-        request, "monitoring/regiobeeld_print.html", _context(request, programme, role, run)
+        request,
+        "monitoring/regiobeeld_print.html",
+        regiobeeld_context(request, programme, role, run),
     )
     return attachment(
         content, "application/pdf", f"regiobeeld-{slugify(programme.name)}-{run.pk}.pdf"

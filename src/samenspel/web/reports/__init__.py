@@ -1,0 +1,1 @@
+"""The programme report: composition, dynamics, business case and regiobeeld in one document."""
