@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 
 from samenspel.web.accounts.access import get_programme_for
+from samenspel.web.api_errors import READ_ERRORS
 
 from .evaluation import evaluate
 from .models import Agreement
@@ -14,7 +15,8 @@ router = Router(tags=["agreements"])
 
 
 @router.get(
-    "/programmes/{programme_id}/agreements/{agreement_id}/evaluation", response=dict[str, Any]
+    "/programmes/{programme_id}/agreements/{agreement_id}/evaluation",
+    response={200: dict[str, Any], **READ_ERRORS},
 )
 def agreement_evaluation(
     request: HttpRequest, programme_id: int, agreement_id: int, draws: int = 2000

@@ -7,13 +7,17 @@ from ninja import Router
 
 from samenspel.web.accounts import audit
 from samenspel.web.accounts.access import get_programme_for
+from samenspel.web.api_errors import READ_ERRORS
 
 from .models import RegiobeeldRun
 
 router = Router(tags=["population"])
 
 
-@router.get("/programmes/{programme_id}/regiobeeld-runs", response=list[dict[str, Any]])
+@router.get(
+    "/programmes/{programme_id}/regiobeeld-runs",
+    response={200: list[dict[str, Any]], **READ_ERRORS},
+)
 def list_runs(request: HttpRequest, programme_id: int) -> list[dict[str, Any]]:
     programme, _role = get_programme_for(request.user, programme_id)
     return [
@@ -29,7 +33,10 @@ def list_runs(request: HttpRequest, programme_id: int) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/programmes/{programme_id}/regiobeeld-runs/{run_id}", response=dict[str, Any])
+@router.get(
+    "/programmes/{programme_id}/regiobeeld-runs/{run_id}",
+    response={200: dict[str, Any], **READ_ERRORS},
+)
 def get_run(request: HttpRequest, programme_id: int, run_id: int) -> dict[str, Any]:
     """Status and, when done, the suppressed regiobeeld tables of one run."""
     programme, _role = get_programme_for(request.user, programme_id)

@@ -8,12 +8,12 @@ from ninja import Body, Router, Status
 
 from samenspel.web.accounts.access import get_programme_for, roles_of
 from samenspel.web.accounts.models import ProgrammeRole
+from samenspel.web.api_errors import READ_ERRORS, WRITE_ERRORS
 
 from . import exchange, services
 from .resources import RESOURCES, Resource
 from .schemas import (
     CompositionOut,
-    ErrorOut,
     ImportResultOut,
     ProgrammeIn,
     ProgrammeOut,
@@ -25,7 +25,7 @@ from .schemas import (
 from .selectors import composition_of, records
 
 router = Router()
-ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = WRITE_ERRORS
 
 
 def _programme_out(role: ProgrammeRole) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def _programme_out(role: ProgrammeRole) -> dict[str, Any]:
     }
 
 
-@router.get("/programmes", response=list[ProgrammeOut], tags=["programmes"])
+@router.get("/programmes", response={200: list[ProgrammeOut], **READ_ERRORS}, tags=["programmes"])
 def list_programmes(request: HttpRequest) -> list[dict[str, Any]]:
     """The programmes you belong to."""
     roles = roles_of(request.user).order_by("programme__name", "programme_id")

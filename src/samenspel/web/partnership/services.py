@@ -63,10 +63,17 @@ def update_programme(*, role: ProgrammeRole, data: Mapping[str, Any]) -> Program
         raise PermissionDeniedError("Only the programme director changes the programme.")
     for name, value in data.items():
         if name == "region_name":
+            if value is None or not str(value).strip():
+                raise ValidationError({"region": _("Name the region.")})
             region, _created = Region.objects.get_or_create(name=str(value).strip())
             programme.region = region
-        else:
-            setattr(programme, name, value)
+            continue
+        field = Programme._meta.get_field(name)
+        if value is None and not field.null:
+            if not field.blank:
+                raise ValidationError({name: _("This field cannot be empty.")})
+            value = ""  # an empty text, as the web form stores it
+        setattr(programme, name, value)
     programme.full_clean()
     programme.save()
     return programme
