@@ -69,6 +69,7 @@ def update_programme(*, role: ProgrammeRole, data: Mapping[str, Any]) -> Program
             programme.region = region
             continue
         field = Programme._meta.get_field(name)
+        assert isinstance(field, models.Field), name
         if value is None and not field.null:
             if not field.blank:
                 raise ValidationError({name: _("This field cannot be empty.")})
