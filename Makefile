@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/samenspel demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

@@ -17,10 +17,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Page, sync_playwright
 
-# Playwright's synchronous API keeps an event loop on the test thread; the ORM calls the tests
-# make between page steps are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 PASSWORD = "browser-test-secret-9"
 
 
@@ -28,12 +24,26 @@ def chromium_path() -> str:
     """The system Chromium; a missing browser is an install error, not a skip."""
     path = os.environ.get("SAMENSPEL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
-        pytest.fail("Chromium is missing: run `make install` (it installs Debian's chromium).")
+        pytest.fail("Chromium is missing: run `make browser` (it installs Debian's chromium).")
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one test module.
+
+    Playwright's sync API keeps an event loop on this thread while it runs, and the tests' own
+    ORM calls are synchronous, so Django's async guard is lifted exactly as long as Playwright
+    runs, and restored afterwards for the rest of the suite.
+    """
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _chromium()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _chromium() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=chromium_path(),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from samenspel.web.partnership.models import GroupMembership, Person, Programme
+from samenspel.web.partnership.versions import bump
 
 from .models import Invitation, Rating, SurveyWave
 
@@ -113,6 +114,7 @@ def _wave(
         invitation.saved_at = invitation.submitted_at = timezone.now()
         invitation.save(update_fields=["saved_at", "submitted_at"])
     Rating.objects.bulk_create(ratings)
+    bump(wave.programme_id)
     if closed:
         wave.closed_at = timezone.now()
         wave.save(update_fields=["closed_at"])

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 from samenspel.analytics.network import (
     Network,
@@ -28,6 +29,7 @@ from samenspel.analytics.network.change import WaveChange
 from samenspel.analytics.network.groups import ContactMatrix, EIResult
 from samenspel.web.partnership import choices as c
 from samenspel.web.partnership.models import GroupMembership, Interaction, Person, Programme
+from samenspel.web.partnership.versions import remember
 
 from .models import TRUST_ITEMS, VALUE_ITEMS, Invitation, SurveyWave
 from .models import Rating as RatingRow
@@ -176,6 +178,12 @@ def evaluate_sharing(sharing: dict[str, Any]) -> Dynamics:
 
 
 def evaluate(programme: Programme, *, source: str, wave: SurveyWave | None) -> Dynamics:
+    """The network of ``source`` (and ``wave``) with every metric; kept until the data changes."""
+    key = (source, wave.pk if wave else None, get_language())
+    return remember("dynamics", programme.pk, key, lambda: _evaluate(programme, source, wave))
+
+
+def _evaluate(programme: Programme, source: str, wave: SurveyWave | None) -> Dynamics:
     nodes, seated, names = node_table(programme)
     network = build_network(programme, source, wave)
     memberships: dict[int, list[str]] = {}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from samenspel.web.accounts.access import PermissionDeniedError, is_director
 from samenspel.web.accounts.models import ProgrammeRole
 from samenspel.web.partnership.models import Person
+from samenspel.web.partnership.versions import bump
 
 from .models import TRUST_ITEMS, VALUE_ITEMS, Invitation, Rating, SurveyWave
 
@@ -54,6 +55,7 @@ def invite_missing(*, role: ProgrammeRole, wave: SurveyWave) -> int:
         for p in Person.objects.filter(programme_id=wave.programme_id).exclude(pk__in=invited)
     ]
     Invitation.objects.bulk_create(new)
+    bump(wave.programme_id)
     return len(new)
 
 
@@ -124,6 +126,7 @@ def save_answers(
         raise AnswerError(problems)
     invitation.ratings.all().delete()
     Rating.objects.bulk_create(ratings)
+    bump(invitation.programme_id)
     invitation.saved_at = timezone.now()
     if submit:
         invitation.submitted_at = invitation.saved_at

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from samenspel.web.monitoring.labels import KIND_LABELS
 from samenspel.web.monitoring.models import RegiobeeldRun
 from samenspel.web.partnership import choices as c
 from samenspel.web.partnership.models import Person, Programme
+from samenspel.web.partnership.versions import remember
 from samenspel.web.partnership.views import _labels, programme_view
 from samenspel.web.pdf import render_pdf
 
@@ -77,7 +79,13 @@ def dashboard_context(
     dyn, sharing_run = _dynamics(request, programme, source, wave)
     if sharing_run is not None:
         colour, wave = "kind", None
-    svg, legend = network_svg(dyn.network, dyn.names, colour, labels, _("Collaboration network"))
+    svg, legend = remember(
+        "dynamics-drawing",
+        programme.pk,
+        (source, wave.pk if wave else None, sharing_run.pk if sharing_run else None, colour,
+         get_language()),
+        lambda: network_svg(dyn.network, dyn.names, colour, labels, _("Collaboration network")),
+    )  # fmt: skip
     return {
         "programme": programme,
         "role": role,

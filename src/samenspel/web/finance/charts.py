@@ -5,6 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+
+def _amount(value: float) -> str:
+    """A whole amount grouped as the reader's language writes it (1.968 in Dutch)."""
+    return number_format(round(value), decimal_pos=0, force_grouping=True)
+
 
 def _short(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -37,21 +45,21 @@ def wrong_pocket_svg(rows: Sequence[tuple[str, float, float, float]], title: str
             w = invests * scale
             parts.append(
                 f'<rect x="{mid - w:.1f}" y="{y + 6}" width="{w:.1f}" height="20" fill="#d05a1f">'
-                f"<title>{escape(party)}: {invests:,.0f}</title></rect>"
+                f"<title>{escape(party)}: {_amount(invests)}</title></rect>"
             )
         if saves:
             w = saves * scale
             parts.append(
                 f'<rect x="{mid:.1f}" y="{y + 6}" width="{w:.1f}" height="20" fill="#0b5c8e">'
-                f"<title>{escape(party)}: {saves:,.0f}</title></rect>"
+                f"<title>{escape(party)}: {_amount(saves)}</title></rect>"
             )
         cx = mid + net * scale
         parts.append(
             f'<circle cx="{cx:.1f}" cy="{y + 16}" r="6" fill="#fff" stroke="#1d2733" '
-            f'stroke-width="2"><title>net {net:,.0f}</title></circle>'
+            f'stroke-width="2"><title>{escape(_("net"))} {_amount(net)}</title></circle>'
         )
         parts.append(
-            f'<text x="{label_w + bar_w + 6}" y="{y + 20}" font-size="13">{net:,.0f}</text>'
+            f'<text x="{label_w + bar_w + 6}" y="{y + 20}" font-size="13">{_amount(net)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 
 from samenspel.analytics.business_case import Agreement as AgreementData
 from samenspel.analytics.business_case import (
@@ -20,6 +21,7 @@ from samenspel.analytics.business_case import (
     simulate,
 )
 from samenspel.analytics.games import RULES, GameError, least_core
+from samenspel.web.partnership.versions import remember
 
 from .models import Agreement, LineKind, parse_years
 
@@ -90,7 +92,15 @@ class Evaluation:
 
 
 def evaluate(agreement: Agreement, *, draws: int = MONTE_CARLO_DRAWS, seed: int = 0) -> Evaluation:
-    """Business case, every allocation rule with core check and transfers, and Monte-Carlo."""
+    """Business case, every allocation rule with core check and transfers, and Monte-Carlo.
+
+    Kept per programme data version: any change to the agreement's lines recomputes it.
+    """
+    key = (agreement.pk, draws, seed, get_language())
+    return remember("money", agreement.programme_id, key, lambda: _evaluate(agreement, draws, seed))
+
+
+def _evaluate(agreement: Agreement, draws: int, seed: int) -> Evaluation:
     result = Evaluation()
     try:
         result.data = parse_agreement(agreement_document(agreement))

@@ -11,6 +11,7 @@ from django_tasks import task
 
 from samenspel.analytics.population.pipeline import InvalidDatasetError, regiobeeld
 from samenspel.analytics.population.sharing import patient_sharing
+from samenspel.web.partnership.versions import bump
 
 from .models import RegiobeeldRun
 
@@ -49,6 +50,7 @@ def compute_regiobeeld(run_id: int) -> None:
         RegiobeeldRun.objects.filter(pk=run_id).update(
             status=RegiobeeldRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
         )
+        bump(run.programme_id)
         return
     except Exception as exc:
         log.exception("regiobeeld run %s failed", run_id)
@@ -57,6 +59,7 @@ def compute_regiobeeld(run_id: int) -> None:
             error=f"{exc.__class__.__name__}: {exc}",
             finished_at=timezone.now(),
         )
+        bump(run.programme_id)
         raise
     RegiobeeldRun.objects.filter(pk=run_id).update(
         status=RegiobeeldRun.Status.DONE,
@@ -66,3 +69,4 @@ def compute_regiobeeld(run_id: int) -> None:
         progress=1.0,
         finished_at=timezone.now(),
     )
+    bump(run.programme_id)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from samenspel.web.accounts.access import PermissionDeniedError
 from samenspel.web.accounts.models import ProgrammeRole
 from samenspel.web.downloads import attachment
 from samenspel.web.partnership.models import Programme
+from samenspel.web.partnership.versions import remember
 from samenspel.web.partnership.views import programme_view
 from samenspel.web.pdf import render_pdf
 
@@ -145,52 +147,64 @@ def regiobeeld_context(
     municipality = request.GET.get("municipality", TOTAL)
     if municipality not in [*result["municipalities"], TOTAL]:
         municipality = TOTAL
+    context.update(
+        remember(
+            "regiobeeld-figures",
+            programme.pk,
+            (run.pk, year, municipality, get_language()),
+            lambda: _figures(run, year, municipality),
+        )
+    )
+    context.update({"result": result, "sharing": run.sharing})
+    return context
+
+
+def _figures(run: RegiobeeldRun, year: int, municipality: str) -> dict[str, Any]:
+    """The shown year's figures and charts of a finished run; kept while the run is unchanged.
+
+    The stored result itself is not kept here (it can be large); the caller adds it.
+    """
+    result = run.result or {}
+    years = result["years"]
     v = view(result, year, municipality)
     condition_labels = {code: str(label) for code, label in CONDITION_LABELS.items()}
     kind_labels = {code: str(label) for code, label in KIND_LABELS.items()}
     segment_labels = {code: str(label) for code, label in SEGMENT_LABELS.items()}
-    context.update(
-        {
-            "result": result,
-            "v": v,
-            "years": years,
-            "year": year,
-            "municipality": municipality,
-            "municipalities": result["municipalities"],
-            "total": TOTAL,
-            "condition_labels": condition_labels,
-            "kind_labels": kind_labels,
-            "segment_labels": segment_labels,
-            "pyramid_svg": pyramid_chart(
-                AGE_BANDS, v.women, v.men, _("Age pyramid"), (_("Women"), _("Men"))
-            ),
-            "prevalence_svg": bar_chart(
-                [(condition_labels[c], r) for c, _n, r in v.prevalence],
-                _("Prevalence per 1,000"),
-                decimals=1,
-            ),
-            "segments_svg": bar_chart(
-                [(segment_labels[s], p) for s, _n, p, _c in v.segments],
-                _("Population segments"),
-                decimals=1,
-                unit="%",
-            ),
-            "costs_svg": bar_chart(
-                [(s, c) for s, c in v.costs], _("Cost per inhabitant"), unit=" €"
-            ),
-            "sharing": run.sharing,
-            "trends_svg": line_chart(
-                years,
-                [
-                    (_("Population"), [t["population"] for t in v.trends]),
-                    (_("Multimorbidity") + " %", [t["multimorbidity_percent"] for t in v.trends]),
-                    (_("Cost per inhabitant") + " €", [t["cost_per_capita"] for t in v.trends]),
-                ],
-                _("Trends"),
-            ),
-        }
-    )
-    return context
+    return {
+        "v": v,
+        "years": years,
+        "year": year,
+        "municipality": municipality,
+        "municipalities": result["municipalities"],
+        "total": TOTAL,
+        "condition_labels": condition_labels,
+        "kind_labels": kind_labels,
+        "segment_labels": segment_labels,
+        "pyramid_svg": pyramid_chart(
+            AGE_BANDS, v.women, v.men, _("Age pyramid"), (_("Women"), _("Men"))
+        ),
+        "prevalence_svg": bar_chart(
+            [(condition_labels[c], r) for c, _n, r in v.prevalence],
+            _("Prevalence per 1,000"),
+            decimals=1,
+        ),
+        "segments_svg": bar_chart(
+            [(segment_labels[s], p) for s, _n, p, _c in v.segments],
+            _("Population segments"),
+            decimals=1,
+            unit="%",
+        ),
+        "costs_svg": bar_chart([(s, c) for s, c in v.costs], _("Cost per inhabitant"), unit=" €"),
+        "trends_svg": line_chart(
+            years,
+            [
+                (_("Population"), [t["population"] for t in v.trends]),
+                (_("Multimorbidity") + " %", [t["multimorbidity_percent"] for t in v.trends]),
+                (_("Cost per inhabitant") + " €", [t["cost_per_capita"] for t in v.trends]),
+            ],
+            _("Trends"),
+        ),
+    }
 
 
 @programme_view

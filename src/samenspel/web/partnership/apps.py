@@ -6,3 +6,8 @@ class PartnershipConfig(AppConfig):
     name = "samenspel.web.partnership"
     label = "partnership"
     verbose_name = _("Partnership")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -32,6 +32,7 @@ from .models import (
     Project,
     Region,
 )
+from .services import delete_programmes
 
 DEMO_PASSWORD = "samenspel-demo"
 DEMO_USERS: list[tuple[str, str, str]] = [
@@ -925,7 +926,7 @@ def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSumma
     existing = Programme.objects.filter(is_demo=True)
     if existing.exists() and not reset:
         return DemoSummary(created=False, programmes=list(existing.values_list("name", flat=True)))
-    existing.delete()
+    delete_programmes(existing)
     south = _region("Zuid-Nederland (illustratief)", "", "Illustrative region for the demo.")
     programmes = [
         _executive_led(

@@ -459,3 +459,20 @@ class Interaction(ProgrammeScoped):
     @property
     def bottleneck_list(self) -> list[str]:
         return [line.strip() for line in self.bottlenecks.splitlines() if line.strip()]
+
+
+class DataVersion(models.Model):
+    """A token that changes whenever anything in the programme changes.
+
+    Computed figures (composition, network metrics, business case) are kept per token, so a
+    page shows them again without recomputing until the data behind them changes. The row is
+    only ever written with a query update, never saved from a possibly stale instance.
+    """
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}: {self.token}"

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language
+
 from .models import Programme
+from .versions import remember
 
 
 @dataclass
@@ -17,6 +20,10 @@ class Glance:
 
 def glance(programme: Programme) -> Glance:
     """Headline figures of the latest survey wave, agreement and regiobeeld run (None if none)."""
+    return remember("glance", programme.pk, (get_language(),), lambda: _glance(programme))
+
+
+def _glance(programme: Programme) -> Glance:
     from samenspel.analytics.population.suppression import TOTAL
     from samenspel.web.dynamics.models import SurveyWave
     from samenspel.web.dynamics.networks import evaluate as evaluate_dynamics

@@ -16,6 +16,7 @@ from samenspel.analytics.composition import (
 from . import choices as c
 from .models import Group, GroupMembership, Initiative, Organisation, Person, Programme
 from .resources import Resource
+from .versions import remember
 
 RELATED_FOR_LIST: dict[str, tuple[str, ...]] = {
     "organisations": ("parent",),
@@ -38,9 +39,13 @@ def records(programme: Programme | int, resource: Resource) -> QuerySet:
     return qs
 
 
-def composition_of(programme: Programme | int) -> Composition:
-    """The composition summary of one programme."""
+def composition_of(programme: Programme | int, *, version: str | None = None) -> Composition:
+    """The composition summary of one programme; kept until its data changes."""
     pid = programme if isinstance(programme, int) else programme.pk
+    return remember("composition", pid, (), lambda: _compose(pid), version=version)
+
+
+def _compose(pid: int) -> Composition:
     return compose(
         people=[
             PersonRecord(id=p[0], stakeholder_group=p[1], organisation_id=p[2])

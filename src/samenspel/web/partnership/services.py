@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from samenspel.web.accounts.access import (
@@ -221,3 +222,32 @@ def revoke_role(*, director: ProgrammeRole, grant: ProgrammeRole) -> None:
     if grant.role == Role.DIRECTOR and directors.count() == 1:
         raise ValidationError(_("A programme keeps at least one programme director."))
     grant.delete()
+
+
+def delete_programmes(programmes: QuerySet[Programme]) -> int:
+    """Delete programmes with all their records, in one transaction; returns how many.
+
+    Records point at each other with protected keys (a person at their organisation, a money
+    line at its party), so a plain cascade refuses; records go first, those still referenced
+    in a later round.
+    """
+    from django.apps import apps
+    from django.db.models import ProtectedError
+
+    scoped = [
+        m for m in apps.get_models() if issubclass(m, ProgrammeScoped) and not m._meta.abstract
+    ]
+    ids = list(programmes.values_list("pk", flat=True))
+    with transaction.atomic():
+        for _round in range(len(scoped) + 1):
+            remaining = [m for m in scoped if m.objects.filter(programme_id__in=ids).exists()]
+            if not remaining:
+                break
+            for model in remaining:
+                try:
+                    with transaction.atomic():
+                        model.objects.filter(programme_id__in=ids).delete()
+                except ProtectedError:
+                    continue  # still referenced; the referencing records go this round
+        deleted = Programme.objects.filter(pk__in=ids).delete()[1].get(Programme._meta.label, 0)
+    return deleted

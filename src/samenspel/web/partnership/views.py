@@ -38,6 +38,7 @@ from .models import Programme
 from .overview import glance
 from .resources import RESOURCES, Resource
 from .selectors import composition_of, initiative_timeline, records
+from .versions import versions_of
 
 View = Callable[..., HttpResponse]
 
@@ -74,8 +75,9 @@ def _apply_validation_error(form: BaseForm, exc: ValidationError) -> None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    roles = roles_of(request.user).order_by("programme__name", "programme_id")
-    cards = [(r, composition_of(r.programme)) for r in roles]
+    roles = list(roles_of(request.user).order_by("programme__name", "programme_id"))
+    versions = versions_of(r.programme_id for r in roles)
+    cards = [(r, composition_of(r.programme, version=versions[r.programme_id])) for r in roles]
     return render(request, "partnership/home.html", {"cards": cards})
 
 
