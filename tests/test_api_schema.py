@@ -8,11 +8,14 @@ someone else's programme, and to ids that do not exist, so the checks reach past
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -42,6 +45,18 @@ CHECKS = [
 ]
 CSRF = "s" * 32
 EXAMPLES = 25
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_per_test() -> Iterator[None]:
+    """Requests go straight into the WSGI app, which closes the database connection after each
+    request; the test client does not, and neither may these, or PostgreSQL loses the test's
+    transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _operations() -> list[str]:
@@ -179,3 +194,25 @@ def test_every_endpoint_rejects_other_programmes_objects(world: World) -> None:
                 tried += 1
         assert model.objects.count() == before and model.objects.filter(pk=record.pk).exists()
     assert tried >= 100
+
+
+def test_text_with_nul_characters_is_refused_by_field(world: World) -> None:
+    """Found by the generated requests on PostgreSQL, which cannot store NUL characters."""
+    client = Client()
+    client.force_login(world.director)
+    response = client.post(
+        "/api/v1/programmes", {"name": "A\x00", "region": "R"}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "name"]
+    response = client.post(
+        "/api/v1/programmes", {"name": "A", "region": "R\x00"}, content_type="application/json"
+    )
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "region"]
+    response = client.patch(
+        f"/api/v1/programmes/{world.a.pk}/organisations/{world.hospital.pk}",
+        {"place": "Oss\x00"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "place"]
+    assert Programme.objects.filter(name__startswith="A").count() == 1  # only Alpha

@@ -26,7 +26,7 @@ from samenspel.web.monitoring.models import RegiobeeldRun
 from samenspel.web.partnership import choices as c
 from samenspel.web.partnership.models import Person, Programme
 from samenspel.web.partnership.versions import remember
-from samenspel.web.partnership.views import _labels, programme_view
+from samenspel.web.partnership.views import code_labels, programme_view
 from samenspel.web.pdf import render_pdf
 
 from . import services
@@ -73,7 +73,7 @@ def dashboard_context(
     request: HttpRequest, programme: Programme, role: ProgrammeRole
 ) -> dict[str, Any]:
     wave, source, colour = _selection(request, programme)
-    labels = _labels()
+    labels = code_labels()
     labels.update({"none": _("In no group")})
     labels.update({code: str(label) for code, label in KIND_LABELS.items()})
     dyn, sharing_run = _dynamics(request, programme, source, wave)

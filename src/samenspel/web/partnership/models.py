@@ -32,6 +32,21 @@ class Region(models.Model):
         return self.name
 
 
+NUL = "\x00"
+
+
+def reject_nul_characters(instance: models.Model) -> None:
+    """Refuse text with NUL characters, field by field: PostgreSQL cannot store them."""
+    errors = {
+        f.name: _("Text may not contain NUL characters.")
+        for f in instance._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField)
+        and NUL in str(getattr(instance, f.attname) or "")
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
 class Programme(models.Model):
     """A regional partnership (proeftuin, regional health programme, IZA region)."""
 
@@ -58,6 +73,10 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        reject_nul_characters(self)
+
 
 class ProgrammeScoped(models.Model):
     """Base for every record that belongs to one programme.
@@ -74,6 +93,7 @@ class ProgrammeScoped(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        reject_nul_characters(self)
         errors: dict[str, Any] = {}
         for field in self._meta.concrete_fields:
             if not isinstance(field, models.ForeignKey) or field.name == "programme":

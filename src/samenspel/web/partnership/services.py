@@ -20,11 +20,17 @@ from samenspel.web.accounts.access import (
 )
 from samenspel.web.accounts.models import ProgrammeRole, Role
 
-from .models import Programme, ProgrammeScoped, Region
+from .models import NUL, Programme, ProgrammeScoped, Region
 from .resources import Resource
 
 
 @transaction.atomic
+def _check_region_text(**texts: str) -> None:
+    errors = {k: _("Text may not contain NUL characters.") for k, v in texts.items() if NUL in v}
+    if errors:
+        raise ValidationError(errors)
+
+
 def create_programme(
     *,
     user: User,
@@ -40,6 +46,7 @@ def create_programme(
     region_name = region_name.strip()
     if not region_name:
         raise ValidationError({"region": _("Name the region.")})
+    _check_region_text(region=region_name, province=province)
     region, _created = Region.objects.get_or_create(
         name=region_name, defaults={"province": province}
     )
@@ -66,6 +73,7 @@ def update_programme(*, role: ProgrammeRole, data: Mapping[str, Any]) -> Program
         if name == "region_name":
             if value is None or not str(value).strip():
                 raise ValidationError({"region": _("Name the region.")})
+            _check_region_text(region=str(value))
             region, _created = Region.objects.get_or_create(name=str(value).strip())
             programme.region = region
             continue

@@ -137,7 +137,7 @@ def programme_overview(
         "programme": programme,
         "role": role,
         "composition": composition,
-        "labels": _labels(),
+        "labels": code_labels(),
         "objectives": programme.objectives.all(),
         "initiatives": initiative_timeline(programme),
         "layers": c.Layer.choices,
@@ -147,7 +147,7 @@ def programme_overview(
     return render(request, "partnership/overview.html", context)
 
 
-def _labels() -> dict[str, str]:
+def code_labels() -> dict[str, str]:
     """Labels of every vocabulary code, for templates that show summary dictionaries."""
     labels: dict[str, str] = {"none": _("In no group")}
     for vocabulary in (
@@ -180,7 +180,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "programmes": mine,
             "columns": columns,
             "chosen": {p.pk for p in chosen},
-            "labels": _labels(),
+            "labels": code_labels(),
             "stakeholder_groups": c.StakeholderGroup.values,
             "layers": [*c.Layer.values, "none"],
             "levels": c.Level.values,

@@ -24,7 +24,7 @@ from samenspel.web.partnership import choices as c
 from samenspel.web.partnership.models import Programme
 from samenspel.web.partnership.overview import Glance, glance
 from samenspel.web.partnership.selectors import composition_of, initiative_timeline
-from samenspel.web.partnership.views import _labels
+from samenspel.web.partnership.views import code_labels
 
 
 @dataclass
@@ -56,7 +56,7 @@ def latest_run(programme: Programme, run_id: str = "") -> RegiobeeldRun | None:
 
 
 def composition_section(programme: Programme, composition: Composition) -> dict[str, Any]:
-    labels = _labels()
+    labels = code_labels()
     return {
         "programme": programme,
         "composition": composition,
