@@ -77,8 +77,3 @@ def remember(
             _figures.popitem(last=False)
     return value
 
-
-def forget_all() -> None:
-    """Drop every remembered figure (used by the benchmarks to measure cold pages)."""
-    with _lock:
-        _figures.clear()
