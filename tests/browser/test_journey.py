@@ -3,7 +3,7 @@
 Log in, create a programme, compose it (organisations, people, a group), run a survey wave
 answered by two respondents through their personal links, read the network dashboard, record
 an intervention and read the division of the gains, upload a synthetic population and read the
-regiobeeld, and switch the interface to English.
+regiobeeld, switch the interface to English, and download the programme report.
 """
 
 from __future__ import annotations
@@ -208,3 +208,9 @@ def test_director_composes_surveys_divides_and_monitors(new_page: Any, tmp_path:
     page.goto(f"/p/{pid}/")
     expect(page.locator("nav.programme-nav")).to_contain_text("Organisations")
     assert page.locator("html").get_attribute("lang") == "en"
+
+    # The programme report for the board, from the programme page.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Programme report (PDF)").click()
+    assert download.value.suggested_filename.startswith("programmarapport-")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
