@@ -3,6 +3,7 @@ export, access for members only, and the audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from collections.abc import Callable
@@ -206,3 +207,43 @@ def test_register_a_server_folder(world: World, settings: Any, tmp_path: Path) -
     )
     assert escape.status_code == 200 and escape.context["problems"]
     assert Dataset.objects.count() == 1
+
+
+def test_a_killed_run_writes_nothing_and_is_later_reported_failed(
+    world: World,
+    run: RegiobeeldRun,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """The worker is stopped half-way (as SIGINT/SIGTERM would): no partial result is stored,
+    and once the run has been silent too long the population page says it failed."""
+    from samenspel.web.monitoring import tasks
+
+    client = world.client_for(world.director)
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(f"/p/{world.a.pk}/population/datasets/{run.dataset.pk}/run/")
+    second = RegiobeeldRun.objects.filter(dataset=run.dataset).order_by("-pk").first()
+    assert second is not None and second.pk != run.pk and second.status == "queued"
+
+    def killed(folder: Path, **kwargs: Any) -> dict[str, Any]:
+        kwargs["progress"]("reading persons", 0.3)
+        raise KeyboardInterrupt  # the process is stopped here
+
+    monkeypatch.setattr(tasks, "regiobeeld", killed)
+    with pytest.raises(KeyboardInterrupt):
+        tasks.compute_regiobeeld.call(second.pk)
+    second.refresh_from_db()
+    assert second.status == "running" and second.step == "reading persons"
+    assert second.result is None and second.sharing is None
+
+    page = client.get(f"/p/{world.a.pk}/population/")  # still within the quiet period
+    assert RegiobeeldRun.objects.get(pk=second.pk).status == "running"
+    silent = second.heartbeat_at - dt.timedelta(minutes=settings.SAMENSPEL_RUN_STALE_MINUTES + 1)
+    RegiobeeldRun.objects.filter(pk=second.pk).update(heartbeat_at=silent)
+    page = client.get(f"/p/{world.a.pk}/population/")
+    second.refresh_from_db()
+    assert second.status == "failed" and second.result is None
+    assert "Mislukt" in page.content.decode()
+    detail = client.get(f"/p/{world.a.pk}/population/runs/{second.pk}/").content.decode()
+    assert "De berekening stopte voordat ze klaar was" in detail
+    assert RegiobeeldRun.objects.get(pk=run.pk).status == "done"  # the finished run is untouched

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -164,3 +165,33 @@ def test_example_files_in_the_repository_import_cleanly(world: World) -> None:
     assert orgs == {"created": 4, "updated": 0} and people == {"created": 3, "updated": 0}
     linde = Organisation.objects.get(programme=world.a, name="Huisartsenpraktijk De Linde")
     assert linde.parent is not None and linde.parent.name == "Zorggroep De Meierij"
+
+
+def test_an_import_interrupted_half_way_writes_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database gives out after two of three rows were written: those two go as well."""
+    content = (
+        b"name,stakeholder_group,profession,organisation\n"
+        b"Anna,professional,gp,Hospital A\nBert,manager,,Hospital A\nCor,manager,,Hospital A\n"
+    )
+    written: list[str] = []
+    save = Person.save
+
+    def failing_save(self: Person, *args: object, **kwargs: object) -> None:
+        if len(written) == 2:
+            raise OperationalError("disk I/O error")
+        save(self, *args, **kwargs)  # type: ignore[arg-type]
+        written.append(self.name)
+
+    monkeypatch.setattr(Person, "save", failing_save)
+    before = set(Person.objects.values_list("name", flat=True))
+    with pytest.raises(OperationalError):
+        import_table(
+            role=_role(world, world.director),
+            kind="people",  # type: ignore[arg-type]
+            filename="people.csv",
+            content=content,
+        )
+    assert written == ["Anna", "Bert"]
+    assert set(Person.objects.values_list("name", flat=True)) == before

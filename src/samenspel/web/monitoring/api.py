@@ -10,6 +10,7 @@ from samenspel.web.accounts.access import get_programme_for
 from samenspel.web.api_errors import READ_ERRORS
 
 from .models import RegiobeeldRun
+from .services import fail_abandoned_runs
 
 router = Router(tags=["population"])
 
@@ -20,6 +21,7 @@ router = Router(tags=["population"])
 )
 def list_runs(request: HttpRequest, programme_id: int) -> list[dict[str, Any]]:
     programme, _role = get_programme_for(request.user, programme_id)
+    fail_abandoned_runs(programme.pk)
     return [
         {
             "id": r.pk,
@@ -40,6 +42,7 @@ def list_runs(request: HttpRequest, programme_id: int) -> list[dict[str, Any]]:
 def get_run(request: HttpRequest, programme_id: int, run_id: int) -> dict[str, Any]:
     """Status and, when done, the suppressed regiobeeld tables of one run."""
     programme, _role = get_programme_for(request.user, programme_id)
+    fail_abandoned_runs(programme.pk)
     run = RegiobeeldRun.objects.filter(pk=run_id, programme=programme).first()
     if run is None:
         raise Http404("No such run.")

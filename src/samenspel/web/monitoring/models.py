@@ -64,6 +64,9 @@ class RegiobeeldRun(ProgrammeScoped):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Last sign of life of the worker."
+    )
     programme = models.ForeignKey(
         Programme,
         on_delete=models.CASCADE,

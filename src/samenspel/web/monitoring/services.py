@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel.analytics.population.contract import TABLES
@@ -21,6 +23,7 @@ from samenspel.analytics.population.synthetic import generate
 from samenspel.analytics.population.validate import validate_dataset
 from samenspel.web.accounts.access import PermissionDeniedError
 from samenspel.web.accounts.models import ProgrammeRole, Role
+from samenspel.web.partnership.versions import bump
 
 from .models import Dataset, RegiobeeldRun
 
@@ -182,6 +185,29 @@ def add_synthetic_dataset(
     finally:
         if incoming.exists():
             shutil.rmtree(incoming, ignore_errors=True)
+
+
+def fail_abandoned_runs(programme_id: int) -> int:
+    """Mark runs whose worker stopped without finishing (killed, machine restarted) as failed.
+
+    A running run reports progress after every step; one silent for longer than
+    ``SAMENSPEL_RUN_STALE_MINUTES`` is not coming back. Its results were never written (they
+    are stored only when complete), so it is only marked, to be started again.
+    """
+    now = timezone.now()
+    silent_since = now - dt.timedelta(minutes=settings.SAMENSPEL_RUN_STALE_MINUTES)
+    failed = RegiobeeldRun.objects.filter(
+        programme_id=programme_id,
+        status=RegiobeeldRun.Status.RUNNING,
+        heartbeat_at__lt=silent_since,
+    ).update(
+        status=RegiobeeldRun.Status.FAILED,
+        error=_("The run stopped before it finished (the worker was stopped). Start it again."),
+        finished_at=now,
+    )
+    if failed:
+        bump(programme_id)
+    return failed
 
 
 def start_run(

@@ -24,11 +24,16 @@ def compute_regiobeeld(run_id: int) -> None:
     so a run that is killed half-way leaves nothing behind but its status."""
     run = RegiobeeldRun.objects.select_related("dataset").get(pk=run_id)
     RegiobeeldRun.objects.filter(pk=run_id).update(
-        status=RegiobeeldRun.Status.RUNNING, step="starting", progress=0.01
+        status=RegiobeeldRun.Status.RUNNING,
+        step="starting",
+        progress=0.01,
+        heartbeat_at=timezone.now(),
     )
 
     def progress(step: str, fraction: float) -> None:
-        RegiobeeldRun.objects.filter(pk=run_id).update(step=step, progress=min(fraction, 0.95))
+        RegiobeeldRun.objects.filter(pk=run_id).update(
+            step=step, progress=min(fraction, 0.95), heartbeat_at=timezone.now()
+        )
 
     try:
         result = regiobeeld(

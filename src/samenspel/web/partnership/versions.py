@@ -76,4 +76,3 @@ def remember(
         while len(_figures) > CAPACITY:
             _figures.popitem(last=False)
     return value
-

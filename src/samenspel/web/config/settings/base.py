@@ -126,6 +126,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # Population figures: counts below this number are never shown or exported.
 SAMENSPEL_SUPPRESSION_THRESHOLD = int(os.environ.get("SAMENSPEL_SUPPRESSION_THRESHOLD", "10"))
+# A regiobeeld run that reports no progress for this long was stopped and is marked failed.
+SAMENSPEL_RUN_STALE_MINUTES = int(os.environ.get("SAMENSPEL_RUN_STALE_MINUTES", "30"))
 # Patient-sharing network: providers are tied when they share at least this many patients.
 SAMENSPEL_MIN_SHARED_PATIENTS = int(os.environ.get("SAMENSPEL_MIN_SHARED_PATIENTS", "9"))
 SAMENSPEL_DATASETS_DIR = DATA_DIR / "datasets"
