@@ -44,13 +44,34 @@ PAGES = {
 }
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def _wait(url: str, seconds: float = 60) -> None:
+def load_demo(env: dict[str, str]) -> dict[str, str]:
+    """Load the demo afresh into the database ``env`` names; the ids the pages need."""
+    exe = Path(sys.executable).parent / "samenspel"
+    subprocess.run(
+        [str(exe), "demo", "--no-serve", "--reset"], env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    code = (
+        "import django; django.setup();"
+        "from samenspel.web.partnership.models import Programme as P;"
+        "from samenspel.web.finance.models import Agreement as A;"
+        "from samenspel.web.monitoring.models import RegiobeeldRun as R;"
+        "r=P.objects.get(name='Proeftuin Ruwaard'); s=P.objects.get(name='Samendraads');"
+        "print(r.pk, s.pk, A.objects.filter(programme=s).first().pk,"
+        " R.objects.filter(programme=r).first().pk)"
+    )
+    ids = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
+    return dict(zip(("ruwaard", "samendraads", "agreement", "run"), ids, strict=True))
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
@@ -136,7 +157,7 @@ def main() -> None:
         help="seconds each client pauses between pages (0: request after request)",
     )
     args = parser.parse_args()
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     workdir = Path(tempfile.mkdtemp(prefix="samenspel-load-"))
     env = {
@@ -147,30 +168,7 @@ def main() -> None:
     }
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
-    exe = Path(sys.executable).parent / "samenspel"
-    subprocess.run(
-        [str(exe), "demo", "--no-serve", "--reset"], env=env, check=True, stdout=subprocess.DEVNULL
-    )
-    ids = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            (
-                "import django; django.setup();"
-                "from samenspel.web.partnership.models import Programme as P;"
-                "from samenspel.web.finance.models import Agreement as A;"
-                "from samenspel.web.monitoring.models import RegiobeeldRun as R;"
-                "r=P.objects.get(name='Proeftuin Ruwaard'); s=P.objects.get(name='Samendraads');"
-                "print(r.pk, s.pk, A.objects.filter(programme=s).first().pk,"
-                " R.objects.filter(programme=r).first().pk)"
-            ),
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
-    fill = dict(zip(("ruwaard", "samendraads", "agreement", "run"), ids, strict=True))
+    fill = load_demo(env)
     if args.server == "gunicorn":
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -196,7 +194,7 @@ def main() -> None:
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        _wait(base)
+        wait_until_up(base)
         latencies: dict[str, list[float]] = defaultdict(list)
         errors: dict[str, int] = defaultdict(int)
         lock = threading.Lock()

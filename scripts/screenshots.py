@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from load import free_port, load_demo, wait_until_up
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
 SHOTS = {  # file: (page, the heading scrolled to the top, or "" for the top of the page)
@@ -33,44 +32,15 @@ SHOTS = {  # file: (page, the heading scrolled to the top, or "" for the top of 
 SCROLL_TO = "e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 12)"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _ids(env: dict[str, str]) -> dict[str, str]:
-    code = (
-        "import django; django.setup();"
-        "from samenspel.web.partnership.models import Programme as P;"
-        "from samenspel.web.finance.models import Agreement as A;"
-        "from samenspel.web.monitoring.models import RegiobeeldRun as R;"
-        "r=P.objects.get(name='Proeftuin Ruwaard'); s=P.objects.get(name='Samendraads');"
-        "print(r.pk, s.pk, A.objects.filter(programme=s).first().pk,"
-        " R.objects.filter(programme=r).first().pk)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
-    ).stdout.split()
-    return dict(zip(("ruwaard", "samendraads", "agreement", "run"), out, strict=True))
-
-
 def main() -> None:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "SAMENSPEL_DATA_DIR": tempfile.mkdtemp(prefix="samenspel-shots-"),
         "DJANGO_SETTINGS_MODULE": "samenspel.web.config.settings.local",
     }
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [str(bin_dir / "samenspel"), "demo", "--no-serve", "--reset"],
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    ids = _ids(env)
+    ids = load_demo(env)
     server = subprocess.Popen(
         [sys.executable, "-m", "django", "runserver", "--noreload", f"127.0.0.1:{port}"],
         env=env,
@@ -78,12 +48,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=2).read()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.5)
+        wait_until_up(base)
         chromium = os.environ.get("SAMENSPEL_CHROMIUM") or shutil.which("chromium")
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as p:
