@@ -7,9 +7,9 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
-from openpyxl.worksheet.worksheet import Worksheet
+
+from samenspel.web.excel_charts import add_bar_chart
 
 from .evaluation import Evaluation
 from .models import Agreement
@@ -73,7 +73,18 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
         pocket.append([_("Financing stream"), _("Savings and revenues (PV)")])
         for stream, value in case.streams.items():
             pocket.append([stream, value])
-        _wrong_pocket_chart(pocket, len(case.wrong_pocket))
+        shown = len(case.wrong_pocket)
+        add_bar_chart(
+            pocket,
+            title=_("Who invests and who saves"),
+            header_row=1,
+            rows=shown,
+            anchor="F2",
+            series=2,
+            height=3 + 1.2 * shown,
+            width=18,
+            value_title=_("Present value"),
+        )
 
     allocation = book.create_sheet(_("Allocation"))
     transfers = book.create_sheet(_("Side payments"))
@@ -113,19 +124,3 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
     for ws in book.worksheets[start:]:
         for cell in ws[1]:
             cell.font = bold
-
-
-def _wrong_pocket_chart(sheet: Worksheet, parties: int) -> None:
-    """Clustered bars of what each party invests and saves (present values)."""
-    if parties == 0:
-        return
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = _("Who invests and who saves")
-    chart.y_axis.title = _("Present value")
-    data = Reference(sheet, min_col=2, max_col=3, min_row=1, max_row=parties + 1)
-    categories = Reference(sheet, min_col=1, min_row=2, max_row=parties + 1)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(categories)
-    chart.height, chart.width = 3 + 1.2 * parties, 18
-    sheet.add_chart(chart, "F2")

@@ -8,11 +8,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from samenspel.analytics.population.regiobeeld import AGE_BANDS
+from samenspel.web.excel_charts import add_bar_chart
 from samenspel.web.finance.excel import add_agreement_sheets
 from samenspel.web.monitoring.excel import add_regiobeeld_sheets, suppression_note
 
@@ -30,21 +30,6 @@ def _table(sheet: Worksheet, header: Sequence[Any], rows: Iterable[Sequence[Any]
     for row in rows:
         sheet.append(list(row))
     return first
-
-
-def _bar_chart(sheet: Worksheet, title: str, header_row: int, rows: int, anchor: str) -> None:
-    if rows == 0:
-        return
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = title
-    chart.legend = None
-    data = Reference(sheet, min_col=2, min_row=header_row, max_row=header_row + rows)
-    categories = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=header_row + rows)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(categories)
-    chart.height, chart.width = 3 + 0.6 * rows, 16
-    sheet.add_chart(chart, anchor)
 
 
 def _summary(book: Workbook, report: ReportSections) -> None:
@@ -95,7 +80,16 @@ def _composition(book: Workbook, report: ReportSections) -> None:
         [_("Domain"), _("Organisations")],
         ([labels.get(k, k), n] for k, n in comp.organisations_by_domain.items()),
     )
-    _bar_chart(sheet, _("Organisations per domain"), start, len(comp.organisations_by_domain), "H2")
+    domains = len(comp.organisations_by_domain)
+    add_bar_chart(
+        sheet,
+        title=_("Organisations per domain"),
+        header_row=start,
+        rows=domains,
+        anchor="H2",
+        height=3 + 0.6 * domains,
+        legend=False,
+    )
     sheet.append([])
     _table(
         sheet,
@@ -184,21 +178,26 @@ def _population_charts(book: Workbook, context: dict[str, Any]) -> None:
         [_("Age"), _("Women"), _("Men")],
         ([band, v.women.get(band), v.men.get(band)] for band in AGE_BANDS),
     )
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = _("Age pyramid")
-    chart.add_data(
-        Reference(sheet, min_col=2, max_col=3, min_row=start, max_row=start + len(AGE_BANDS)),
-        titles_from_data=True,
+    add_bar_chart(
+        sheet,
+        title=_("Age pyramid"),
+        header_row=start,
+        rows=len(AGE_BANDS),
+        anchor="F2",
+        series=2,
+        height=12,
     )
-    chart.set_categories(
-        Reference(sheet, min_col=1, min_row=start + 1, max_row=start + len(AGE_BANDS))
-    )
-    chart.height, chart.width = 12, 16
-    sheet.add_chart(chart, "F2")
     sheet.append([])
     start = _table(sheet, [_("Financing stream"), _("Cost per inhabitant")], v.costs)
-    _bar_chart(sheet, _("Cost per inhabitant"), start, len(v.costs), "F28")
+    add_bar_chart(
+        sheet,
+        title=_("Cost per inhabitant"),
+        header_row=start,
+        rows=len(v.costs),
+        anchor="F28",
+        height=3 + 0.6 * len(v.costs),
+        legend=False,
+    )
 
 
 def programme_workbook(report: ReportSections) -> bytes:
