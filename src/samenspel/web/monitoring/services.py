@@ -195,12 +195,14 @@ def fail_abandoned_runs(programme_id: int) -> int:
     are stored only when complete), so it is only marked, to be started again.
     """
     now = timezone.now()
-    silent_since = now - dt.timedelta(minutes=settings.SAMENSPEL_RUN_STALE_MINUTES)
-    failed = RegiobeeldRun.objects.filter(
+    silent = RegiobeeldRun.objects.filter(
         programme_id=programme_id,
         status=RegiobeeldRun.Status.RUNNING,
-        heartbeat_at__lt=silent_since,
-    ).update(
+        heartbeat_at__lt=now - dt.timedelta(minutes=settings.SAMENSPEL_RUN_STALE_MINUTES),
+    )
+    if not silent.exists():  # the usual case: a read only, no write on every page view
+        return 0
+    failed = silent.update(
         status=RegiobeeldRun.Status.FAILED,
         error=_("The run stopped before it finished (the worker was stopped). Start it again."),
         finished_at=now,

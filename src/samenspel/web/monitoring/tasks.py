@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -52,26 +53,23 @@ def compute_regiobeeld(run_id: int) -> None:
             "ties": [[a, b, n if n >= run.threshold else None] for a, b, n in network.ties],
         }
     except InvalidDatasetError as exc:
-        RegiobeeldRun.objects.filter(pk=run_id).update(
-            status=RegiobeeldRun.Status.FAILED, error=str(exc), finished_at=timezone.now()
-        )
-        bump(run.programme_id)
+        _finish(run, status=RegiobeeldRun.Status.FAILED, error=str(exc))
         return
     except Exception as exc:
         log.exception("regiobeeld run %s failed", run_id)
-        RegiobeeldRun.objects.filter(pk=run_id).update(
-            status=RegiobeeldRun.Status.FAILED,
-            error=f"{exc.__class__.__name__}: {exc}",
-            finished_at=timezone.now(),
-        )
-        bump(run.programme_id)
+        _finish(run, status=RegiobeeldRun.Status.FAILED, error=f"{exc.__class__.__name__}: {exc}")
         raise
-    RegiobeeldRun.objects.filter(pk=run_id).update(
+    _finish(
+        run,
         status=RegiobeeldRun.Status.DONE,
         result=result,
         sharing=sharing,
         step="done",
         progress=1.0,
-        finished_at=timezone.now(),
     )
+
+
+def _finish(run: RegiobeeldRun, **fields: Any) -> None:
+    """Store the run's end in one update and give its programme a new data version."""
+    RegiobeeldRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **fields)
     bump(run.programme_id)

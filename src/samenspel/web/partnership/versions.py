@@ -34,14 +34,13 @@ def bump(programme_id: int) -> None:
 
 
 def version_of(programme_id: int) -> str:
-    found = DataVersion.objects.filter(programme_id=programme_id).values_list("token", flat=True)
-    for token in found:
-        return token
-    token = uuid.uuid4().hex
-    row, _created = DataVersion.objects.get_or_create(
-        programme_id=programme_id, defaults={"token": token}
-    )
-    return row.token
+    rows = DataVersion.objects.filter(programme_id=programme_id)
+    token = rows.values_list("token", flat=True).first()
+    if token is None:  # first figure of this programme: start its version
+        token = DataVersion.objects.get_or_create(
+            programme_id=programme_id, defaults={"token": uuid.uuid4().hex}
+        )[0].token
+    return token
 
 
 def versions_of(programme_ids: Iterable[int]) -> dict[int, str]:
