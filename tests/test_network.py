@@ -17,9 +17,11 @@ import networkx as nx
 import pytest
 
 from samenspel.analytics.network import (
+    BROKERAGE_ROLES,
     Network,
     NetworkError,
     Rating,
+    Tie,
     blau_index,
     brokerage,
     centrality,
@@ -214,3 +216,128 @@ def test_cli_network_json() -> None:
         "professional": 1,
         "resident": 0,
     }
+
+
+def test_closeness_accounts_for_people_it_cannot_reach() -> None:
+    """Wasserman–Faust closeness: an isolated pair is not as central as a star's hub."""
+    nodes = dict.fromkeys(["h", "a", "b", "c", "d", "e", "p", "q"], "x")
+    network = net(nodes, [("h", x) for x in "abcde"] + [("p", "q")])
+    c = centrality(network)
+    # the hub reaches 5 of 7 at distance 1: (5/7)·(5/5); the pair reaches 1 of 7: (1/7)·(1/1)
+    assert c.closeness["h"] == pytest.approx(5 / 7)
+    assert c.closeness["p"] == pytest.approx(1 / 7) == pytest.approx(0.142857, abs=1e-6)
+    assert c.closeness["p"] < c.closeness["h"]
+    rng = random.Random(11)
+    names = [f"n{i}" for i in range(30)]
+    ties = {tuple(sorted(rng.sample(names, 2))) for _ in range(25)}  # falls apart
+    graph = nx.Graph()
+    graph.add_nodes_from(names)
+    graph.add_edges_from(ties)
+    ours = centrality(net(dict.fromkeys(names, "x"), sorted(ties)))  # type: ignore[arg-type]
+    reference = nx.closeness_centrality(graph)  # wf_improved=True by default
+    assert nx.number_connected_components(graph) > 1
+    for n in names:
+        assert ours.closeness[n] == pytest.approx(reference[n], abs=1e-12)
+
+
+def test_constraint_of_an_isolate_is_undefined() -> None:
+    c = centrality(net({"a": "x", "b": "x", "z": "x"}, [("a", "b")]))
+    assert c.constraint["z"] is None and c.closeness["z"] == 0
+    assert c.constraint["a"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("weight", [float("nan"), float("inf"), -1.0, 0.0])
+def test_weights_must_be_positive_finite(weight: float) -> None:
+    with pytest.raises(NetworkError, match="positive finite"):
+        Network({"a": {}, "b": {}}, [Tie("a", "b", weight)])
+
+
+def _brokerage_by_enumeration(network: Network, attribute: str) -> dict[str, dict[str, int]]:
+    g = network.attribute(attribute)
+    arcs = {(t.source, t.target) for t in network.ties}
+    if not network.directed:
+        arcs |= {(b, a) for a, b in arcs}
+    result = {b: dict.fromkeys(BROKERAGE_ROLES, 0) for b in network.ids}
+    for a, b in arcs:
+        for b2, c in arcs:
+            if b2 != b or a == c or (a, c) in arcs:
+                continue
+            ga, gb, gc = g[a], g[b], g[c]
+            role = (
+                "coordinator" if ga == gb == gc
+                else "gatekeeper" if ga != gb == gc
+                else "representative" if ga == gb != gc
+                else "consultant" if ga == gc != gb
+                else "liaison"
+            )  # fmt: skip
+            result[b][role] += 1
+    return result
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("directed", [True, False])
+def test_brokerage_matches_triad_enumeration(seed: int, directed: bool) -> None:
+    rng = random.Random(seed)
+    names = [f"n{i}" for i in range(18)]
+    nodes = {n: {"g": rng.choice("xyz")} for n in names}
+    pairs = {tuple(rng.sample(names, 2)) for _ in range(50)}
+    network = Network(nodes, [Tie(a, b) for a, b in pairs], directed)
+    assert brokerage(network, "g") == _brokerage_by_enumeration(network, "g")
+
+
+def test_brokerage_memory_grows_with_ties_not_people() -> None:
+    """10,000 people with 20,000 ties: a dense n × n matrix alone would take 100 MB."""
+    import tracemalloc
+
+    rng = random.Random(3)
+    n = 10_000
+    nodes = {str(i): {"g": "xyz"[i % 3]} for i in range(n)}
+    ties = {(str(rng.randrange(n)), str(rng.randrange(n))) for _ in range(20_000)}
+    network = Network(nodes, [Tie(a, b) for a, b in ties if a != b])
+    tracemalloc.start()
+    try:
+        brokerage(network, "g")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 30 * 1024 * 1024
+
+
+def test_directed_survey_conventions() -> None:
+    """Density counts arcs; E-I, the contact matrix and centrality count pairs (a reciprocated
+    tie once); brokerage in the web app reads survey ties undirected."""
+    nodes = {"a": {"g": "x"}, "b": {"g": "x"}, "c": {"g": "y"}}
+    survey = Network(nodes, [Tie("a", "b"), Tie("b", "a"), Tie("b", "c")], directed=True)
+    assert density(survey) == pytest.approx(3 / 6)
+    ei = ei_index(survey, "g")
+    assert (ei.internal, ei.external) == (1, 1) and ei.index == 0
+    assert contact_matrix(survey, "g").ties["x"] == {"x": 1, "y": 1}
+    assert centrality(survey).degree == {"a": 1, "b": 2, "c": 1}
+    # undirected, b brokers a → b → c as representative and c → b → a as gatekeeper
+    roles = brokerage(survey.undirected(), "g")["b"]
+    assert (roles["representative"], roles["gatekeeper"], sum(roles.values())) == (1, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"nodes": [{"id": "a"}], "ties": null}', "ties: give a list"),
+        ('{"nodes": [{"id": "café"}]}'.encode("cp1252"), "not UTF-8"),
+        (b'{"nodes": [{"id": "a"}, {"id": "b"}], "ties": [{"source": "a", "target": "b",'
+         b' "weight": NaN}]}', "NaN is not a number"),
+        (b'{"nodes": [{"id": "a"}, {"id": "b"}], "ties": [{"source": "a", "target": "b",'
+         b' "weight": 1e400}]}', "positive finite"),
+    ],
+)  # fmt: skip
+def test_cli_network_refuses_bad_files(tmp_path: Path, content: bytes, message: str) -> None:
+    file = tmp_path / "net.json"
+    file.write_bytes(content)
+    result = subprocess.run(
+        [sys.executable, "-m", "samenspel.cli.main", "network", str(file), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert message in " ".join(result.stderr.split())
+    assert "Traceback" not in result.stderr

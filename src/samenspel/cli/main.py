@@ -23,6 +23,30 @@ def _django(settings: str = "samenspel.web.config.settings.local") -> None:
     django.setup()
 
 
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows; give a finite number")
+
+
+def read_json(file: Path) -> object:
+    """The JSON document in ``file``; a clear message and exit code 2 for anything else."""
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        err.print(
+            f"[red]{file.name}: not UTF-8 text (byte {exc.start + 1}); save the file as UTF-8."
+            "[/red]"
+        )
+        raise typer.Exit(2) from exc
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        err.print(f"[red]{file.name}: not valid JSON (line {exc.lineno}): {exc.msg}[/red]")
+        raise typer.Exit(2) from exc
+    except ValueError as exc:
+        err.print(f"[red]{file.name}: {exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
 def _migrate() -> None:
     from django.core.management import call_command
 
@@ -145,17 +169,13 @@ def allocate(
 
     try:
         report = allocation_report(
-            json.loads(file.read_text(encoding="utf-8")),
-            "proportional_investment" if rule == "proportional" else rule,
+            read_json(file), "proportional_investment" if rule == "proportional" else rule
         )
-    except json.JSONDecodeError as exc:
-        err.print(f"[red]{file}: not valid JSON (line {exc.lineno}): {exc.msg}[/red]")
-        raise typer.Exit(2) from exc
     except MoneyInputError as exc:
         err.print(f"[red]{file}: {exc}[/red]")
         raise typer.Exit(2) from exc
     if as_json:
-        console.print_json(json.dumps(report))
+        console.print_json(json.dumps(report, allow_nan=False))
         return
     from rich.table import Table
 
@@ -208,16 +228,13 @@ def network(
     from samenspel.analytics.network.io import network_report, parse_network
 
     try:
-        graph, attributes = parse_network(json.loads(file.read_text(encoding="utf-8")))
-    except json.JSONDecodeError as exc:
-        err.print(f"[red]{file}: not valid JSON (line {exc.lineno}): {exc.msg}[/red]")
-        raise typer.Exit(2) from exc
+        graph, attributes = parse_network(read_json(file))
     except NetworkError as exc:
         err.print(f"[red]{file}: {exc}[/red]")
         raise typer.Exit(2) from exc
     report = network_report(graph, attributes)
     if as_json:
-        console.print_json(json.dumps(report))
+        console.print_json(json.dumps(report, allow_nan=False))
         return
     console.print(
         f"{report['nodes']} nodes, {report['ties']} ties; density "

@@ -1,8 +1,23 @@
-"""File downloads: one place that sets the attachment header for every export."""
+"""File downloads: the attachment header, and the one way spreadsheets and CSV files are written.
+
+Every text that reaches a spreadsheet or CSV passes through :func:`inert`, so user data such as
+an organisation named ``=HYPERLINK(...)`` is stored as text and never runs as a formula in Excel
+or LibreOffice (CSV injection, OWASP). The product writes no formulas of its own.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from django.http import HttpResponse
+from openpyxl import Workbook
+
+# A cell starting with one of these is read as a formula (or a DDE command) by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -10,3 +25,41 @@ def attachment(content: bytes | str, content_type: str, filename: str) -> HttpRe
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def inert(value: Any) -> Any:
+    """``value`` unchanged unless it is text a spreadsheet would run; that gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: Iterable[Sequence[Any]]) -> str:
+    """CSV of ``rows`` with every text cell made inert; numbers stay numbers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([inert(v) for v in row])
+    return buffer.getvalue()
+
+
+def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> HttpResponse:
+    return attachment(csv_text(rows), "text/csv; charset=utf-8", filename)
+
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook as .xlsx, after turning every formula-like text cell into plain text.
+
+    openpyxl stores a text starting with ``=`` as a formula; such cells are set back to text and
+    all formula-like texts get Excel's quote prefix, so editing the cell does not run it either.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

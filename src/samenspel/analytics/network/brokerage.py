@@ -23,25 +23,35 @@ BROKERAGE_ROLES = ("coordinator", "gatekeeper", "representative", "consultant", 
 
 
 def brokerage(network: Network, attribute: str) -> dict[str, dict[str, int]]:
-    """For every node, how many (A, C) pairs it brokers in each role."""
+    """For every node, how many (A, C) pairs it brokers in each role.
+
+    Memory grows with the ties, not with n²: a triad A → B → C is checked against the sorted
+    codes A·n + C of the ties, one broker at a time.
+    """
     values = network.attribute(attribute)
     ids = network.ids
     index = {n: i for i, n in enumerate(ids)}
     codes = {v: k for k, v in enumerate(sorted(set(values.values())))}
-    group = np.array([codes[values[n]] for n in ids])
+    group = np.array([codes[values[n]] for n in ids], dtype=np.int64)
     n = len(ids)
-    adjacency = np.zeros((n, n), dtype=bool)
-    for t in network.ties:
-        adjacency[index[t.source], index[t.target]] = True
-        if not network.directed:
-            adjacency[index[t.target], index[t.source]] = True
+    sources = np.array([index[t.source] for t in network.ties], dtype=np.int64)
+    targets = np.array([index[t.target] for t in network.ties], dtype=np.int64)
+    if not network.directed:
+        sources, targets = np.concatenate([sources, targets]), np.concatenate([targets, sources])
+    tie_codes = np.unique(sources * n + targets)
+    order = np.argsort(targets, kind="stable")
+    ins_of = np.split(sources[order], np.searchsorted(targets[order], np.arange(1, n)))
+    order = np.argsort(sources, kind="stable")
+    outs_of = np.split(targets[order], np.searchsorted(sources[order], np.arange(1, n)))
     result: dict[str, dict[str, int]] = {}
     for b in range(n):
-        ins = np.flatnonzero(adjacency[:, b])
-        outs = np.flatnonzero(adjacency[b, :])
+        ins, outs = np.unique(ins_of[b]), np.unique(outs_of[b])
         counts = dict.fromkeys(BROKERAGE_ROLES, 0)
         if len(ins) and len(outs):
-            open_pair = ~adjacency[np.ix_(ins, outs)] & (ins[:, None] != outs[None, :])
+            pair = ins[:, None] * n + outs[None, :]
+            found = np.searchsorted(tie_codes, pair)
+            tied = tie_codes[np.minimum(found, len(tie_codes) - 1)] == pair
+            open_pair = ~tied & (ins[:, None] != outs[None, :])
             ga = group[ins][:, None]
             gc = group[outs][None, :]
             gb = group[b]

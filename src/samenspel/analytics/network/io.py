@@ -15,6 +15,7 @@ all nodes have).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .brokerage import brokerage
@@ -37,13 +38,18 @@ def parse_network(data: Any) -> tuple[Network, list[str]]:
         if key in nodes:
             raise NetworkError(f"nodes[{k}]: duplicate id {key!r}")
         nodes[key] = {str(a): str(v) for a, v in node.items() if a != "id" and v is not None}
+    ties_raw = data.get("ties", [])
+    if not isinstance(ties_raw, list):
+        raise NetworkError("ties: give a list of ties (it may be empty)")
     ties: list[Tie] = []
-    for k, tie in enumerate(data.get("ties", [])):
+    for k, tie in enumerate(ties_raw):
         if not isinstance(tie, dict) or "source" not in tie or "target" not in tie:
             raise NetworkError(f"ties[{k}]: needs 'source' and 'target'")
         weight = tie.get("weight", 1)
         if isinstance(weight, bool) or not isinstance(weight, int | float):
             raise NetworkError(f"ties[{k}].weight: must be a number")
+        if not math.isfinite(weight) or weight <= 0:
+            raise NetworkError(f"ties[{k}].weight: must be a positive finite number")
         ties.append(Tie(str(tie["source"]), str(tie["target"]), float(weight)))
     directed = data.get("directed", False)
     if not isinstance(directed, bool):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import igraph as ig
@@ -50,28 +51,47 @@ def degree_centralisation(network: Network) -> float:
 
 @dataclass(frozen=True)
 class Centrality:
-    """Per node: degree (ties), normalised betweenness, closeness, and Burt's constraint."""
+    """Per node: degree (ties), normalised betweenness, closeness, and Burt's constraint.
+
+    ``constraint`` is ``None`` for a node without ties: Burt's measure is undefined there, and 0
+    would read as "the least constrained person in the network".
+    """
 
     degree: dict[str, int]
     betweenness: dict[str, float]
     closeness: dict[str, float]
-    constraint: dict[str, float]
+    constraint: dict[str, float | None]
 
 
 def centrality(network: Network) -> Centrality:
-    """Degree; betweenness normalised by (n-1)(n-2)/2 (Freeman 1977); closeness as the inverse
-    mean distance to the nodes a node can reach (igraph; isolates get 0); Burt's constraint
-    (Burt 1992, Structural Holes) on tie weights, undirected. Isolates get constraint NaN → 0."""
+    """Degree; betweenness normalised by (n-1)(n-2)/2 (Freeman 1977); closeness with the
+    Wasserman–Faust correction for networks that fall apart; Burt's constraint (Burt 1992,
+    Structural Holes) on tie weights, undirected.
+
+    Closeness of node i that reaches r_i other nodes at total distance D_i is
+    (r_i / (n - 1)) · (r_i / D_i) (Wasserman and Faust 1994, eq. 5.5; networkx's default): the
+    inverse mean distance within its component, scaled by the share of the network it reaches.
+    On a connected network this is the classic (n - 1) / D_i; an isolate scores 0, and two people
+    tied only to each other score 1 / (n - 1), not 1.
+    """
     graph, ids = to_igraph(network.undirected(), directed=False)
     n = len(ids)
     degree = graph.degree()
     raw = graph.betweenness(directed=False)
     scale = (n - 1) * (n - 2) / 2 if n > 2 else 1.0
-    closeness = graph.closeness(normalized=True)
+    within = graph.closeness(normalized=True)
+    component = graph.connected_components().membership
+    sizes = Counter(component)
     constraint = graph.constraint(weights="weight")
+    closeness = {}
+    for i, c in enumerate(within):
+        reached = sizes[component[i]] - 1
+        closeness[ids[i]] = 0.0 if reached == 0 or c != c else float(c) * reached / (n - 1)
     return Centrality(
         degree={ids[i]: int(degree[i]) for i in range(n)},
         betweenness={ids[i]: float(raw[i]) / scale for i in range(n)},
-        closeness={ids[i]: 0.0 if c != c else float(c) for i, c in enumerate(closeness)},
-        constraint={ids[i]: 0.0 if c != c else float(c) for i, c in enumerate(constraint)},
+        closeness=closeness,
+        constraint={
+            ids[i]: None if degree[i] == 0 or c != c else float(c) for i, c in enumerate(constraint)
+        },
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -37,8 +38,10 @@ class Network:
                     raise NetworkError(f"tie {tie.source}–{tie.target}: unknown node {end!r}")
             if tie.source == tie.target:
                 raise NetworkError(f"tie {tie.source}–{tie.target}: a node cannot tie to itself")
-            if tie.weight <= 0:
-                raise NetworkError(f"tie {tie.source}–{tie.target}: weight must be positive")
+            if not math.isfinite(tie.weight) or tie.weight <= 0:
+                raise NetworkError(
+                    f"tie {tie.source}–{tie.target}: weight must be a positive finite number"
+                )
             key = self.key(tie.source, tie.target)
             merged[key] = merged.get(key, 0.0) + tie.weight
         self.ties = [Tie(a, b, w) for (a, b), w in sorted(merged.items())]

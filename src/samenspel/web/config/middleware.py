@@ -1,7 +1,12 @@
-"""Language selection: Dutch unless the user chose otherwise with the language switch."""
+"""Request middleware: language selection (Dutch unless chosen otherwise) and request ids."""
 
-from django.http import HttpRequest
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
+
+from . import logs
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -14,3 +19,22 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         super().process_request(request)
+
+
+class RequestIdMiddleware:
+    """Gives every request an id for the log, the ``X-Request-ID`` header and the error page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rid = uuid.uuid4().hex[:12]
+        request.request_id = rid  # type: ignore[attr-defined]
+        token = logs.request_id.set(rid)
+        try:
+            response = self.get_response(request)
+        finally:
+            logs.request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+

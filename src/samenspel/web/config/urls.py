@@ -18,3 +18,7 @@ urlpatterns = [
     path("", include("samenspel.web.monitoring.urls")),
     path("", include("samenspel.web.partnership.urls")),
 ]
+
+handler403 = "samenspel.web.errors.forbidden"
+handler404 = "samenspel.web.errors.not_found"
+handler500 = "samenspel.web.errors.server_error"

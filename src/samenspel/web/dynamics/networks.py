@@ -193,7 +193,7 @@ def _evaluate(programme: Programme, source: str, wave: SurveyWave | None) -> Dyn
     ).values_list("group_id", "group__name", "group__layer", "person_id"):
         memberships.setdefault(group_id, []).append(nodes[str(person_id)]["stakeholder_group"])
         group_names[group_id] = (name, layer)
-    roles = brokerage(network, "stakeholder_group")
+    roles = brokerage(network.undirected(), "stakeholder_group")
     brokers = sorted(
         ((n, counts, sum(counts.values())) for n, counts in roles.items() if any(counts.values())),
         key=lambda row: (-row[2], names[row[0]]),

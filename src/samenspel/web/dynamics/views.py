@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import networkx as nx
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_POST
 from samenspel.web.accounts import audit
 from samenspel.web.accounts.access import PermissionDeniedError, is_director, visible_programmes
 from samenspel.web.accounts.models import ProgrammeRole
-from samenspel.web.downloads import attachment
+from samenspel.web.downloads import attachment, csv_response
 from samenspel.web.monitoring.labels import KIND_LABELS
 from samenspel.web.monitoring.models import RegiobeeldRun
 from samenspel.web.partnership import choices as c
@@ -133,40 +131,38 @@ def _network_for_export(request: HttpRequest, programme: Programme) -> tuple[Dyn
     return _dynamics(request, programme, source, wave)[0], source
 
 
+def _rounded(value: float | None) -> float | str:
+    """Six decimals for the CSV; an undefined measure stays empty."""
+    return "" if value is None else round(value, 6)
+
+
 @programme_view
 def export_nodes(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     dyn, source = _network_for_export(request, programme)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     attributes = [a for a in ATTRIBUTES if all(a in v for v in dyn.network.nodes.values())] or [
         "kind"
     ]
-    writer.writerow(["id", "name", *attributes, "degree", "betweenness", "closeness", "constraint"])
-    for n in dyn.network.ids:
-        attrs = dyn.network.nodes[n]
-        writer.writerow(
-            [
-                n,
-                dyn.names[n],
-                *[attrs.get(a, "") for a in attributes],
-                dyn.centrality.degree[n],
-                f"{dyn.centrality.betweenness[n]:.6f}",
-                f"{dyn.centrality.closeness[n]:.6f}",
-                f"{dyn.centrality.constraint[n]:.6f}",
-            ]
-        )
-    return attachment(buffer.getvalue(), "text/csv; charset=utf-8", f"nodes-{source}.csv")
+    header = ["id", "name", *attributes, "degree", "betweenness", "closeness", "constraint"]
+    rows = [
+        [
+            n,
+            dyn.names[n],
+            *[dyn.network.nodes[n].get(a, "") for a in attributes],
+            dyn.centrality.degree[n],
+            _rounded(dyn.centrality.betweenness[n]),
+            _rounded(dyn.centrality.closeness[n]),
+            _rounded(dyn.centrality.constraint[n]),
+        ]
+        for n in dyn.network.ids
+    ]
+    return csv_response([header, *rows], f"nodes-{source}.csv")
 
 
 @programme_view
 def export_edges(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     dyn, source = _network_for_export(request, programme)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["source", "target", "weight", "directed"])
-    for tie in dyn.network.ties:
-        writer.writerow([tie.source, tie.target, tie.weight, dyn.network.directed])
-    return attachment(buffer.getvalue(), "text/csv; charset=utf-8", f"edges-{source}.csv")
+    rows = [[t.source, t.target, t.weight, dyn.network.directed] for t in dyn.network.ties]
+    return csv_response([["source", "target", "weight", "directed"], *rows], f"edges-{source}.csv")
 
 
 @programme_view
@@ -218,20 +214,17 @@ def wave_links(
     if not is_director(role):
         raise PermissionDenied
     wave = get_object_or_404(SurveyWave, pk=wave_id, programme=programme)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["name", "email", "link", "submitted"])
-    for inv in wave.invitations.select_related("person"):
-        writer.writerow(
-            [
-                inv.person.name,
-                inv.person.email,
-                request.build_absolute_uri(f"/s/{inv.token}/"),
-                "yes" if inv.submitted_at else "no",
-            ]
-        )
-    return attachment(
-        buffer.getvalue(), "text/csv; charset=utf-8", f"links-{slugify(wave.name)}.csv"
+    rows = [
+        [
+            inv.person.name,
+            inv.person.email,
+            request.build_absolute_uri(f"/s/{inv.token}/"),
+            "yes" if inv.submitted_at else "no",
+        ]
+        for inv in wave.invitations.select_related("person")
+    ]
+    return csv_response(
+        [["name", "email", "link", "submitted"], *rows], f"links-{slugify(wave.name)}.csv"
     )
 
 

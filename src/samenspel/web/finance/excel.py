@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from samenspel.web.downloads import workbook_bytes
 from samenspel.web.excel_charts import add_bar_chart
 
 from .evaluation import Evaluation
@@ -38,9 +37,7 @@ def agreement_workbook(agreement: Agreement, evaluation: Evaluation) -> bytes:
     assert first is not None
     book.remove(first)
     add_agreement_sheets(book, agreement, evaluation)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evaluation) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from samenspel.web.downloads import workbook_bytes
 
 SHEETS = (
     "population",
@@ -30,9 +31,7 @@ def regiobeeld_workbook(title: str, result: dict[str, Any]) -> bytes:
     info.append([suppression_note(result)])
     info.append([_("Years"), ", ".join(map(str, result["years"]))])
     add_regiobeeld_sheets(book, result)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def suppression_note(result: dict[str, Any]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -12,6 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from samenspel.analytics.population.regiobeeld import AGE_BANDS
+from samenspel.web.downloads import workbook_bytes
 from samenspel.web.excel_charts import add_bar_chart
 from samenspel.web.finance.excel import add_agreement_sheets
 from samenspel.web.monitoring.excel import add_regiobeeld_sheets, suppression_note
@@ -216,6 +216,4 @@ def programme_workbook(report: ReportSections) -> bytes:
         summary.append([suppression_note(result)])
         _population_charts(book, report.population)
         add_regiobeeld_sheets(book, result)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

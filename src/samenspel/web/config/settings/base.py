@@ -8,6 +8,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.web.config.logs import logging_config
+
 WEB_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = Path(os.environ.get("SAMENSPEL_DATA_DIR", Path.cwd() / "var")).resolve()
 
@@ -25,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "ninja",
     "samenspel.web.accounts",
     "samenspel.web.partnership",
@@ -36,7 +39,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "samenspel.web.config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samenspel.web.config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -71,6 +76,16 @@ DATABASES = {
         default=f"sqlite:///{DATA_DIR / 'samenspel.sqlite3'}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several web workers and the task worker write to one file: write-ahead logging lets readers
+    # go on while one writes; IMMEDIATE transactions take the write lock at their start, so two
+    # transactions never deadlock upgrading a read lock (which SQLite answers with "database is
+    # locked" at once, without waiting); the busy timeout makes a writer wait its turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -110,6 +125,27 @@ STATIC_ROOT = DATA_DIR / "staticfiles"
 STATICFILES_DIRS = [WEB_DIR / "static"]
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# A session ends after this many minutes without a request (and when the browser closes).
+SESSION_COOKIE_AGE = int(os.environ.get("SAMENSPEL_SESSION_MINUTES", "60")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy: scripts, styles, images and fonts only from this site; no inline or
+# evaluated script. Inline style attributes stay allowed for the SVG charts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -117,6 +153,21 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Upload limits for imports (bytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Largest file a user may upload (tables, programme files, population data), in megabytes.
+SAMENSPEL_UPLOAD_LIMIT_MB = int(os.environ.get("SAMENSPEL_UPLOAD_LIMIT_MB", "200"))
+
+# Logging: stderr, plus a file with SAMENSPEL_LOG_FILE; every 500 is logged with its traceback
+# and request id. SAMENSPEL_ADMINS="Name <a@example.org>,..." also mails them (needs SMTP).
+ADMINS = [
+    (a.split("<")[0].strip(), a.split("<")[-1].rstrip(">").strip())
+    for a in os.environ.get("SAMENSPEL_ADMINS", "").split(",")
+    if a.strip()
+]
+LOGGING = logging_config(
+    level=os.environ.get("SAMENSPEL_LOG_LEVEL", "INFO"),
+    file=os.environ.get("SAMENSPEL_LOG_FILE", ""),
+    mail_admins=bool(ADMINS),
+)
 
 NINJA_PAGINATION_PER_PAGE = 100
 
