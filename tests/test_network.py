@@ -133,10 +133,25 @@ def test_scores_suppress_below_threshold_and_skip_insiders() -> None:
     assert result["t"].trust == pytest.approx(3.0) and result["t"].respondents == 3
     assert result["u"].trust is None and result["u"].suppressed
     orgs = {"r1": "O1", "r2": "O2", "r3": "O2", "t": "O2", "u": "O1"}
-    by_org = scores(ratings, min_respondents=1, group_of=orgs)
-    assert by_org["O2"].respondents == 1 and by_org["O2"].trust == pytest.approx(4.0)
+    by_org = scores(ratings, group_of=orgs)
+    assert by_org["O2"].respondents == 1 and by_org["O2"].suppressed
+    with pytest.raises(ValueError, match="at least 3"):
+        scores(ratings, min_respondents=2)
     with pytest.raises(ValueError, match="items run from 1 to 4"):
         scores([Rating("a", "b", (5, 1, 1), (1, 1, 1))])
+
+
+def test_organisation_scores_weigh_each_respondent_once() -> None:
+    """One prolific rater of organisation O does not outweigh two others."""
+    orgs = {"p1": "O", "p2": "O", "p3": "O", "a": "A", "b": "B", "c": "C"}
+    ratings = [Rating("a", p, (4, 4, 4), (4, 4, 4)) for p in ("p1", "p2", "p3")] + [
+        Rating("b", "p1", (1, 1, 1), (2, 2, 2)),
+        Rating("c", "p2", (1, 1, 1), (2, 2, 2)),
+    ]
+    score = scores(ratings, group_of=orgs)["O"]
+    # per respondent: a 4, b 1, c 1 → (4 + 1 + 1) / 3 = 2; per rating it would be 14 / 5 = 2.8
+    assert score.respondents == 3 and score.trust == pytest.approx(2.0)
+    assert score.value == pytest.approx((4 + 2 + 2) / 3)
 
 
 def test_wave_change() -> None:

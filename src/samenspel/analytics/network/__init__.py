@@ -13,10 +13,11 @@ from .metrics import (
     density,
 )
 from .model import Network, NetworkError, Tie
-from .scores import Rating, Score, scores
+from .scores import MIN_RESPONDENTS, Rating, Score, scores
 
 __all__ = [
     "BROKERAGE_ROLES",
+    "MIN_RESPONDENTS",
     "Centrality",
     "Network",
     "NetworkError",

@@ -28,7 +28,7 @@ from typing import Any
 from .brokerage import brokerage
 from .groups import contact_matrix, ei_index
 from .model import Network
-from .scores import Score
+from .scores import MIN_RESPONDENTS, Score
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Thresholds:
     trust_gap: float = 0.75
     min_response_rate: float = 0.7
     ei_closed: float = -0.5
-    min_respondents: int = 3
+    min_respondents: int = MIN_RESPONDENTS
 
 
 @dataclass(frozen=True)

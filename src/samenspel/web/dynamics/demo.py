@@ -59,7 +59,9 @@ def _wave(
     growth: float = 1.0,
 ) -> None:
     rng = random.Random(seed)
-    wave = SurveyWave.objects.create(programme=programme, name=name, opened_on=opened)
+    wave = SurveyWave.objects.create(
+        programme=programme, name=name, opened_on=opened, named_ties=True
+    )
     people = list(Person.objects.filter(programme=programme).select_related("organisation"))
     groups_of: dict[int, set[int]] = {p.pk: set() for p in people}
     for person_id, group_id in GroupMembership.objects.filter(programme=programme).values_list(

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.analytics.network import MIN_RESPONDENTS
 from samenspel.web.partnership.models import Person, Programme, ProgrammeScoped
 
 
@@ -43,9 +44,20 @@ class SurveyWave(ProgrammeScoped):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     min_respondents = models.PositiveSmallIntegerField(
         _("minimum respondents for a score"),
-        default=3,
-        validators=[MinValueValidator(1)],
-        help_text=_("Trust and value scores are shown only when at least this many people rated."),
+        default=MIN_RESPONDENTS,
+        validators=[MinValueValidator(MIN_RESPONDENTS), MaxValueValidator(1000)],
+        help_text=_(
+            "Trust and value scores, and the network, are shown only when at least this many "
+            "people answered (3 or more)."
+        ),
+    )
+    named_ties = models.BooleanField(
+        _("the programme director sees who named whom"),
+        default=False,
+        help_text=_(
+            "Said to respondents on the survey's first page. Without it, everyone (the programme "
+            "director too) sees the network only per organisation."
+        ),
     )
     programme = models.ForeignKey(
         Programme,
@@ -56,6 +68,12 @@ class SurveyWave(ProgrammeScoped):
 
     class Meta:
         ordering = ["programme", "opened_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_respondents__gte=MIN_RESPONDENTS),
+                name="wave_min_respondents_at_least_3",
+            )
+        ]
         verbose_name = _("survey wave")
         verbose_name_plural = _("survey waves")
 

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from samenspel.analytics.network import (
+    MIN_RESPONDENTS,
     Network,
     Rating,
     Score,
@@ -27,14 +29,23 @@ from samenspel.analytics.network import (
 from samenspel.analytics.network.advice import Advice, Thresholds, advise
 from samenspel.analytics.network.change import WaveChange
 from samenspel.analytics.network.groups import ContactMatrix, EIResult
+from samenspel.web.accounts.access import is_director
+from samenspel.web.accounts.models import ProgrammeRole
 from samenspel.web.partnership import choices as c
-from samenspel.web.partnership.models import GroupMembership, Interaction, Person, Programme
+from samenspel.web.partnership.models import (
+    GroupMembership,
+    Interaction,
+    Organisation,
+    Person,
+    Programme,
+)
 from samenspel.web.partnership.versions import remember
 
 from .models import TRUST_ITEMS, VALUE_ITEMS, Invitation, SurveyWave
 from .models import Rating as RatingRow
 
 SOURCES = ("survey", "groups", "interactions", "combined", "patient_sharing")
+SURVEY_SOURCES = ("survey", "combined")
 ATTRIBUTES = ("stakeholder_group", "layer", "organisation", "domain", "level")
 LAYER_RANK = {layer: i for i, layer in enumerate(c.Layer.values)}
 
@@ -73,12 +84,15 @@ def node_table(
     return nodes, seated, names
 
 
+def _submitted(wave: SurveyWave) -> QuerySet[RatingRow]:
+    """The ratings of a wave that count: only submitted answers, never saved drafts."""
+    return RatingRow.objects.filter(invitation__wave=wave, invitation__submitted_at__isnull=False)
+
+
 def survey_ties(wave: SurveyWave) -> list[Tie]:
     return [
         Tie(str(src), str(dst))
-        for src, dst in RatingRow.objects.filter(invitation__wave=wave).values_list(
-            "invitation__person_id", "alter_id"
-        )
+        for src, dst in _submitted(wave).values_list("invitation__person_id", "alter_id")
     ]
 
 
@@ -137,6 +151,12 @@ class Dynamics:
     advice: list[Advice] = field(default_factory=list)
     change: WaveChange | None = None
     previous_wave: SurveyWave | None = None
+    # Survey answers shown per organisation (who named whom is hidden) ...
+    aggregated: bool = False
+    # ... and withheld altogether while fewer than the wave's minimum have submitted.
+    withheld: bool = False
+    min_respondents: int = MIN_RESPONDENTS
+    hidden_ties: int = 0
 
     @property
     def response_rate(self) -> float | None:
@@ -144,7 +164,7 @@ class Dynamics:
 
 
 def wave_ratings(wave: SurveyWave) -> list[Rating]:
-    rows = RatingRow.objects.filter(invitation__wave=wave).values_list(
+    rows = _submitted(wave).values_list(
         "invitation__person_id", "alter_id", *TRUST_ITEMS, *VALUE_ITEMS
     )
     return [Rating(str(r[0]), str(r[1]), (r[2], r[3], r[4]), (r[5], r[6], r[7])) for r in rows]
@@ -177,10 +197,120 @@ def evaluate_sharing(sharing: dict[str, Any]) -> Dynamics:
     )
 
 
-def evaluate(programme: Programme, *, source: str, wave: SurveyWave | None) -> Dynamics:
-    """The network of ``source`` (and ``wave``) with every metric; kept until the data changes."""
-    key = (source, wave.pk if wave else None, get_language())
-    return remember("dynamics", programme.pk, key, lambda: _evaluate(programme, source, wave))
+def shows_named_ties(role: ProgrammeRole | None, wave: SurveyWave | None) -> bool:
+    """Who named whom is shown only to the programme director, and only for a wave whose
+    introduction told respondents so; everyone else sees the survey per organisation."""
+    if wave is None:
+        return True
+    return role is not None and is_director(role) and wave.named_ties
+
+
+def evaluate(
+    programme: Programme, *, source: str, wave: SurveyWave | None, named: bool = False
+) -> Dynamics:
+    """The network of ``source`` (and ``wave``) with every metric; kept until the data changes.
+
+    Unless ``named``, a network with survey ties is published per organisation (see
+    :func:`_per_organisation`): callers pass ``shows_named_ties(role, wave)``.
+    """
+    key = (source, wave.pk if wave else None, named, get_language())
+    return remember(
+        "dynamics", programme.pk, key, lambda: _published(programme, source, wave, named)
+    )
+
+
+def _published(
+    programme: Programme, source: str, wave: SurveyWave | None, named: bool
+) -> Dynamics:
+    full = _evaluate(programme, source, wave)
+    if named or wave is None or source not in SURVEY_SOURCES:
+        return full
+    return _per_organisation(programme, source, wave, full)
+
+
+def _per_organisation(
+    programme: Programme, source: str, wave: SurveyWave, full: Dynamics
+) -> Dynamics:
+    """The survey network with organisations as nodes, safe to show to every member.
+
+    An organisation pair is tied only when at least ``min_respondents`` different respondents
+    named someone across it (ties from shared groups and the interaction log are not survey
+    answers and always count). Whole-network figures come from the person network, but only
+    once ``min_respondents`` people have submitted; before that everything from the survey is
+    withheld. Person-level centrality and brokerage are replaced by the organisations'.
+    """
+    k = wave.min_respondents
+    organisations = list(Organisation.objects.filter(programme=programme).order_by("name"))
+    org_of = {
+        str(pid): f"o{oid}"
+        for pid, oid in Person.objects.filter(programme=programme).values_list(
+            "pk", "organisation_id"
+        )
+        if oid is not None
+    }
+    nodes = {
+        f"o{o.pk}": {"organisation": o.name, "domain": o.domain, "level": o.level}
+        for o in organisations
+    }
+    withheld = full.responded < k
+    survey: dict[tuple[str, str], int] = {}
+    respondents: dict[tuple[str, str], set[str]] = {}
+    public: dict[tuple[str, str], int] = {}
+    if not withheld:
+        for tie in survey_ties(wave):
+            pair = _org_pair(org_of, tie)
+            if pair:
+                survey[pair] = survey.get(pair, 0) + 1
+                respondents.setdefault(pair, set()).add(tie.source)
+    if source == "combined":
+        for tie in group_ties(programme) + interaction_ties(programme):
+            pair = _org_pair(org_of, tie)
+            if pair:
+                public[pair] = public.get(pair, 0) + 1
+    shown = {pair for pair in survey if len(respondents[pair]) >= k}
+    weights = {pair: public.get(pair, 0) + (survey[pair] if pair in shown else 0)
+               for pair in set(survey) | set(public)}  # fmt: skip
+    network = Network(nodes, [Tie(a, b, float(w)) for (a, b), w in weights.items() if w])
+    roles = brokerage(network, "domain")
+    names = {key: attrs["organisation"] for key, attrs in nodes.items()}
+    published = Dynamics(
+        network=network,
+        names=names,
+        density=full.density,
+        centralisation=full.centralisation,
+        centrality=centrality(network),
+        ei=full.ei,
+        matrices=full.matrices,
+        blau=full.blau,
+        brokers=sorted(
+            ((n, c, sum(c.values())) for n, c in roles.items() if any(c.values())),
+            key=lambda row: (-row[2], names[row[0]]),
+        )[:15],
+        person_scores=full.person_scores,
+        organisation_scores=full.organisation_scores,
+        invited=full.invited,
+        responded=full.responded,
+        advice=full.advice,
+        change=full.change,
+        previous_wave=full.previous_wave,
+        aggregated=True,
+        withheld=withheld,
+        min_respondents=k,
+        hidden_ties=len(set(survey) - shown),
+    )
+    if withheld:
+        published.matrices, published.ei, published.advice = {}, {}, []
+        published.density = published.centralisation = 0.0
+    if full.previous_wave is not None and responded(full.previous_wave)[1] < k:
+        published.change = None
+    return published
+
+
+def _org_pair(org_of: dict[str, str], tie: Tie) -> tuple[str, str] | None:
+    a, b = org_of.get(tie.source), org_of.get(tie.target)
+    if a is None or b is None or a == b:
+        return None
+    return (a, b) if a < b else (b, a)
 
 
 def _evaluate(programme: Programme, source: str, wave: SurveyWave | None) -> Dynamics:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samenspel.analytics.network import MIN_RESPONDENTS
 from samenspel.web.accounts.access import PermissionDeniedError, is_director
 from samenspel.web.accounts.models import ProgrammeRole
 from samenspel.web.partnership.models import Person
@@ -28,15 +29,24 @@ def _require_director(role: ProgrammeRole) -> None:
 
 @transaction.atomic
 def open_wave(
-    *, role: ProgrammeRole, name: str, opened_on: dt.date | None = None, min_respondents: int = 3
+    *,
+    role: ProgrammeRole,
+    name: str,
+    opened_on: dt.date | None = None,
+    min_respondents: int = MIN_RESPONDENTS,
+    named_ties: bool = False,
 ) -> SurveyWave:
-    """Open a wave and invite every person of the programme."""
+    """Open a wave and invite every person of the programme.
+
+    ``named_ties``: the programme director may see who named whom; the survey says so.
+    """
     _require_director(role)
     wave = SurveyWave(
         programme_id=role.programme_id,
         name=name.strip(),
         opened_on=opened_on or timezone.localdate(),
         min_respondents=min_respondents,
+        named_ties=named_ties,
     )
     wave.full_clean()
     wave.save()

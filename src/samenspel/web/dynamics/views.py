@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samenspel.analytics.network import MIN_RESPONDENTS
 from samenspel.web.accounts import audit
 from samenspel.web.accounts.access import PermissionDeniedError, is_director, visible_programmes
 from samenspel.web.accounts.models import ProgrammeRole
@@ -31,7 +32,14 @@ from . import services
 from .advice_text import describe
 from .charts import network_svg
 from .models import Collaboration, Frequency, Invitation, SurveyWave
-from .networks import ATTRIBUTES, SOURCES, Dynamics, evaluate, evaluate_sharing
+from .networks import (
+    ATTRIBUTES,
+    SOURCES,
+    Dynamics,
+    evaluate,
+    evaluate_sharing,
+    shows_named_ties,
+)
 
 COLOURS = ("stakeholder_group", "layer", "organisation")
 
@@ -55,11 +63,17 @@ def _sharing_run(request: HttpRequest, programme: Programme) -> RegiobeeldRun | 
 
 
 def _dynamics(
-    request: HttpRequest, programme: Programme, source: str, wave: SurveyWave | None
+    request: HttpRequest,
+    programme: Programme,
+    role: ProgrammeRole,
+    source: str,
+    wave: SurveyWave | None,
 ) -> tuple[Dynamics, RegiobeeldRun | None]:
-    """The evaluated network of the chosen source; the patient-sharing one is audited."""
+    """The evaluated network of the chosen source, as ``role`` may see it; the
+    patient-sharing one is audited."""
     if source != "patient_sharing":
-        return evaluate(programme, source=source, wave=wave), None
+        named = shows_named_ties(role, wave)
+        return evaluate(programme, source=source, wave=wave, named=named), None
     run = _sharing_run(request, programme)
     if run is None:
         raise Http404("No regiobeeld run with a patient-sharing network yet.")
@@ -74,9 +88,11 @@ def dashboard_context(
     labels = code_labels()
     labels.update({"none": _("In no group")})
     labels.update({code: str(label) for code, label in KIND_LABELS.items()})
-    dyn, sharing_run = _dynamics(request, programme, source, wave)
+    dyn, sharing_run = _dynamics(request, programme, role, source, wave)
     if sharing_run is not None:
         colour, wave = "kind", None
+    elif dyn.aggregated:
+        colour = "domain"
     svg, legend = remember(
         "dynamics-drawing",
         programme.pk,
@@ -126,9 +142,11 @@ def dashboard_pdf(request: HttpRequest, programme: Programme, role: ProgrammeRol
     return attachment(content, "application/pdf", f"{slugify(programme.name)}-dynamics.pdf")
 
 
-def _network_for_export(request: HttpRequest, programme: Programme) -> tuple[Dynamics, str]:
+def _network_for_export(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole
+) -> tuple[Dynamics, str]:
     wave, source, _colour = _selection(request, programme)
-    return _dynamics(request, programme, source, wave)[0], source
+    return _dynamics(request, programme, role, source, wave)[0], source
 
 
 def _rounded(value: float | None) -> float | str:
@@ -138,7 +156,7 @@ def _rounded(value: float | None) -> float | str:
 
 @programme_view
 def export_nodes(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
-    dyn, source = _network_for_export(request, programme)
+    dyn, source = _network_for_export(request, programme, role)
     attributes = [a for a in ATTRIBUTES if all(a in v for v in dyn.network.nodes.values())] or [
         "kind"
     ]
@@ -160,14 +178,14 @@ def export_nodes(request: HttpRequest, programme: Programme, role: ProgrammeRole
 
 @programme_view
 def export_edges(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
-    dyn, source = _network_for_export(request, programme)
+    dyn, source = _network_for_export(request, programme, role)
     rows = [[t.source, t.target, t.weight, dyn.network.directed] for t in dyn.network.ties]
     return csv_response([["source", "target", "weight", "directed"], *rows], f"edges-{source}.csv")
 
 
 @programme_view
 def export_graphml(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
-    dyn, source = _network_for_export(request, programme)
+    dyn, source = _network_for_export(request, programme, role)
     graph = nx.DiGraph() if dyn.network.directed else nx.Graph()
     for n in dyn.network.ids:
         graph.add_node(n, name=dyn.names[n], **dyn.network.nodes[n])
@@ -188,7 +206,8 @@ def waves(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> Ht
             services.open_wave(
                 role=role,
                 name=request.POST.get("name", ""),
-                min_respondents=int(request.POST.get("min_respondents") or 3),
+                min_respondents=int(request.POST.get("min_respondents") or MIN_RESPONDENTS),
+                named_ties=request.POST.get("named_ties") == "1",
             )
         except (ValidationError, ValueError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -336,7 +355,7 @@ def compare_dynamics(request: HttpRequest) -> HttpResponse:
     for programme in chosen:
         wave = SurveyWave.objects.filter(programme=programme).order_by("-opened_on").first()
         dyn = evaluate(programme, source="survey" if wave else "combined", wave=wave)
-        matrix = dyn.matrices["stakeholder_group"].ties
+        matrix = dyn.matrices["stakeholder_group"].ties if not dyn.withheld else {}
         columns.append(
             {
                 "programme": programme,

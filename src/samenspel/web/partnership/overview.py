@@ -40,8 +40,9 @@ def _glance(programme: Programme) -> Glance:
             "wave": wave,
             "responded": dyn.responded,
             "invited": dyn.invited,
+            "withheld": dyn.withheld,
             "density": dyn.density,
-            "ei": dyn.ei["stakeholder_group"].index,
+            "ei": None if dyn.withheld else dyn.ei["stakeholder_group"].index,
             "advice": len(dyn.advice),
         }
     money = None

@@ -122,8 +122,11 @@ def _dynamics(book: Workbook, context: dict[str, Any]) -> None:
     sheet = book.create_sheet(_("Dynamics"))
     wave = context["wave"]
     sheet.append([_("Source"), context["source"], wave.name if wave else ""])
-    sheet.append([_("Density"), dyn.density])
-    sheet.append([_("Degree centralisation"), dyn.centralisation])
+    if dyn.withheld:
+        sheet.append([_("Too few answers submitted; survey figures are withheld.")])
+    else:
+        sheet.append([_("Density"), dyn.density])
+        sheet.append([_("Degree centralisation"), dyn.centralisation])
     for attr, ei in dyn.ei.items():
         sheet.append([f"E-I ({labels.get(attr, attr)})", ei.index])
     if wave:

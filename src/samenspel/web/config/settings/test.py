@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .base import logging_config
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -12,3 +13,4 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SAMENSPEL_DATASETS_DIR = Path(tempfile.mkdtemp(prefix="samenspel-test-datasets-"))
+LOGGING = logging_config(level="WARNING", file="", mail_admins=False)

@@ -1,0 +1,168 @@
+"""Respondents' privacy, tried with real requests as every role.
+
+Who named whom is shown only to the programme director of a wave whose first page told
+respondents so; everyone else sees the survey per organisation, and nothing at all until the
+wave's minimum number of people have submitted. Saved drafts never count.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.test import Client
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from samenspel.web.accounts.access import get_programme_for
+from samenspel.web.dynamics.models import Invitation, Rating, SurveyWave
+from samenspel.web.dynamics.services import open_wave
+from samenspel.web.partnership.models import Person
+
+from .conftest import World
+
+ANSWER = {
+    "frequency": "weekly",
+    "collaboration": "3",
+    "trust_reliability": "4",
+    "trust_mission": "4",
+    "trust_openness": "3",
+    "value_influence": "2",
+    "value_involvement": "3",
+    "value_resources": "2",
+}
+
+
+def _answer(wave: SurveyWave, respondent: Person, named: Person, *, submit: bool) -> None:
+    invitation = Invitation.objects.get(wave=wave, person=respondent)
+    data = {f"works_{named.pk}": "1", "submit": "1" if submit else "0"}
+    data.update({f"{k}_{named.pk}": v for k, v in ANSWER.items()})
+    response = Client().post(f"/s/{invitation.token}/", data)
+    assert response.status_code == 302
+
+
+def _wave(world: World, *, named_ties: bool) -> tuple[SurveyWave, Person]:
+    nurse = Person.objects.create(
+        programme=world.a,
+        name="Nina Nurse",
+        stakeholder_group="professional",
+        organisation=world.hospital,
+    )
+    _, role = get_programme_for(world.director, world.a.pk)
+    return open_wave(role=role, name="Wave", named_ties=named_ties), nurse
+
+
+def _surfaces(client: Client, world: World, wave: SurveyWave) -> dict[str, str]:
+    """Every place the survey network reaches, as text."""
+    base = f"/p/{world.a.pk}"
+    query = f"?wave={wave.pk}&source=survey"
+    texts = {}
+    for name in ("dynamics/", "dynamics/nodes.csv", "dynamics/edges.csv",
+                 "dynamics/network.graphml"):  # fmt: skip
+        response = client.get(f"{base}/{name}{query}")
+        assert response.status_code == 200, name
+        texts[name] = response.content.decode()
+    for name in ("dynamics/report.pdf", "report.pdf"):
+        content = client.get(f"{base}/{name}{query}").content
+        texts[name] = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    book = load_workbook(io.BytesIO(client.get(f"{base}/report.xlsx").content))
+    texts["report.xlsx"] = " ".join(
+        str(c.value) for s in book.worksheets for row in s.iter_rows() for c in row if c.value
+    )
+    return texts
+
+
+def _person_edges(world: World, edges_csv: str) -> set[tuple[str, str]]:
+    person_ids = {str(p.pk) for p in Person.objects.filter(programme=world.a)}
+    rows = [line.split(",") for line in edges_csv.splitlines()[1:]]
+    return {(r[0], r[1]) for r in rows if r[0] in person_ids or r[1] in person_ids}
+
+
+@pytest.mark.parametrize("who", ["partner", "viewer", "director"])
+def test_nobody_sees_who_named_whom_unless_the_wave_said_so(world: World, who: str) -> None:
+    wave, nurse = _wave(world, named_ties=False)
+    for respondent in (world.exec_h, world.gp, nurse):
+        _answer(wave, respondent, world.exec_m, submit=True)
+    texts = _surfaces(world.client_for(getattr(world, who)), world, wave)
+    assert not _person_edges(world, texts["dynamics/edges.csv"])
+    # the hospital → town pair was named by 3 different respondents: shown, per organisation
+    org_edges = [line.split(",") for line in texts["dynamics/edges.csv"].splitlines()[1:]]
+    assert org_edges == [
+        [f"o{min(world.hospital.pk, world.municipality.pk)}",
+         f"o{max(world.hospital.pk, world.municipality.pk)}", "3.0", "False"]
+    ]  # fmt: skip
+    for surface in ("dynamics/", "dynamics/nodes.csv", "dynamics/network.graphml",
+                    "dynamics/report.pdf"):  # fmt: skip
+        for person in (world.exec_h, world.gp, nurse, world.exec_m):
+            assert person.name not in texts[surface], (surface, person.name)
+    assert "per organisation" in texts["dynamics/"] or "per organisatie" in texts["dynamics/"]
+
+
+def test_the_director_sees_named_ties_when_the_survey_told_respondents(world: World) -> None:
+    wave, nurse = _wave(world, named_ties=True)
+    invitation = Invitation.objects.get(wave=wave, person=world.gp)
+    first_page = Client().get(f"/s/{invitation.token}/").content.decode()
+    assert "ziet wie u noemt" in first_page  # "the programme director sees whom you name"
+    for respondent in (world.exec_h, world.gp, nurse):
+        _answer(wave, respondent, world.exec_m, submit=True)
+    director = world.client_for(world.director)
+    edges = director.get(f"/p/{world.a.pk}/dynamics/edges.csv?wave={wave.pk}&source=survey")
+    assert _person_edges(world, edges.content.decode()) == {
+        (str(p.pk), str(world.exec_m.pk)) for p in (world.exec_h, world.gp, nurse)
+    }
+    for user in (world.partner, world.viewer):
+        texts = _surfaces(world.client_for(user), world, wave)
+        assert not _person_edges(world, texts["dynamics/edges.csv"])
+        assert world.gp.name not in texts["dynamics/network.graphml"]
+
+
+def test_unnamed_survey_first_page_promises_nobody_sees_names(world: World) -> None:
+    wave, _nurse = _wave(world, named_ties=False)
+    invitation = Invitation.objects.get(wave=wave, person=world.gp)
+    page = Client().get(f"/s/{invitation.token}/").content.decode()
+    assert "Niemand ziet wie u noemt" in page
+
+
+@pytest.mark.parametrize("who", ["partner", "viewer", "director"])
+def test_one_answer_of_many_shows_nothing_of_that_person(world: World, who: str) -> None:
+    wave, _nurse = _wave(world, named_ties=False)
+    _answer(wave, world.gp, world.exec_m, submit=True)
+    texts = _surfaces(world.client_for(getattr(world, who)), world, wave)
+    assert texts["dynamics/edges.csv"].splitlines() == ["source,target,weight,directed"]
+    assert "<edge" not in texts["dynamics/network.graphml"]
+    page = texts["dynamics/"]
+    assert "1 van de minstens 3" in page  # "1 of the at least 3 answers needed"
+    assert "Dichtheid</h3>" not in page and 'class="heat"' not in page  # no figures, no matrix
+
+
+def test_saved_drafts_count_nowhere(world: World) -> None:
+    wave, nurse = _wave(world, named_ties=True)
+    for respondent in (world.exec_h, world.gp, nurse):
+        _answer(wave, respondent, world.exec_m, submit=False)  # saved, never submitted
+    assert Rating.objects.filter(invitation__wave=wave).count() == 3
+    director = world.client_for(world.director)
+    query = f"?wave={wave.pk}&source=survey"
+    edges = director.get(f"/p/{world.a.pk}/dynamics/edges.csv{query}").content.decode()
+    assert edges.splitlines() == ["source,target,weight,directed"]
+    page = director.get(f"/p/{world.a.pk}/dynamics/{query}")
+    assert dict(page.context["org_scores"]) == {}
+    assert page.context["dyn"].responded == 0
+
+
+def test_the_respondent_minimum_cannot_go_below_three(world: World) -> None:
+    _, role = get_programme_for(world.director, world.a.pk)
+    with pytest.raises(ValidationError) as info:
+        open_wave(role=role, name="Too open", min_respondents=2)
+    assert "min_respondents" in info.value.message_dict
+    director = world.client_for(world.director)
+    response = director.post(
+        f"/p/{world.a.pk}/waves/", {"name": "Low", "min_respondents": "1"}, follow=True
+    )
+    assert not SurveyWave.objects.filter(name="Low").exists()
+    assert "3" in " ".join(str(m) for m in response.context["messages"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SurveyWave.objects.create(
+            programme=world.a, name="Raw", opened_on="2026-01-01", min_respondents=2
+        )
