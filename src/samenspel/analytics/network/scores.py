@@ -2,16 +2,16 @@
 
 Trust: reliability, support of the shared mission, openness to discussion.
 Value: influence, level of involvement, resource contribution.
-A node's score is the mean over respondents of the ratings they gave it (each rating's three items
-averaged, each respondent weighing once), shown only when at least ``min_respondents`` different respondents rated it; self-ratings and,
-for groups such as organisations, ratings from inside the same group are left out.
+A node's score is the mean over respondents of the ratings they gave it (each rating's three
+items averaged, each respondent weighing once), shown only when at least ``min_respondents``
+different respondents rated it; self-ratings and, for groups such as organisations, ratings from
+inside the same group are left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
 
 # The fewest respondents behind any score or survey figure shown to anyone; a wave may ask more.
 MIN_RESPONDENTS = 3

@@ -1,0 +1,113 @@
+"""A real server for tests: gunicorn on 127.0.0.1 with its own database, as in production.
+
+On the SQLite run it gets a fresh SQLite file; on the PostgreSQL run (``DATABASE_URL`` set) a
+fresh PostgreSQL database that is dropped afterwards. Several worker processes share it, so
+locking and concurrency behave as they do for users.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    env: dict[str, str]
+    log: Path
+
+    def manage(self, *args: str) -> str:
+        """Run a Django management command against the server's database."""
+        done = subprocess.run(
+            [sys.executable, "-m", "django", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=180,
+        )
+        return done.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _database(tmp: Path) -> Iterator[str]:
+    """A database URL of a fresh database of the same kind as the test run's."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp / 'live.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"samenspel_live_{uuid.uuid4().hex[:10]}"
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def live_server(tmp: Path, **extra_env: str) -> Iterator[LiveServer]:
+    """Migrate a fresh database and serve it with gunicorn (3 workers × 4 threads)."""
+    with _database(tmp) as database_url:
+        log = tmp / "server.log"
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "DJANGO_SETTINGS_MODULE": "samenspel.web.config.settings.local",
+            "SAMENSPEL_DEBUG": "0",
+            "SAMENSPEL_DATA_DIR": str(tmp / "var"),
+            "SAMENSPEL_LOG_FILE": str(log),
+            **extra_env,
+        }
+        server = LiveServer("", env, log)
+        server.manage("migrate", "--no-input", "-v0")
+        port = _free_port()
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--workers", "3", "--threads", "4",
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+             "samenspel.web.config.wsgi"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    requests.get(f"{url}/accounts/login/", timeout=5)
+                    break
+                except requests.ConnectionError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise RuntimeError("the live server did not start") from None
+                    time.sleep(0.3)
+            yield LiveServer(url, env, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
