@@ -61,8 +61,8 @@ def test_upload_with_bad_rows_keeps_nothing(world: World) -> None:
     response = client.post(f"/p/{world.a.pk}/population/", {"name": "Bad", **_files(bad)})
     assert response.status_code == 200
     problems = response.context["problems"]
-    assert any(p.startswith("persons.csv, row 8, column 'birth_year'") for p in problems)
-    assert any("column 'municipality'" in p for p in problems)
+    assert any(p.startswith("persons.csv, rij 8, kolom 'birth_year': moet een jaartal") for p in problems)
+    assert any("kolom 'municipality'" in p for p in problems)
     assert not Dataset.objects.exists() and _incoming() == []
 
 
@@ -183,7 +183,7 @@ def test_failed_run_keeps_no_results(
         )
     failed = RegiobeeldRun.objects.filter(dataset=dataset).order_by("-pk").first()
     assert failed is not None and failed.status == "failed"
-    assert failed.result is None and "care_events.csv, row 8" in failed.error
+    assert failed.result is None and "care_events.csv, rij 8" in failed.error
     json.dumps(failed.error)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 
@@ -27,6 +28,13 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows; give a finite number")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number; give a finite number")
+    return value
+
+
 def read_json(file: Path) -> object:
     """The JSON document in ``file``; a clear message and exit code 2 for anything else."""
     try:
@@ -38,7 +46,7 @@ def read_json(file: Path) -> object:
         )
         raise typer.Exit(2) from exc
     try:
-        return json.loads(text, parse_constant=_refuse_constant)
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         err.print(f"[red]{file.name}: not valid JSON (line {exc.lineno}): {exc.msg}[/red]")
         raise typer.Exit(2) from exc

@@ -12,6 +12,7 @@ from samenspel.web.monitoring.api import router as monitoring_router
 from samenspel.web.partnership.api import router as partnership_router
 from samenspel.web.partnership.exchange import ImportFailedError
 from samenspel.web.partnership.services import ConflictError
+from samenspel.web.uploads import MAX_PROBLEMS_SHOWN
 
 api = NinjaAPI(
     title="Samenspel API",
@@ -58,6 +59,8 @@ def on_import_failed(request: HttpRequest, exc: ImportFailedError) -> HttpRespon
             "message": p.message,
             "text": str(p),
         }
-        for p in exc.problems
+        for p in exc.problems[:MAX_PROBLEMS_SHOWN]
     ]
-    return api.create_response(request, {"detail": problems}, status=422)
+    return api.create_response(
+        request, {"detail": problems, "total": len(exc.problems)}, status=422
+    )

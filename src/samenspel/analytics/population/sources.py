@@ -8,8 +8,17 @@ from pathlib import Path
 from .contract import TABLES
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalogue; the web layer translates it."""
+    return message
+
+
 class DatasetError(ValueError):
-    """The dataset folder is incomplete or unreadable."""
+    """The dataset folder is incomplete or unreadable; ``message`` % ``params`` says why."""
+
+    def __init__(self, message: str, params: dict[str, object] | None = None) -> None:
+        self.message, self.params = message, params or {}
+        super().__init__(message % self.params if self.params else message)
 
 
 @dataclass(frozen=True)
@@ -22,7 +31,7 @@ class TableFile:
 def find_tables(folder: Path) -> dict[str, TableFile]:
     folder = Path(folder)
     if not folder.is_dir():
-        raise DatasetError(f"{folder}: not a folder")
+        raise DatasetError(gettext_noop("not a folder"))
     found: dict[str, TableFile] = {}
     missing = []
     for table in TABLES:
@@ -32,7 +41,7 @@ def find_tables(folder: Path) -> dict[str, TableFile]:
         elif csv.exists():
             found[table] = TableFile(table, csv, "csv")
         else:
-            missing.append(f"{table}.csv or {table}.parquet")
+            missing.append(f"{table}.csv / {table}.parquet")
     if missing:
-        raise DatasetError(f"{folder}: missing {', '.join(missing)}")
+        raise DatasetError(gettext_noop("missing %(files)s"), {"files": ", ".join(missing)})
     return found

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -20,10 +21,11 @@ from samenspel.analytics.population.contract import TABLES
 from samenspel.analytics.population.engine import ENGINES
 from samenspel.analytics.population.sources import find_tables
 from samenspel.analytics.population.synthetic import generate
-from samenspel.analytics.population.validate import validate_dataset
+from samenspel.analytics.population.validate import Problem, validate_dataset
 from samenspel.web.accounts.access import PermissionDeniedError
 from samenspel.web.accounts.models import ProgrammeRole, Role
 from samenspel.web.partnership.versions import bump
+from samenspel.web.uploads import check_size
 
 from .models import Dataset, RegiobeeldRun
 
@@ -34,6 +36,20 @@ class DatasetRejectedError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+def describe_problem(problem: Problem) -> str:
+    """A validation problem in the reader's language, naming file, row and column."""
+    if problem.row is not None:
+        where = _("%(file)s, row %(row)d") % {"file": _(problem.file), "row": problem.row}
+    else:
+        where = _(problem.file)
+    if problem.column:
+        where += ", " + _("column '%(column)s'") % {"column": problem.column}
+    text = _(problem.message) % problem.params if problem.params else _(problem.message)
+    if problem.found is not None:
+        text += " " + _("(found '%(value)s')") % {"value": problem.found[:80]}
+    return f"{where}: {text}"
 
 
 def may_manage(role: ProgrammeRole) -> bool:
@@ -116,6 +132,11 @@ def add_uploaded_dataset(
             problems.append(_("Upload the %(table)s file.") % {"table": table})
         elif not (upload.name or "").lower().endswith((".csv", ".parquet")):
             problems.append(_("%(file)s: use a .csv or .parquet file.") % {"file": upload.name})
+        else:
+            try:
+                check_size(upload)
+            except ValidationError as exc:
+                problems += exc.messages
     if problems:
         raise DatasetRejectedError(problems)
     incoming = _root() / "incoming" / uuid.uuid4().hex
@@ -129,7 +150,7 @@ def add_uploaded_dataset(
                     target.write(chunk)
         found = validate_dataset(incoming)
         if found:
-            raise DatasetRejectedError([str(p) for p in found])
+            raise DatasetRejectedError([describe_problem(p) for p in found])
         return _keep(role, user, name, Dataset.Kind.UPLOAD, incoming)
     finally:
         if incoming.exists():
@@ -154,7 +175,7 @@ def register_folder(
     source = Path(settings.SAMENSPEL_IMPORT_DIR) / folder
     found = validate_dataset(source)
     if found:
-        raise DatasetRejectedError([str(p) for p in found])
+        raise DatasetRejectedError([describe_problem(p) for p in found])
     incoming = _root() / "incoming" / uuid.uuid4().hex
     try:
         incoming.mkdir(parents=True)

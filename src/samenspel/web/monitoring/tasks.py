@@ -7,14 +7,17 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from samenspel.analytics.population.pipeline import InvalidDatasetError, regiobeeld
 from samenspel.analytics.population.sharing import patient_sharing
 from samenspel.web.partnership.versions import bump
+from samenspel.web.uploads import MAX_PROBLEMS_SHOWN
 
 from .models import RegiobeeldRun
+from .services import describe_problem
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +56,19 @@ def compute_regiobeeld(run_id: int) -> None:
             "ties": [[a, b, n if n >= run.threshold else None] for a, b, n in network.ties],
         }
     except InvalidDatasetError as exc:
-        _finish(run, status=RegiobeeldRun.Status.FAILED, error=str(exc))
+        with translation.override(settings.LANGUAGE_CODE):
+            text = "\n".join(describe_problem(p) for p in exc.problems[:MAX_PROBLEMS_SHOWN])
+        _finish(run, status=RegiobeeldRun.Status.FAILED, error=text)
         return
-    except Exception as exc:
+    except Exception:
+        # the traceback goes to the log; users see no server paths or database messages
         log.exception("regiobeeld run %s failed", run_id)
-        _finish(run, status=RegiobeeldRun.Status.FAILED, error=f"{exc.__class__.__name__}: {exc}")
+        with translation.override(settings.LANGUAGE_CODE):
+            error = _(
+                "The computation stopped with an unexpected error (run %(run)d); it has "
+                "been logged for the administrator."
+            ) % {"run": run_id}
+        _finish(run, status=RegiobeeldRun.Status.FAILED, error=error)
         raise
     _finish(
         run,

@@ -27,6 +27,7 @@ from samenspel.web.partnership.models import Programme
 from samenspel.web.partnership.versions import remember
 from samenspel.web.partnership.views import programme_view
 from samenspel.web.pdf import render_pdf
+from samenspel.web.uploads import first_problems
 
 from . import services
 from .charts import bar_chart, line_chart, pyramid_chart
@@ -85,7 +86,7 @@ def _population_context(
     return {
         "programme": programme,
         "role": role,
-        "problems": problems or [],
+        **first_problems(problems or []),
         "datasets": Dataset.objects.filter(programme=programme),
         "runs": RegiobeeldRun.objects.filter(programme=programme).select_related("dataset")[:20],
         "can_manage": services.may_manage(role),

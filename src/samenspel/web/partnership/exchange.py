@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,6 +19,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from samenspel.web.accounts.models import ProgrammeRole, Role
 
@@ -41,7 +43,7 @@ class ImportProblem:
     def __str__(self) -> str:
         where = f"{self.source}, {self.location}" if self.location else self.source
         if self.field:
-            where += f", field '{self.field}'"
+            where += ", " + _("field '%(field)s'") % {"field": self.field}
         return f"{where}: {self.message}"
 
 
@@ -51,6 +53,10 @@ class ImportFailedError(Exception):
     def __init__(self, problems: list[ImportProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+def _unknown(ref: str) -> str:
+    return _("refers to unknown '%(ref)s'") % {"ref": ref}
 
 
 def _ref(resource: Resource, index: int) -> str:
@@ -78,7 +84,9 @@ def _acceptable(field: models.Field, value: Any) -> bool:
     if isinstance(field, models.IntegerField):
         return isinstance(value, int)
     if isinstance(field, models.DecimalField):
-        return isinstance(value, int | float | str)
+        if isinstance(value, float):
+            return math.isfinite(value)
+        return isinstance(value, int | str)
     return isinstance(value, str)
 
 
@@ -149,24 +157,25 @@ class _Importer:
 
     def run(self, document: Any, user: User, name: str | None) -> Programme:
         if not isinstance(document, dict):
-            self.problem("", "", "the document must be a JSON object")
+            self.problem("", "", _("the document must be a JSON object"))
             raise ImportFailedError(self.problems)
         if document.get("format") != FORMAT or document.get("version") != VERSION:
             self.problem(
                 "",
                 "format",
-                f"expected format '{FORMAT}' version {VERSION}; "
-                f"got {document.get('format')!r} version {document.get('version')!r}",
+                _("expected format '%(format)s' version %(version)s; this is not a Samenspel "
+                  "programme file")
+                % {"format": FORMAT, "version": VERSION},
             )
             raise ImportFailedError(self.problems)
         known = {"format", "version", "programme", *RESOURCES}
         for key in sorted(set(document) - known):
-            self.problem(key, "", "unknown section")
+            self.problem(key, "", _("unknown section"))
         programme = self._programme(document.get("programme"), user, name)
         for resource in RESOURCES.values():
             rows = document.get(resource.slug, [])
             if not isinstance(rows, list):
-                self.problem(resource.slug, "", "must be a list")
+                self.problem(resource.slug, "", _("must be a list"))
                 continue
             self._records(programme, resource, rows)
         if self.problems:
@@ -175,13 +184,13 @@ class _Importer:
 
     def _programme(self, data: Any, user: User, name: str | None) -> Programme:
         if not isinstance(data, dict):
-            self.problem("programme", "", "missing or not an object")
+            self.problem("programme", "", _("missing or not an object"))
             raise ImportFailedError(self.problems)
         for key in sorted(set(data) - set(PROGRAMME_FIELDS)):
-            self.problem("programme", key, "unknown field")
+            self.problem("programme", key, _("unknown field"))
         region_name = data.get("region")
         if not isinstance(region_name, str) or not region_name.strip():
-            self.problem("programme", "region", "give the region's name")
+            self.problem("programme", "region", _("give the region's name"))
             raise ImportFailedError(self.problems)
         region, _created = Region.objects.get_or_create(
             name=region_name.strip(), defaults={"province": data.get("province") or ""}
@@ -205,14 +214,14 @@ class _Importer:
         for index, row in enumerate(rows):
             location = f"{resource.slug}[{index}]"
             if not isinstance(row, dict):
-                self.problem(location, "", "must be an object")
+                self.problem(location, "", _("must be an object"))
                 continue
             ref = row.get("ref")
             if not isinstance(ref, str) or not ref:
-                self.problem(location, "ref", "every record needs a text 'ref'")
+                self.problem(location, "ref", _("every record needs a text 'ref'"))
                 continue
             if ref in self.objects or ref in self.failed_refs:
-                self.problem(location, "ref", f"duplicate ref '{ref}'")
+                self.problem(location, "ref", _("duplicate ref '%(ref)s'") % {"ref": ref})
                 continue
             obj, m2m, ok = self._build(programme, resource, row, location, deferred)
             if not ok:
@@ -233,7 +242,7 @@ class _Importer:
             target = self.objects.get(target_ref)
             if target is None or obj.pk is None:
                 if target is None:
-                    self.problem(location, field_name, f"refers to unknown '{target_ref}'")
+                    self.problem(location, field_name, _unknown(target_ref))
                 continue
             setattr(obj, field_name, target)
             try:
@@ -256,61 +265,82 @@ class _Importer:
         m2m: dict[str, list[ProgrammeScoped]] = {}
         ok = True
         for key in sorted(set(row) - {"ref", *resource.fields}):
-            self.problem(location, key, "unknown field")
+            self.problem(location, key, _("unknown field"))
             ok = False
         for name in resource.fields:
             field = resource.field(name)
             value = row.get(name)
             if isinstance(field, models.ManyToManyField):
-                value = value or []
-                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                    self.problem(location, name, "must be a list of refs")
-                    ok = False
-                    continue
-                targets = []
-                for target_ref in value:
-                    target = self.objects.get(target_ref)
-                    if target is None or not isinstance(target, field.related_model):
-                        self.problem(location, name, f"refers to unknown '{target_ref}'")
-                        ok = False
-                    else:
-                        targets.append(target)
-                m2m[name] = targets
+                targets = self._many(field, name, value, location)
+                ok = ok and targets is not None
+                m2m[name] = targets or []
             elif isinstance(field, models.ForeignKey):
-                if value is None:
-                    continue
-                if not isinstance(value, str):
-                    self.problem(location, name, "must be a ref (text) or null")
-                    ok = False
-                    continue
-                if field.related_model is resource.model:
-                    deferred.append((obj, name, value, location))
-                    continue
-                target = self.objects.get(value)
-                if target is None or not isinstance(target, field.related_model):
-                    self.problem(location, name, f"refers to unknown '{value}'")
-                    ok = False
-                else:
-                    setattr(obj, name, target)
+                ok = self._one(obj, resource, field, name, value, location, deferred) and ok
             else:
-                if value is None:
-                    if not field.null and not field.has_default() and not field.blank:
-                        self.problem(location, name, "is required")
-                        ok = False
-                    elif not field.null:
-                        value = field.get_default() if field.has_default() else ""
-                    setattr(obj, name, value)
-                elif not _acceptable(field, value):
-                    expected = (
-                        "a whole number"
-                        if isinstance(field, models.IntegerField)
-                        else ("a number" if isinstance(field, models.DecimalField) else "text")
-                    )
-                    self.problem(location, name, f"must be {expected}, got {type(value).__name__}")
-                    ok = False
-                else:
-                    setattr(obj, name, value)
+                ok = self._plain(obj, field, name, value, location) and ok
         return obj, m2m, ok
+
+    def _many(
+        self, field: models.ManyToManyField, name: str, value: Any, location: str
+    ) -> list[ProgrammeScoped] | None:
+        value = value or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(location, name, _("must be a list of refs"))
+            return None
+        targets = []
+        for target_ref in value:
+            target = self.objects.get(target_ref)
+            if target is None or not isinstance(target, field.related_model):
+                self.problem(location, name, _unknown(target_ref))
+                return None
+            targets.append(target)
+        return targets
+
+    def _one(
+        self,
+        obj: ProgrammeScoped,
+        resource: Resource,
+        field: models.ForeignKey,
+        name: str,
+        value: Any,
+        location: str,
+        deferred: list[tuple[ProgrammeScoped, str, str, str]],
+    ) -> bool:
+        if value is None:
+            return True
+        if not isinstance(value, str):
+            self.problem(location, name, _("must be a ref (text) or null"))
+            return False
+        if field.related_model is resource.model:
+            deferred.append((obj, name, value, location))
+            return True
+        target = self.objects.get(value)
+        if target is None or not isinstance(target, field.related_model):
+            self.problem(location, name, _unknown(value))
+            return False
+        setattr(obj, name, target)
+        return True
+
+    def _plain(
+        self, obj: ProgrammeScoped, field: models.Field, name: str, value: Any, location: str
+    ) -> bool:
+        if value is None:
+            if not field.null and not field.has_default() and not field.blank:
+                self.problem(location, name, _("is required"))
+                return False
+            if not field.null:
+                value = field.get_default() if field.has_default() else ""
+        elif not _acceptable(field, value):
+            if isinstance(field, models.IntegerField):
+                expected = _("must be a whole number")
+            elif isinstance(field, models.DecimalField):
+                expected = _("must be a finite number")
+            else:
+                expected = _("must be text")
+            self.problem(location, name, expected)
+            return False
+        setattr(obj, name, value)
+        return True
 
 
 def import_programme(
@@ -324,15 +354,20 @@ def import_programme(
         return _Importer(source).run(document, user, name)
 
 
+def _no_constant(name: str) -> None:
+    raise json.JSONDecodeError(f"{name} is not a number", name, 0)
+
+
 def import_programme_json(
     text: str | bytes, *, user: User, source: str = "document", name: str | None = None
 ) -> Programme:
     try:
-        document = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        document = json.loads(text, parse_constant=_no_constant)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
         line = getattr(exc, "lineno", None)
-        where = f"line {line}" if line else ""
+        where = _("line %(line)d") % {"line": line} if line else ""
+        message = getattr(exc, "msg", None) or _("not UTF-8 text")
         raise ImportFailedError(
-            [ImportProblem(source, where, "", f"not valid JSON: {exc}")]
+            [ImportProblem(source, where, "", _("not valid JSON: %(error)s") % {"error": message})]
         ) from exc
     return import_programme(document, user=user, source=source, name=name)

@@ -10,6 +10,7 @@ from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.web.accounts.models import ProgrammeRole, Role
+from samenspel.web.uploads import check_size
 
 from .models import Organisation, Programme, ProgrammeScoped
 from .resources import Resource
@@ -90,11 +91,11 @@ class TableImportForm(forms.Form):
         label=_("What the sheet holds"),
         choices=[("organisations", _("Organisations")), ("people", _("People"))],
     )
-    file = forms.FileField(label=_("CSV or Excel file (.csv, .xlsx)"))
+    file = forms.FileField(label=_("CSV or Excel file (.csv, .xlsx)"), validators=[check_size])
 
 
 class ProgrammeImportForm(forms.Form):
-    file = forms.FileField(label=_("Programme file (.json)"))
+    file = forms.FileField(label=_("Programme file (.json)"), validators=[check_size])
     name = forms.CharField(
         label=_("Name of the new programme"),
         max_length=200,

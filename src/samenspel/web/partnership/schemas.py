@@ -6,18 +6,21 @@ from typing import Any, Literal
 
 from django.db import models
 from ninja import Schema
-from pydantic import Field, create_model
+from pydantic import Field, StrictInt, create_model
 
 from .resources import Resource
 
 
 def _python_type(field: models.Field) -> tuple[Any, Any]:
-    """The pydantic type and default of one model field for input."""
+    """The pydantic type and default of one model field for input.
+
+    Numbers are refused when they are booleans, NaN, Infinity or outside the field's range.
+    """
     required = not field.blank and not field.null and not field.has_default()
     if isinstance(field, models.ManyToManyField):
-        return list[int], Field(default_factory=list)
+        return list[StrictInt], Field(default_factory=list)
     if isinstance(field, models.ForeignKey):
-        return (int | None), None
+        return (StrictInt | None), None
     if isinstance(field, models.DateField):
         return (dt.date if required else dt.date | None), (... if required else None)
     if isinstance(field, models.DecimalField):
@@ -30,7 +33,8 @@ def _python_type(field: models.Field) -> tuple[Any, Any]:
             **bounds,
         )
     if isinstance(field, models.IntegerField):
-        return int, Field(... if required else field.get_default(), **_limits(field))
+        # strict: true, 3.0 and "3" are not whole numbers here
+        return StrictInt, Field(... if required else field.get_default(), **_limits(field))
     if field.choices:
         values = [str(code) for code, _label in field.choices]
         if field.blank:

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from samenspel.web.accounts.access import may_change
 from samenspel.web.accounts.models import ProgrammeRole
@@ -58,40 +59,62 @@ def read_rows(filename: str, content: bytes) -> Iterator[Row]:
     elif lower.endswith(".csv"):
         yield from _csv_rows(filename, content)
     else:
-        raise ImportFailedError([ImportProblem(filename, "", "", "use a .csv or .xlsx file")])
+        raise ImportFailedError([ImportProblem(filename, "", "", _("use a .csv or .xlsx file"))])
 
 
 def _header(filename: str, cells: list[Any]) -> list[str]:
     header = [str(c).strip().lower() if c is not None else "" for c in cells]
     if not any(header):
-        raise ImportFailedError([ImportProblem(filename, "row 1", "", "the header row is empty")])
+        raise ImportFailedError(
+            [ImportProblem(filename, row_label(1), "", _("the header row is empty"))]
+        )
     return header
 
 
-def _csv_rows(filename: str, content: bytes) -> Iterator[Row]:
+def decode_text(filename: str, content: bytes) -> str:
+    """The text of a CSV file in UTF-8, or in Windows-1252 (what Dutch Excel saves as "CSV")."""
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise ImportFailedError(
             [
                 ImportProblem(
-                    filename, "", "", f"not UTF-8 text (byte {exc.start}); save as CSV UTF-8"
+                    filename,
+                    "",
+                    "",
+                    _(
+                        "the text encoding is not recognised (byte %(byte)d). In Excel choose "
+                        "Save as → 'CSV UTF-8 (comma delimited)'."
+                    )
+                    % {"byte": exc.start + 1},
                 )
             ]
         ) from exc
+
+
+def _csv_rows(filename: str, content: bytes) -> Iterator[Row]:
+    text = decode_text(filename, content)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows = list(reader)
     if not rows:
-        raise ImportFailedError([ImportProblem(filename, "", "", "the file is empty")])
+        raise ImportFailedError([ImportProblem(filename, "", "", _("the file is empty"))])
     header = _header(filename, list(rows[0]))
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(header):
             raise ImportFailedError(
-                [ImportProblem(filename, f"row {number}", "", "more cells than header columns")]
+                [
+                    ImportProblem(
+                        filename, row_label(number), "", _("more cells than header columns")
+                    )
+                ]
             )
         yield Row(
             number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
@@ -106,16 +129,14 @@ def _xlsx_rows(filename: str, content: bytes) -> Iterator[Row]:
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise ImportFailedError(
             [
-                ImportProblem(
-                    filename, "", "", f"not a readable Excel workbook ({exc.__class__.__name__})"
-                )
+                ImportProblem(filename, "", "", _("not a readable Excel workbook (.xlsx)"))
             ]
         ) from exc
     sheet = workbook.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
     first = next(iterator, None)
     if first is None:
-        raise ImportFailedError([ImportProblem(filename, "", "", "the first sheet is empty")])
+        raise ImportFailedError([ImportProblem(filename, "", "", _("the first sheet is empty"))])
     header = _header(filename, list(first))
     for number, cells in enumerate(iterator, start=2):
         values = ["" if c is None else str(c).strip() for c in cells]
@@ -142,146 +163,161 @@ def _choices_text(field: models.Field) -> str:
 def import_table(
     *, role: ProgrammeRole, kind: str, filename: str, content: bytes
 ) -> dict[str, int]:
-    """Import a sheet of ``kind`` ("organisations" or "people"); returns created/updated counts."""
+    """Import a sheet of ``kind`` ("organisations" or "people"); returns created/updated counts.
+
+    Raises ImportFailedError with every problem found; then nothing has been written.
+    """
     if kind not in COLUMNS:
         raise ValueError(f"unknown kind {kind!r}")
-    model: type[Organisation] | type[Person] = Organisation if kind == "organisations" else Person
-    problems: list[ImportProblem] = []
     rows = list(read_rows(filename, content))
+    job = _TableImport(role, kind, filename)
     if rows:
-        header = set(rows[0].values)
-        unknown = sorted(header - set(COLUMNS[kind]) - {""})
-        missing = [c for c in REQUIRED[kind] if c not in header]
-        for column in unknown:
-            problems.append(
-                ImportProblem(
-                    filename,
-                    "row 1",
-                    column,
-                    "unknown column; expected " + ", ".join(COLUMNS[kind]),
-                )
-            )
-        for column in missing:
-            problems.append(ImportProblem(filename, "row 1", column, "required column is missing"))
-        if problems:
-            raise ImportFailedError(problems)
-    lookups_fields = {
-        name: field
-        for name in COLUMNS[kind]
-        if isinstance(f := model._meta.get_field(name), models.Field) and f.choices
-        for field in [f]
-    }
-    lookups = {name: _choice_lookup(f) for name, f in lookups_fields.items()}
-    programme_id = role.programme_id
-    organisations = {
-        o.name.lower(): o for o in Organisation.objects.filter(programme_id=programme_id)
-    }
-    counts = {"created": 0, "updated": 0}
+        job.check_header(set(rows[0].values))
     with transaction.atomic():
-        seen: set[tuple[str, str]] = set()
-        pending_parents: list[tuple[Row, Organisation, str]] = []
         for row in rows:
-            location = f"row {row.number}"
-            values = row.values
-            data: dict[str, Any] = {}
-            row_ok = True
-            for name in COLUMNS[kind]:
-                raw = values.get(name, "")
-                if name in REQUIRED[kind] and not raw:
-                    problems.append(ImportProblem(filename, location, name, "is required"))
-                    row_ok = False
-                elif name in lookups and raw:
-                    code = lookups[name].get(raw.lower())
-                    if code is None:
-                        problems.append(
-                            ImportProblem(
-                                filename,
-                                location,
-                                name,
-                                f"'{raw}' is not one of: {_choices_text(lookups_fields[name])}",
-                            )
-                        )
-                        row_ok = False
-                    else:
-                        data[name] = code
-                elif raw or not model._meta.get_field(name).has_default():  # type: ignore[union-attr]
-                    data[name] = raw
-            if not row_ok:
-                continue
-            key = (data["name"].lower(), data.get("organisation", "").lower())
-            if key in seen:
-                problems.append(
-                    ImportProblem(filename, location, "name", "appears twice in the file")
-                )
-                continue
-            seen.add(key)
-            obj: Organisation | Person
-            if kind == "organisations":
-                parent_name = data.pop("parent", "")
-                obj = organisations.get(data["name"].lower()) or Organisation(
-                    programme_id=programme_id
-                )
-                if parent_name:
-                    pending_parents.append((row, obj, parent_name))
-            else:
-                org_name = data.pop("organisation", "")
-                organisation = organisations.get(org_name.lower()) if org_name else None
-                if org_name and organisation is None:
-                    problems.append(
-                        ImportProblem(
-                            filename,
-                            location,
-                            "organisation",
-                            f"no organisation named '{org_name}' in this programme",
-                        )
+            job.import_row(row)
+        job.link_parents()
+        if job.problems:
+            raise ImportFailedError(job.problems)
+    return job.counts
+
+
+def row_label(number: int) -> str:
+    return _("row %(row)d") % {"row": number}
+
+
+class _TableImport:
+    """One import of organisations or people: collects every problem before deciding."""
+
+    def __init__(self, role: ProgrammeRole, kind: str, filename: str) -> None:
+        self.role, self.kind, self.filename = role, kind, filename
+        self.model: type[Organisation] | type[Person] = (
+            Organisation if kind == "organisations" else Person
+        )
+        self.choice_fields = {
+            name: f
+            for name in COLUMNS[kind]
+            if isinstance(f := self.model._meta.get_field(name), models.Field) and f.choices
+        }
+        self.lookups = {name: _choice_lookup(f) for name, f in self.choice_fields.items()}
+        self.organisations = {
+            o.name.lower(): o for o in Organisation.objects.filter(programme_id=role.programme_id)
+        }
+        self.problems: list[ImportProblem] = []
+        self.counts = {"created": 0, "updated": 0}
+        self.seen: set[tuple[str, str]] = set()
+        self.pending_parents: list[tuple[Row, Organisation, str]] = []
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        self.problems.append(ImportProblem(self.filename, row_label(row), column, message))
+
+    def check_header(self, header: set[str]) -> None:
+        for column in sorted(header - set(COLUMNS[self.kind]) - {""}):
+            self.problem(
+                1,
+                column,
+                _("unknown column; expected %(columns)s")
+                % {"columns": ", ".join(COLUMNS[self.kind])},
+            )
+        for column in REQUIRED[self.kind]:
+            if column not in header:
+                self.problem(1, column, _("required column is missing"))
+        if self.problems:
+            raise ImportFailedError(self.problems)
+
+    def _values(self, row: Row) -> dict[str, Any] | None:
+        """The row's values with choice labels turned into codes; None when a value is bad."""
+        data: dict[str, Any] = {}
+        ok = True
+        for name in COLUMNS[self.kind]:
+            raw = row.values.get(name, "")
+            if name in REQUIRED[self.kind] and not raw:
+                self.problem(row.number, name, _("is required"))
+                ok = False
+            elif name in self.lookups and raw:
+                code = self.lookups[name].get(raw.lower())
+                if code is None:
+                    self.problem(
+                        row.number,
+                        name,
+                        _("'%(value)s' is not one of: %(choices)s")
+                        % {"value": raw, "choices": _choices_text(self.choice_fields[name])},
                     )
-                    continue
-                person = Person.objects.filter(
-                    programme_id=programme_id, name__iexact=data["name"], organisation=organisation
-                ).first() or Person(programme_id=programme_id)
-                person.organisation = organisation
-                obj = person
-            for name, value in data.items():
-                setattr(obj, name, value)
-            if not may_change(role, obj):
-                problems.append(
-                    ImportProblem(filename, location, "", "you may not change this record")
-                )
-                continue
-            try:
-                obj.full_clean()
-            except ValidationError as exc:
-                for field_name, messages in exc.message_dict.items():
-                    problems.append(
-                        ImportProblem(filename, location, field_name, " ".join(messages))
-                    )
-                continue
-            counts["updated" if obj.pk else "created"] += 1
-            obj.save()
+                    ok = False
+                else:
+                    data[name] = code
+            elif raw or not self.model._meta.get_field(name).has_default():  # type: ignore[union-attr]
+                data[name] = raw
+        return data if ok else None
+
+    def _record(self, row: Row, data: dict[str, Any]) -> Organisation | Person | None:
+        """The record the row updates or creates (not saved yet)."""
+        programme_id = self.role.programme_id
+        if self.kind == "organisations":
+            parent_name = data.pop("parent", "")
+            org = self.organisations.get(data["name"].lower()) or Organisation(
+                programme_id=programme_id
+            )
+            if parent_name:
+                self.pending_parents.append((row, org, parent_name))
+            return org
+        org_name = data.pop("organisation", "")
+        organisation = self.organisations.get(org_name.lower()) if org_name else None
+        if org_name and organisation is None:
+            self.problem(
+                row.number,
+                "organisation",
+                _("no organisation named '%(name)s' in this programme") % {"name": org_name},
+            )
+            return None
+        person = Person.objects.filter(
+            programme_id=programme_id, name__iexact=data["name"], organisation=organisation
+        ).first() or Person(programme_id=programme_id)
+        person.organisation = organisation
+        return person
+
+    def _save(self, row: Row, obj: Organisation | Person) -> bool:
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                self.problem(row.number, field_name, " ".join(messages))
+            return False
+        obj.save()
+        return True
+
+    def import_row(self, row: Row) -> None:
+        data = self._values(row)
+        if data is None:
+            return
+        key = (data["name"].lower(), data.get("organisation", "").lower())
+        if key in self.seen:
+            self.problem(row.number, "name", _("appears twice in the file"))
+            return
+        self.seen.add(key)
+        obj = self._record(row, data)
+        if obj is None:
+            return
+        for name, value in data.items():
+            setattr(obj, name, value)
+        if not may_change(self.role, obj):
+            self.problem(row.number, "", _("you may not change this record"))
+            return
+        created = obj.pk is None
+        if self._save(row, obj):
+            self.counts["created" if created else "updated"] += 1
             if isinstance(obj, Organisation):
-                organisations[obj.name.lower()] = obj
-        for row, org, parent_name in pending_parents:
-            parent = organisations.get(parent_name.lower())
+                self.organisations[obj.name.lower()] = obj
+
+    def link_parents(self) -> None:
+        for row, org, parent_name in self.pending_parents:
+            parent = self.organisations.get(parent_name.lower())
             if parent is None:
-                problems.append(
-                    ImportProblem(
-                        filename,
-                        f"row {row.number}",
-                        "parent",
-                        f"no organisation named '{parent_name}'",
-                    )
+                self.problem(
+                    row.number,
+                    "parent",
+                    _("no organisation named '%(name)s'") % {"name": parent_name},
                 )
                 continue
             org.parent = parent
-            try:
-                org.full_clean()
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    problems.append(
-                        ImportProblem(filename, f"row {row.number}", field, " ".join(messages))
-                    )
-                continue
-            org.save()
-        if problems:
-            raise ImportFailedError(problems)
-    return counts
+            self._save(row, org)

@@ -30,6 +30,7 @@ from samenspel.web.accounts.access import (
 )
 from samenspel.web.accounts.models import ProgrammeRole
 from samenspel.web.downloads import attachment
+from samenspel.web.uploads import first_problems
 
 from . import choices as c
 from . import exchange, services, tabular
@@ -355,7 +356,7 @@ def import_programme(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Programme imported."))
             return redirect("programme", programme_id=programme.pk)
     return render(
-        request, "partnership/import_programme.html", {"form": form, "problems": problems}
+        request, "partnership/import_programme.html", {"form": form, **first_problems(problems)}
     )
 
 
@@ -389,7 +390,7 @@ def import_table(request: HttpRequest, programme: Programme, role: ProgrammeRole
             "programme": programme,
             "role": role,
             "form": form,
-            "problems": problems,
+            **first_problems(problems),
             "columns": tabular.COLUMNS,
         },
     )

@@ -1,0 +1,131 @@
+"""Bad input gets a clear, translated answer that names the field or row, shows no server path
+or raw database message, and stores nothing."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from samenspel.web.finance.models import Agreement, MoneyLine
+from samenspel.web.monitoring.models import Dataset
+from samenspel.web.partnership.models import Organisation
+
+from .conftest import World
+from .test_money_web import agreement  # noqa: F401  (fixture)
+from .test_monitoring_web import _files
+
+
+def _png() -> bytes:
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + header
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(header))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+    )
+
+
+def test_a_picture_uploaded_as_population_data(world: World) -> None:
+    files = _files()
+    files["persons"] = SimpleUploadedFile("persons.csv", _png())
+    client = world.client_for(world.director)
+    response = client.post(f"/p/{world.a.pk}/population/", {"name": "Plaatje", **files})
+    assert response.status_code == 200
+    text = " ".join(response.context["problems"])
+    assert "persons.csv" in text and "is het echt een CSV-bestand" in text
+    page = response.content.decode()
+    for leak in (str(settings.SAMENSPEL_DATASETS_DIR), "/tmp/", "incoming", "Error:", "duckdb"):
+        assert leak not in page, leak
+    assert not Dataset.objects.filter(programme=world.a).exists()
+
+
+def test_twenty_thousand_bad_rows_give_a_short_answer(world: World) -> None:
+    rows = "".join(f"Org {i},castle,care,region\n" for i in range(20_000))
+    upload = SimpleUploadedFile("orgs.csv", ("name,kind,domain,level\n" + rows).encode())
+    client = world.client_for(world.director)
+    response = client.post(
+        f"/p/{world.a.pk}/import/", {"kind": "organisations", "file": upload}
+    )
+    assert response.status_code == 200
+    assert len(response.context["problems"]) == 100
+    assert response.context["problem_total"] == 20_000
+    page = response.content.decode()
+    assert "De eerste 100 van 20000 problemen" in page
+    assert len(response.content) < 100_000  # before: 5.7 MB
+    assert Organisation.objects.filter(programme=world.a).count() == 2
+
+
+def test_uploads_above_the_limit_are_refused_by_name(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "SAMENSPEL_UPLOAD_LIMIT_MB", 1)
+    big = SimpleUploadedFile("groot.csv", b"name,kind,domain,level\n" + b"x" * 1_200_000)
+    client = world.client_for(world.director)
+    response = client.post(f"/p/{world.a.pk}/import/", {"kind": "organisations", "file": big})
+    assert response.status_code == 200
+    assert "groot.csv is 1,1 MB" in response.content.decode() or "groot.csv is 1.1 MB" in (
+        response.content.decode()
+    )
+    files = _files()
+    files["care_events"] = SimpleUploadedFile("care_events.csv", b"x" * 1_200_000)
+    response = client.post(f"/p/{world.a.pk}/population/", {"name": "Groot", **files})
+    assert any("care_events.csv is" in p for p in response.context["problems"])
+    assert not Dataset.objects.filter(programme=world.a).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('{"likely": NaN}', "likely"),
+        ('{"likely": Infinity}', "likely"),
+        ('{"likely": -Infinity}', "likely"),
+        ('{"likely": "1e400"}', "likely"),
+        ('{"likely": true}', "likely"),
+        ('{"party": true}', "party"),
+    ],
+)
+def test_api_refuses_non_numbers_naming_the_field(
+    world: World,
+    agreement: Agreement,  # noqa: F811
+    body: str,
+    field: str,
+) -> None:
+    base = {
+        "intervention": agreement.interventions.get().pk,
+        "kind": "cost",
+        "party": world.hospital.pk,
+        "stream": "other",
+        "low": "1",
+        "likely": "2",
+        "high": "3",
+        "years": "all",
+    }
+    payload = json.dumps(base)[:-1] + ", " + body[1:]  # the bad value overrides the good one
+    before = MoneyLine.objects.count()
+    response = world.client_for(world.director).post(
+        f"/api/v1/programmes/{world.a.pk}/money-lines", payload, content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert field in [d["loc"][-1] for d in response.json()["detail"]]
+    assert MoneyLine.objects.count() == before
+
+
+def test_api_refuses_a_boolean_as_a_whole_number(
+    world: World,
+    agreement: Agreement,  # noqa: F811
+) -> None:
+    response = world.client_for(world.director).patch(
+        f"/api/v1/programmes/{world.a.pk}/agreements/{agreement.pk}",
+        json.dumps({"horizon": True, "version": agreement.version}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "horizon"
+    agreement.refresh_from_db()
+    assert agreement.horizon == 3
