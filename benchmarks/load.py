@@ -71,15 +71,17 @@ def load_demo(env: dict[str, str]) -> dict[str, str]:
     return dict(zip(("ruwaard", "samendraads", "agreement", "run"), ids, strict=True))
 
 
-def wait_until_up(url: str, seconds: float = 60) -> None:
+def wait_until_up(url: str, seconds: float = 180) -> None:
+    """Wait for the first answer; a slow first response (workers starting, caches cold) or a
+    refused connection is retried until ``seconds`` have passed."""
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(url + "/accounts/login/", timeout=2).read()
+            urllib.request.urlopen(url + "/accounts/login/", timeout=60).read()
             return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, or timed out (URLError and TimeoutError are OSErrors)
             time.sleep(0.5)
-    raise RuntimeError("the server did not start")
+    raise RuntimeError(f"the server did not answer within {seconds:.0f} s")
 
 
 class Client:
@@ -95,7 +97,7 @@ class Client:
     ) -> tuple[int, bytes]:
         for attempt in (1, 2):
             if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
             sent = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
             sent.update(headers or {})
             try:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the test suite against PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth).
-# Skipped, with a clear message, on a machine without a reachable PostgreSQL.
+# Skipped, with a clear message, on a machine without a reachable PostgreSQL; under CI=true a
+# missing PostgreSQL fails the run instead.
 set -euo pipefail
 BIN=${1:-.venv/bin}
 URL=${SAMENSPEL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/samenspel}
@@ -15,6 +16,10 @@ except Exception as exc:
     sys.exit(1)
 PY
 then
+  if [[ "${CI:-}" == "true" ]]; then
+    echo "FAILED: CI=true needs PostgreSQL at $URL (user postgres, trust auth)." >&2
+    exit 1
+  fi
   echo "SKIPPED: the PostgreSQL run (no PostgreSQL reachable at $URL)."
   exit 0
 fi

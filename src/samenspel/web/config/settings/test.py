@@ -14,3 +14,5 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SAMENSPEL_DATASETS_DIR = Path(tempfile.mkdtemp(prefix="samenspel-test-datasets-"))
 LOGGING = logging_config(level="WARNING", file="", mail_admins=False)
+# Tests that need the second step switch it on themselves.
+SAMENSPEL_2FA_REQUIRED = False

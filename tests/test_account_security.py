@@ -1,0 +1,116 @@
+"""Accounts: two-factor log-in for directors and staff, a session that ends when idle, a
+Content-Security-Policy without inline scripts, and a removed role that stops at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samenspel.web.accounts.models import ProgrammeRole
+
+from .conftest import World
+
+PASSWORD = "x-very-secret-9"
+
+
+@pytest.fixture
+def required(settings: object) -> None:
+    settings.SAMENSPEL_2FA_REQUIRED = True  # type: ignore[attr-defined]
+
+
+def _log_in(username: str) -> Client:
+    client = Client()
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def test_a_director_must_set_up_two_factor_before_anything(world: World, required: None) -> None:
+    client = _log_in("dir")
+    response = client.get(f"/p/{world.a.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/setup/?next=/p/")
+    assert client.get("/api/v1/programmes").status_code == 403
+    page = client.get(response["Location"])
+    assert b"<svg" in page.content  # the QR code to scan
+    device = TOTPDevice.objects.get(user=world.director, confirmed=False)
+    wrong = client.post(response["Location"], {"code": "000000"})
+    assert wrong.status_code == 200 and "niet juist" in wrong.content.decode()
+    device.refresh_from_db()
+    device.throttle_reset()  # a wrong code makes the next try wait a second (throttling)
+    done = client.post(response["Location"], {"code": _code(device), "next": f"/p/{world.a.pk}/"})
+    assert done.status_code == 302 and done["Location"] == f"/p/{world.a.pk}/"
+    assert client.get(f"/p/{world.a.pk}/").status_code == 200
+    assert client.get("/api/v1/programmes").status_code == 200
+
+
+def test_the_next_log_in_asks_for_a_code(world: World, required: None) -> None:
+    device = TOTPDevice.objects.create(user=world.director, name="phone", confirmed=True)
+    client = _log_in("dir")
+    response = client.get("/")
+    assert response["Location"].startswith("/accounts/2fa/verify/")
+    assert client.post("/accounts/2fa/verify/", {"code": "123456"}).status_code == 200
+    assert client.get("/").status_code == 302
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1
+    device.throttle_reset()
+    ok = client.post("/accounts/2fa/verify/", {"code": _code(device), "next": "//evil.example/"})
+    assert ok.status_code == 302 and ok["Location"] == "/"  # no open redirect
+    assert client.get("/").status_code == 200
+
+
+def test_staff_must_and_others_may(world: World, required: None) -> None:
+    staff = get_user_model().objects.create_user("staff", password=PASSWORD, is_staff=True)
+    assert _log_in(staff.username).get("/admin/")["Location"].startswith("/accounts/2fa/setup/")
+    partner = _log_in("par")
+    assert partner.get(f"/p/{world.a.pk}/").status_code == 200  # optional for partners
+    assert partner.get("/accounts/2fa/setup/").status_code == 200
+
+
+def test_without_the_requirement_the_demo_logs_in_with_a_password(world: World) -> None:
+    assert _log_in("dir").get(f"/p/{world.a.pk}/").status_code == 200
+
+
+def test_an_idle_session_ends(world: World, settings: object) -> None:
+    settings.SESSION_COOKIE_AGE = 15 * 60  # type: ignore[attr-defined]
+    client = _log_in("vie")
+    assert client.get(f"/p/{world.a.pk}/").status_code == 200
+    session = Session.objects.get(session_key=client.session.session_key)
+    assert session.expire_date <= timezone.now() + dt.timedelta(minutes=15, seconds=5)
+    session.expire_date = timezone.now() - dt.timedelta(seconds=1)  # 15 idle minutes later
+    session.save()
+    response = client.get(f"/p/{world.a.pk}/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_content_security_policy_allows_no_inline_script(world: World) -> None:
+    response = world.client_for(world.director).get(f"/p/{world.a.pk}/")
+    policy = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert "unsafe" not in directives["script-src"] and "unsafe" not in directives["default-src"]
+    assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"
+    assert b"<script>" not in response.content and b"onclick=" not in response.content
+
+
+def test_a_removed_member_loses_access_on_the_next_request(world: World) -> None:
+    partner = world.client_for(world.partner)
+    assert partner.get(f"/p/{world.a.pk}/").status_code == 200
+    grant = ProgrammeRole.objects.get(user=world.partner, programme=world.a)
+    director = world.client_for(world.director)
+    response = director.post(f"/p/{world.a.pk}/roles/{grant.pk}/remove/")
+    assert response.status_code == 302
+    assert partner.get(f"/p/{world.a.pk}/").status_code == 404
+    assert partner.get(f"/api/v1/programmes/{world.a.pk}").status_code == 404
+    assert partner.get(f"/p/{world.a.pk}/report.pdf").status_code == 404
