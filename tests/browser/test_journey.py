@@ -121,7 +121,9 @@ def test_director_composes_surveys_divides_and_monitors(new_page: Any, tmp_path:
     # A survey wave; the personal links come from the director's CSV.
     page.goto(f"/p/{pid}/waves/")
     page.fill("#wave-name", "Voorjaar 2027")
-    page.fill("#wave-min", "2")
+    page.fill("#wave-min", "3")
+    # respondents are told on the first page that the director sees whom they name
+    page.get_by_label("Ik mag zien wie wie noemde", exact=False).check()
     page.locator("main form.stacked button[type=submit]").click()
     expect(page.locator("main table")).to_contain_text("Voorjaar 2027")
     csv_href = page.get_by_role("link", name="Persoonlijke links (CSV)").get_attribute("href")
@@ -139,7 +141,7 @@ def test_director_composes_surveys_divides_and_monitors(new_page: Any, tmp_path:
     page.goto(f"/p/{pid}/waves/")
     expect(page.locator("main table tbody tr").first).to_contain_text("2")
 
-    # The network dashboard draws the three people and reports the figures.
+    # The network dashboard draws the three people for the director of a wave that said so.
     page.goto(f"/p/{pid}/dynamics/")
     expect(page.locator("h1")).to_contain_text("Dynamiek")
     network = page.locator("main svg").first

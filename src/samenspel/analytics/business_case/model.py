@@ -106,16 +106,7 @@ def parse_agreement(data: Any) -> Agreement:
     """Validate and build an Agreement from its JSON form."""
     if not isinstance(data, dict):
         raise AgreementError("the agreement must be a JSON object")
-    parties_raw = data.get("parties")
-    if (
-        not isinstance(parties_raw, list)
-        or not parties_raw
-        or not all(isinstance(p, str) and p for p in parties_raw)
-    ):
-        raise AgreementError("parties: give a non-empty list of party names")
-    if len(set(parties_raw)) != len(parties_raw):
-        raise AgreementError("parties: names must be unique")
-    parties = set(parties_raw)
+    parties = _parties(data.get("parties"))
     horizon = data.get("horizon", 5)
     if not isinstance(horizon, int) or isinstance(horizon, bool) or not 1 <= horizon <= 50:
         raise AgreementError("horizon: a whole number of years from 1 to 50")
@@ -125,37 +116,51 @@ def parse_agreement(data: Any) -> Agreement:
     rate = _number(data.get("discount_rate", DEFAULT_DISCOUNT_RATE), "discount_rate")
     if not -0.5 < rate < 1:
         raise AgreementError("discount_rate: a fraction such as 0.0225")
-    interventions = []
     raw = data.get("interventions")
     if not isinstance(raw, list) or not raw:
         raise AgreementError("interventions: give at least one intervention")
-    names: set[str] = set()
+    interventions: list[Intervention] = []
     for k, item in enumerate(raw):
-        where = f"interventions[{k}]"
-        if not isinstance(item, dict):
-            raise AgreementError(f"{where}: must be an object")
-        name = item.get("name")
-        if not isinstance(name, str) or not name:
-            raise AgreementError(f"{where}.name: give a name")
-        if name in names:
-            raise AgreementError(f"{where}.name: duplicate intervention {name!r}")
-        names.add(name)
-        partners = item.get("partners")
-        if not isinstance(partners, list) or not partners:
-            raise AgreementError(f"{where}.partners: list the parties needed to carry it out")
-        unknown = sorted(set(map(str, partners)) - parties)
-        if unknown:
-            raise AgreementError(f"{where}.partners: unknown party {unknown[0]!r}")
-        lines = {}
-        for kind in ("costs", "savings"):
-            entries = item.get(kind, [])
-            if not isinstance(entries, list):
-                raise AgreementError(f"{where}.{kind}: must be a list")
-            lines[kind] = tuple(
-                _line(e, f"{where}.{kind}[{j}]", parties, horizon, kind)
-                for j, e in enumerate(entries)
+        intervention = _intervention(item, f"interventions[{k}]", set(parties), horizon)
+        if any(i.name == intervention.name for i in interventions):
+            raise AgreementError(
+                f"interventions[{k}].name: duplicate intervention {intervention.name!r}"
             )
-        interventions.append(
-            Intervention(name, frozenset(map(str, partners)), lines["costs"], lines["savings"])
+        interventions.append(intervention)
+    return Agreement(parties, start_year, horizon, rate, tuple(interventions))
+
+
+def _parties(raw: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise AgreementError("parties: give a non-empty list of party names")
+    seen: set[str] = set()
+    for k, name in enumerate(raw):
+        if not isinstance(name, str) or not name.strip():
+            raise AgreementError(f"parties[{k}]: every party needs a name (text)")
+        if name in seen:
+            raise AgreementError(f"parties[{k}]: {name!r} appears twice; names must be unique")
+        seen.add(name)
+    return tuple(raw)
+
+
+def _intervention(item: Any, where: str, parties: set[str], horizon: int) -> Intervention:
+    if not isinstance(item, dict):
+        raise AgreementError(f"{where}: must be an object")
+    name = item.get("name")
+    if not isinstance(name, str) or not name:
+        raise AgreementError(f"{where}.name: give a name")
+    partners = item.get("partners")
+    if not isinstance(partners, list) or not partners:
+        raise AgreementError(f"{where}.partners: list the parties needed to carry it out")
+    unknown = sorted(set(map(str, partners)) - parties)
+    if unknown:
+        raise AgreementError(f"{where}.partners: unknown party {unknown[0]!r}")
+    lines = {}
+    for kind in ("costs", "savings"):
+        entries = item.get(kind, [])
+        if not isinstance(entries, list):
+            raise AgreementError(f"{where}.{kind}: must be a list")
+        lines[kind] = tuple(
+            _line(e, f"{where}.{kind}[{j}]", parties, horizon, kind) for j, e in enumerate(entries)
         )
-    return Agreement(tuple(parties_raw), start_year, horizon, rate, tuple(interventions))
+    return Intervention(name, frozenset(map(str, partners)), lines["costs"], lines["savings"])

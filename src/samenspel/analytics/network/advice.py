@@ -62,27 +62,36 @@ def advise(
 ) -> list[Advice]:
     """Run every rule.
 
-    ``network`` nodes carry ``stakeholder_group``, ``organisation`` and ``layers`` (the layers of
-    the groups the person sits in, joined by ``+``; empty when in no group). ``seated`` maps a layer
+    ``network`` nodes carry ``stakeholder_group`` and ``organisation``. ``seated`` maps a layer
     to the people with a seat in a group of that layer.
     """
     t = thresholds or Thresholds()
-    found: list[Advice] = []
     groups = network.attribute("stakeholder_group")
-    strategic = seated.get("strategic", set())
-    any_seat = set().union(*seated.values()) if seated else set()
-    present = sorted(set(groups.values()))
+    return [
+        *_strategic_contact(network, groups, seated.get("strategic", set())),
+        *_residents(groups, set().union(*seated.values()) if seated else set()),
+        *_professionals_in_steering(groups, seated.get("strategic", set())),
+        *_brokerage_concentrated(network, t),
+        *_low_trust(organisation_scores or {}, t),
+        *_low_response(response_rate, t),
+        *_closed_groups(network, groups, t),
+    ]
 
-    linked_to_strategic: dict[str, int] = dict.fromkeys(present, 0)
+
+def _strategic_contact(
+    network: Network, groups: Mapping[str, str], strategic: set[str]
+) -> list[Advice]:
+    """A stakeholder group with no seat and no tie in the strategic layer."""
+    present = sorted(set(groups.values()))
+    linked: dict[str, int] = dict.fromkeys(present, 0)
     for tie in network.undirected().ties:
         for a, b in ((tie.source, tie.target), (tie.target, tie.source)):
             if b in strategic:
-                linked_to_strategic[groups[a]] += 1
+                linked[groups[a]] += 1
+    found = []
     for group in present:
-        if group == "executive":
-            continue
-        members = [n for n, g in groups.items() if g == group]
-        if members and linked_to_strategic[group] == 0 and not (set(members) & strategic):
+        members = {n for n, g in groups.items() if g == group}
+        if group != "executive" and linked[group] == 0 and not members & strategic:
             found.append(
                 Advice(
                     "no_strategic_contact",
@@ -92,24 +101,34 @@ def advise(
                     {"group": group, "people": len(members)},
                 )
             )
+    return found
 
+
+def _residents(groups: Mapping[str, str], any_seat: set[str]) -> list[Advice]:
     residents = [n for n, g in groups.items() if g == "resident"]
-    seated_residents = [n for n in residents if n in any_seat]
-    if not residents or not seated_residents:
-        found.append(
-            Advice(
-                "residents_absent",
-                "attention",
-                float(len(seated_residents)),
-                None,
-                {"residents": len(residents)},
-            )
+    seated = [n for n in residents if n in any_seat]
+    if residents and seated:
+        return []
+    return [
+        Advice(
+            "residents_absent",
+            "attention",
+            float(len(seated)),
+            None,
+            {"residents": len(residents)},
         )
+    ]
 
-    if not any(groups[n] == "professional" for n in strategic if n in groups):
-        found.append(Advice("professionals_not_in_steering", "attention", 0, None, {}))
 
-    roles = brokerage(network, "stakeholder_group")
+def _professionals_in_steering(groups: Mapping[str, str], strategic: set[str]) -> list[Advice]:
+    if any(groups.get(n) == "professional" for n in strategic):
+        return []
+    return [Advice("professionals_not_in_steering", "attention", 0, None, {})]
+
+
+def _brokerage_concentrated(network: Network, t: Thresholds) -> list[Advice]:
+    """One organisation holds most brokerage between stakeholder groups (undirected ties)."""
+    roles = brokerage(network.undirected(), "stakeholder_group")
     organisations = network.attribute("organisation")
     per_org: dict[str, int] = {}
     for node, counts in roles.items():
@@ -117,43 +136,52 @@ def advise(
         if cross and organisations[node]:
             per_org[organisations[node]] = per_org.get(organisations[node], 0) + cross
     total = sum(per_org.values())
-    if total and len(per_org) >= 1:
-        top, amount = max(per_org.items(), key=lambda kv: (kv[1], kv[0]))
-        share = amount / total
-        if share >= t.brokerage_share and len({o for o in organisations.values() if o}) > 1:
+    if not total or len({o for o in organisations.values() if o}) < 2:
+        return []
+    top, amount = max(per_org.items(), key=lambda kv: (kv[1], kv[0]))
+    share = amount / total
+    if share < t.brokerage_share:
+        return []
+    return [
+        Advice(
+            "brokerage_concentrated", "warning", share, t.brokerage_share, {"organisation": top}
+        )
+    ]
+
+
+def _low_trust(scores: Mapping[str, Score], t: Thresholds) -> list[Advice]:
+    shown = {o: s.trust for o, s in scores.items() if s.trust is not None}
+    if len(shown) < 3:
+        return []
+    found = []
+    for org, trust in sorted(shown.items()):
+        others = [v for o, v in shown.items() if o != org]
+        mean = sum(others) / len(others)
+        if mean - trust >= t.trust_gap:
             found.append(
                 Advice(
-                    "brokerage_concentrated",
+                    "low_trust_partner",
                     "warning",
-                    share,
-                    t.brokerage_share,
-                    {"organisation": top},
+                    trust,
+                    t.trust_gap,
+                    {"organisation": org, "others_mean": mean},
                 )
             )
+    return found
 
-    shown = {o: s.trust for o, s in (organisation_scores or {}).items() if s.trust is not None}
-    if len(shown) >= 3:
-        for org, trust in sorted(shown.items()):
-            others = [v for o, v in shown.items() if o != org]
-            mean = sum(others) / len(others)
-            if mean - trust >= t.trust_gap:
-                found.append(
-                    Advice(
-                        "low_trust_partner",
-                        "warning",
-                        trust,
-                        t.trust_gap,
-                        {"organisation": org, "others_mean": mean},
-                    )
-                )
 
-    if response_rate is not None and response_rate < t.min_response_rate:
-        found.append(Advice("low_response", "warning", response_rate, t.min_response_rate, {}))
+def _low_response(rate: float | None, t: Thresholds) -> list[Advice]:
+    if rate is None or rate >= t.min_response_rate:
+        return []
+    return [Advice("low_response", "warning", rate, t.min_response_rate, {})]
 
+
+def _closed_groups(network: Network, groups: Mapping[str, str], t: Thresholds) -> list[Advice]:
+    found = []
     ei = ei_index(network, "stakeholder_group").index
     if ei is not None and ei <= t.ei_closed:
         found.append(Advice("groups_closed", "attention", ei, t.ei_closed, {}))
-
+    present = set(groups.values())
     if "resident" in present and "executive" in present:
         matrix = contact_matrix(network, "stakeholder_group")
         if matrix.ties["resident"]["executive"] == 0:

@@ -10,7 +10,6 @@ from samenspel.web.accounts.access import get_programme_for
 from samenspel.web.api_errors import READ_ERRORS
 
 from .models import RegiobeeldRun
-from .services import fail_abandoned_runs
 
 router = Router(tags=["population"])
 
@@ -21,12 +20,11 @@ router = Router(tags=["population"])
 )
 def list_runs(request: HttpRequest, programme_id: int) -> list[dict[str, Any]]:
     programme, _role = get_programme_for(request.user, programme_id)
-    fail_abandoned_runs(programme.pk)
     return [
         {
             "id": r.pk,
             "dataset": r.dataset.name,
-            "status": r.status,
+            "status": r.shown_status,
             "progress": r.progress,
             "engine": r.engine,
             "created_at": r.created_at.isoformat(),
@@ -42,17 +40,16 @@ def list_runs(request: HttpRequest, programme_id: int) -> list[dict[str, Any]]:
 def get_run(request: HttpRequest, programme_id: int, run_id: int) -> dict[str, Any]:
     """Status and, when done, the suppressed regiobeeld tables of one run."""
     programme, _role = get_programme_for(request.user, programme_id)
-    fail_abandoned_runs(programme.pk)
     run = RegiobeeldRun.objects.filter(pk=run_id, programme=programme).first()
     if run is None:
         raise Http404("No such run.")
     audit.record(request.user, programme, "read regiobeeld (API)", f"run {run.pk}")
     return {
         "id": run.pk,
-        "status": run.status,
+        "status": run.shown_status,
         "progress": run.progress,
         "step": run.step,
-        "error": run.error,
+        "error": run.shown_error,
         "result": run.result,
         "sharing": run.sharing,
     }

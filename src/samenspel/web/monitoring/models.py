@@ -6,8 +6,11 @@ dataset folder on the server.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.web.partnership.models import Programme, ProgrammeScoped
@@ -39,6 +42,9 @@ class Dataset(ProgrammeScoped):
 
     def __str__(self) -> str:
         return self.name
+
+
+ABANDONED = _("The run stopped before it finished (the worker was stopped). Start it again.")
 
 
 class RegiobeeldRun(ProgrammeScoped):
@@ -81,3 +87,26 @@ class RegiobeeldRun(ProgrammeScoped):
 
     def __str__(self) -> str:
         return f"{self.dataset} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def abandoned(self) -> bool:
+        """Running, but silent for longer than SAMENSPEL_RUN_STALE_MINUTES: its worker stopped.
+
+        Pages show such a run as failed without writing; the worker records it (see
+        ``services.fail_abandoned_runs``)."""
+        if self.status != self.Status.RUNNING or self.heartbeat_at is None:
+            return False
+        quiet = dt.timedelta(minutes=settings.SAMENSPEL_RUN_STALE_MINUTES)
+        return self.heartbeat_at < timezone.now() - quiet
+
+    @property
+    def shown_status(self) -> str:
+        return str(self.Status.FAILED) if self.abandoned else self.status
+
+    @property
+    def shown_status_label(self) -> str:
+        return str(self.Status(self.shown_status).label)
+
+    @property
+    def shown_error(self) -> str:
+        return str(ABANDONED) if self.abandoned else self.error

@@ -14,7 +14,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samenspel.analytics.population.contract import TABLES
@@ -27,7 +27,7 @@ from samenspel.web.accounts.models import ProgrammeRole, Role
 from samenspel.web.partnership.versions import bump
 from samenspel.web.uploads import check_size
 
-from .models import Dataset, RegiobeeldRun
+from .models import ABANDONED, Dataset, RegiobeeldRun
 
 
 class DatasetRejectedError(Exception):
@@ -208,28 +208,31 @@ def add_synthetic_dataset(
             shutil.rmtree(incoming, ignore_errors=True)
 
 
-def fail_abandoned_runs(programme_id: int) -> int:
-    """Mark runs whose worker stopped without finishing (killed, machine restarted) as failed.
+def fail_abandoned_runs(programme_id: int | None = None) -> int:
+    """Record runs whose worker stopped without finishing (killed, machine restarted) as failed.
 
     A running run reports progress after every step; one silent for longer than
     ``SAMENSPEL_RUN_STALE_MINUTES`` is not coming back. Its results were never written (they
-    are stored only when complete), so it is only marked, to be started again.
+    are stored only when complete), so it is only marked, to be started again. The worker calls
+    this before each run; pages never write, they show such a run as failed
+    (``RegiobeeldRun.abandoned``).
     """
     now = timezone.now()
     silent = RegiobeeldRun.objects.filter(
-        programme_id=programme_id,
         status=RegiobeeldRun.Status.RUNNING,
         heartbeat_at__lt=now - dt.timedelta(minutes=settings.SAMENSPEL_RUN_STALE_MINUTES),
     )
-    if not silent.exists():  # the usual case: a read only, no write on every page view
+    if programme_id is not None:
+        silent = silent.filter(programme_id=programme_id)
+    programmes = set(silent.values_list("programme_id", flat=True))
+    if not programmes:
         return 0
-    failed = silent.update(
-        status=RegiobeeldRun.Status.FAILED,
-        error=_("The run stopped before it finished (the worker was stopped). Start it again."),
-        finished_at=now,
-    )
-    if failed:
-        bump(programme_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        failed = silent.update(
+            status=RegiobeeldRun.Status.FAILED, error=str(ABANDONED), finished_at=now
+        )
+    for pid in programmes:
+        bump(pid)
     return failed
 
 

@@ -17,7 +17,7 @@ from samenspel.web.partnership.versions import bump
 from samenspel.web.uploads import MAX_PROBLEMS_SHOWN
 
 from .models import RegiobeeldRun
-from .services import describe_problem
+from .services import describe_problem, fail_abandoned_runs
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 @task()
 def compute_regiobeeld(run_id: int) -> None:
     """Compute and store the suppressed regiobeeld; results are written only when complete,
-    so a run that is killed half-way leaves nothing behind but its status."""
+    so a run that is killed half-way leaves nothing behind but its status. The worker first
+    records runs whose worker was stopped as failed."""
+    fail_abandoned_runs()
     run = RegiobeeldRun.objects.select_related("dataset").get(pk=run_id)
     RegiobeeldRun.objects.filter(pk=run_id).update(
         status=RegiobeeldRun.Status.RUNNING,

@@ -82,7 +82,6 @@ def population(request: HttpRequest, programme: Programme, role: ProgrammeRole) 
 def _population_context(
     programme: Programme, role: ProgrammeRole, problems: list[str] | None = None
 ) -> dict[str, Any]:
-    services.fail_abandoned_runs(programme.pk)
     return {
         "programme": programme,
         "role": role,
