@@ -58,7 +58,7 @@ def load_demo(env: dict[str, str]) -> dict[str, str]:
     )
     code = (
         "import django; django.setup();"
-        "from samenspel.web.partnership.models import Programme as P;"
+        "from samenspel.web.core.models import Programme as P;"
         "from samenspel.web.finance.models import Agreement as A;"
         "from samenspel.web.monitoring.models import RegiobeeldRun as R;"
         "r=P.objects.get(name='Proeftuin Ruwaard'); s=P.objects.get(name='Samendraads');"

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
-from samenspel.web.accounts.models import ProgrammeRole, Role
-from samenspel.web.partnership import services
-from samenspel.web.partnership.models import (
+from samenspel.web.core import services
+from samenspel.web.core.accounts.models import ProgrammeRole, Role
+from samenspel.web.core.models import (
     Group,
     GroupMembership,
     Initiative,

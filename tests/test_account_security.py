@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from samenspel.web.accounts.models import ProgrammeRole
+from samenspel.web.core.accounts.models import ProgrammeRole
 
 from .conftest import World
 

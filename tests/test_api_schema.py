@@ -26,14 +26,14 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from samenspel.web.api import api
 from samenspel.web.config.wsgi import application
+from samenspel.web.core.models import GroupMembership, Programme
+from samenspel.web.core.resources import RESOURCES
+from samenspel.web.core.schemas import serialise
 from samenspel.web.finance.models import Agreement, Intervention, MoneyLine
 from samenspel.web.monitoring.models import Dataset, RegiobeeldRun
-from samenspel.web.partnership.demo import load_demo
-from samenspel.web.partnership.models import GroupMembership, Programme
-from samenspel.web.partnership.resources import RESOURCES
-from samenspel.web.partnership.schemas import serialise
+from samenspel.web.workspace.api import api
+from samenspel.web.workspace.demo import load_demo
 
 from .conftest import World
 

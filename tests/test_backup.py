@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.serializers.base import DeserializationError
 
-from samenspel.web.backup import backup, restore
-from samenspel.web.partnership.exchange import export_programme
-from samenspel.web.partnership.models import Organisation, Person, Programme
+from samenspel.web.composition.exchange import export_programme
+from samenspel.web.core.models import Organisation, Person, Programme
+from samenspel.web.workspace.backup import backup, restore
 
 from .conftest import World
 

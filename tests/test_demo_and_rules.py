@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from samenspel.web.partnership.demo import DEMO_PROGRAMMES, load_demo
-from samenspel.web.partnership.models import Initiative, Organisation, Programme
-from samenspel.web.partnership.selectors import composition_of
+from samenspel.web.composition.selectors import composition_of
+from samenspel.web.core.models import Initiative, Organisation, Programme
+from samenspel.web.workspace.demo import DEMO_PROGRAMMES, load_demo
 
 from .conftest import World
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from samenspel.web.accounts.access import get_programme_for
+from samenspel.web.core.accounts.access import get_programme_for
+from samenspel.web.core.models import Person
 from samenspel.web.dynamics.models import Invitation, Rating, SurveyWave
 from samenspel.web.dynamics.services import open_wave
-from samenspel.web.partnership.models import Person
 
 from .conftest import World
 
@@ -178,9 +178,9 @@ def test_newcomers_are_invited(world: World, wave: SurveyWave) -> None:
 
 
 def test_demo_waves_show_the_article_shapes(db: None) -> None:
+    from samenspel.web.core.models import Programme
     from samenspel.web.dynamics.networks import evaluate
-    from samenspel.web.partnership.demo import load_demo
-    from samenspel.web.partnership.models import Programme
+    from samenspel.web.workspace.demo import load_demo
 
     load_demo(with_population=False)
     latest = {}

@@ -49,3 +49,35 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_no_app_imports_another_apps_views() -> None:
+    """Pages of one app are reached through its selectors, never through its views module."""
+    import ast
+
+    web = Path(samenspel.analytics.__file__).parents[1] / "web"
+    offenders = []
+    for path in web.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        package = ".".join(path.relative_to(web.parent.parent).with_suffix("").parts[:3])
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                for name in names:
+                    own = name.startswith(package + ".")
+                    if name.startswith("samenspel.") and name.endswith(".views") and not own:
+                        offenders.append(f"{path.name}: {name}")
+    assert offenders == []
+
+
+def test_layer_contracts_are_kept() -> None:
+    """The web app's layers (core ← features ← workspace) hold; `make lint` runs the same."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "Web layers" in done.stdout and "independent" in done.stdout

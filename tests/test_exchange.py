@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from samenspel.web.partnership.exchange import (
+from samenspel.web.composition.exchange import (
     ImportFailedError,
     export_programme,
     import_programme,
     import_programme_json,
 )
-from samenspel.web.partnership.models import Organisation, Person, Programme
+from samenspel.web.core.models import Organisation, Person, Programme
 
 from .conftest import World
 
@@ -45,7 +45,7 @@ def test_round_trip_is_lossless(world: World) -> None:
 def test_round_trip_of_the_demo(db: None) -> None:
     from django.contrib.auth import get_user_model
 
-    from samenspel.web.partnership.demo import load_demo
+    from samenspel.web.workspace.demo import load_demo
 
     load_demo(with_population=False)
     user = get_user_model().objects.get(username="regisseur")

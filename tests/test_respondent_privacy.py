@@ -16,10 +16,10 @@ from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from samenspel.web.accounts.access import get_programme_for
+from samenspel.web.core.accounts.access import get_programme_for
+from samenspel.web.core.models import Person
 from samenspel.web.dynamics.models import Invitation, Rating, SurveyWave
 from samenspel.web.dynamics.services import open_wave
-from samenspel.web.partnership.models import Person
 
 from .conftest import World
 

@@ -13,10 +13,10 @@ from django.db import OperationalError
 from django.utils import translation
 from openpyxl import Workbook
 
-from samenspel.web.accounts.access import get_programme_for
-from samenspel.web.partnership.exchange import ImportFailedError
-from samenspel.web.partnership.models import Organisation, Person
-from samenspel.web.partnership.tabular import import_table
+from samenspel.web.composition.exchange import ImportFailedError
+from samenspel.web.composition.tabular import import_table
+from samenspel.web.core.accounts.access import get_programme_for
+from samenspel.web.core.models import Organisation, Person
 
 from .conftest import World
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from samenspel.web.core.models import DataVersion, Organisation, Programme
+from samenspel.web.core.versions import remember, version_of
 from samenspel.web.finance.models import Agreement, MoneyLine
-from samenspel.web.partnership.demo import load_demo
-from samenspel.web.partnership.models import DataVersion, Organisation, Programme
-from samenspel.web.partnership.versions import remember, version_of
+from samenspel.web.workspace.demo import load_demo
 
 from .conftest import World
 from .test_money_web import agreement  # noqa: F401  (fixture)

@@ -8,11 +8,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from samenspel.web.core.models import Person, Programme
 from samenspel.web.dynamics.models import Invitation
 from samenspel.web.finance.models import Agreement
 from samenspel.web.monitoring.models import RegiobeeldRun
-from samenspel.web.partnership.demo import DEMO_PASSWORD, load_demo
-from samenspel.web.partnership.models import Person, Programme
+from samenspel.web.workspace.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

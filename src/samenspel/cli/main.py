@@ -71,7 +71,7 @@ def demo(
     """Migrate the database, load the demo region and (by default) serve the app."""
     _django()
     _migrate()
-    from samenspel.web.partnership.demo import DEMO_USERS, load_demo
+    from samenspel.web.workspace.demo import DEMO_USERS, load_demo
 
     summary = load_demo(reset=reset)
     if summary.created:
@@ -118,8 +118,8 @@ def export_programme(
 ) -> None:
     """Write a whole programme to a JSON file."""
     _django()
-    from samenspel.web.partnership.exchange import export_programme_json
-    from samenspel.web.partnership.models import Programme
+    from samenspel.web.composition.exchange import export_programme_json
+    from samenspel.web.core.models import Programme
 
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None:
@@ -140,7 +140,7 @@ def import_programme(
     _migrate()
     from django.contrib.auth import get_user_model
 
-    from samenspel.web.partnership.exchange import ImportFailedError, import_programme_json
+    from samenspel.web.composition.exchange import ImportFailedError, import_programme_json
 
     user = get_user_model().objects.filter(username=owner).first()
     if user is None:
@@ -359,7 +359,7 @@ def backup_command(
 ) -> None:
     """Write the whole database (programmes, users, roles, surveys, agreements, runs) to a file."""
     _django()
-    from samenspel.web.backup import backup
+    from samenspel.web.workspace.backup import backup
 
     count = backup(file)
     console.print(f"Backed up {count:,} records to {file}")
@@ -376,7 +376,7 @@ def restore_command(
         raise typer.Exit(2)
     _django()
     _migrate()
-    from samenspel.web.backup import restore
+    from samenspel.web.workspace.backup import restore
 
     count = restore(file)
     console.print(f"Restored {count:,} records from {file}")

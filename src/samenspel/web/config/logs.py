@@ -50,7 +50,7 @@ class RedactedAdminEmailHandler(AdminEmailHandler):
     """Mails the traceback and request id to ADMINS, without the request (path, POST, cookies)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        record.request = None  # type: ignore[attr-defined]
+        record.request = None
         super().emit(record)
 
 

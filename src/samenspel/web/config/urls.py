@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from samenspel.web.accounts import two_factor
-from samenspel.web.api import api
+from samenspel.web.core.accounts import two_factor
+from samenspel.web.workspace.api import api
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -15,13 +15,14 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("", include("samenspel.web.reports.urls")),
+    path("", include("samenspel.web.workspace.urls")),
+    path("", include("samenspel.web.composition.urls")),
     path("", include("samenspel.web.finance.urls")),
     path("", include("samenspel.web.dynamics.urls")),
     path("", include("samenspel.web.monitoring.urls")),
-    path("", include("samenspel.web.partnership.urls")),
+    path("", include("samenspel.web.core.urls")),  # last: its record routes catch all slugs
 ]
 
-handler403 = "samenspel.web.errors.forbidden"
-handler404 = "samenspel.web.errors.not_found"
-handler500 = "samenspel.web.errors.server_error"
+handler403 = "samenspel.web.core.errors.forbidden"
+handler404 = "samenspel.web.core.errors.not_found"
+handler500 = "samenspel.web.core.errors.server_error"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from samenspel.web.partnership.models import GroupMembership, Person, Programme
-from samenspel.web.partnership.versions import bump
+from samenspel.web.core.models import GroupMembership, Person, Programme
+from samenspel.web.core.versions import bump
 
 from .models import Invitation, Rating, SurveyWave
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.analytics.network import MIN_RESPONDENTS
-from samenspel.web.partnership.models import Person, Programme, ProgrammeScoped
+from samenspel.web.core.models import Person, Programme, ProgrammeScoped
 
 
 class Frequency(models.TextChoices):

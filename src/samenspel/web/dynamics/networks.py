@@ -29,17 +29,17 @@ from samenspel.analytics.network import (
 from samenspel.analytics.network.advice import Advice, Thresholds, advise
 from samenspel.analytics.network.change import WaveChange
 from samenspel.analytics.network.groups import ContactMatrix, EIResult
-from samenspel.web.accounts.access import is_director
-from samenspel.web.accounts.models import ProgrammeRole
-from samenspel.web.partnership import choices as c
-from samenspel.web.partnership.models import (
+from samenspel.web.core import choices as c
+from samenspel.web.core.accounts.access import is_director
+from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.models import (
     GroupMembership,
     Interaction,
     Organisation,
     Person,
     Programme,
 )
-from samenspel.web.partnership.versions import remember
+from samenspel.web.core.versions import remember
 
 from .models import TRUST_ITEMS, VALUE_ITEMS, Invitation, SurveyWave
 from .models import Rating as RatingRow

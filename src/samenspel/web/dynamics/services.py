@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel.analytics.network import MIN_RESPONDENTS
-from samenspel.web.accounts.access import PermissionDeniedError, is_director
-from samenspel.web.accounts.models import ProgrammeRole
-from samenspel.web.partnership.models import Person
-from samenspel.web.partnership.versions import bump
+from samenspel.web.core.accounts.access import PermissionDeniedError, is_director
+from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.models import Person
+from samenspel.web.core.versions import bump
 
 from .models import TRUST_ITEMS, VALUE_ITEMS, Invitation, Rating, SurveyWave
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,122 +9,30 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samenspel.analytics.network import MIN_RESPONDENTS
-from samenspel.web.accounts import audit
-from samenspel.web.accounts.access import PermissionDeniedError, is_director, visible_programmes
-from samenspel.web.accounts.models import ProgrammeRole
-from samenspel.web.downloads import attachment, csv_response
-from samenspel.web.monitoring.labels import KIND_LABELS
-from samenspel.web.monitoring.models import RegiobeeldRun
-from samenspel.web.partnership import choices as c
-from samenspel.web.partnership.models import Person, Programme
-from samenspel.web.partnership.versions import remember
-from samenspel.web.partnership.views import code_labels, programme_view
-from samenspel.web.pdf import render_pdf
+from samenspel.web.core import choices as c
+from samenspel.web.core.accounts.access import (
+    PermissionDeniedError,
+    is_director,
+    visible_programmes,
+)
+from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.downloads import attachment, csv_response
+from samenspel.web.core.models import Person, Programme
+from samenspel.web.core.pages import programme_view
+from samenspel.web.core.pdf import render_pdf
 
 from . import services
-from .advice_text import describe
-from .charts import network_svg
 from .models import Collaboration, Frequency, Invitation, SurveyWave
 from .networks import (
     ATTRIBUTES,
-    SOURCES,
     Dynamics,
     evaluate,
-    evaluate_sharing,
-    shows_named_ties,
 )
-
-COLOURS = ("stakeholder_group", "layer", "organisation")
-
-
-def _selection(request: HttpRequest, programme: Programme) -> tuple[SurveyWave | None, str, str]:
-    waves = SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id")
-    wave_id = request.GET.get("wave", "")
-    wave = waves.filter(pk=int(wave_id)).first() if wave_id.isdigit() else waves.first()
-    source = request.GET.get("source", "survey" if wave else "combined")
-    source = source if source in SOURCES else "combined"
-    colour = request.GET.get("colour", "stakeholder_group")
-    return wave, source, colour if colour in COLOURS else "stakeholder_group"
-
-
-def _sharing_run(request: HttpRequest, programme: Programme) -> RegiobeeldRun | None:
-    runs = RegiobeeldRun.objects.filter(programme=programme, sharing__isnull=False)
-    run_id = request.GET.get("run", "")
-    if run_id.isdigit():
-        return runs.filter(pk=int(run_id)).first()
-    return runs.order_by("-created_at").first()
-
-
-def _dynamics(
-    request: HttpRequest,
-    programme: Programme,
-    role: ProgrammeRole,
-    source: str,
-    wave: SurveyWave | None,
-) -> tuple[Dynamics, RegiobeeldRun | None]:
-    """The evaluated network of the chosen source, as ``role`` may see it; the
-    patient-sharing one is audited."""
-    if source != "patient_sharing":
-        named = shows_named_ties(role, wave)
-        return evaluate(programme, source=source, wave=wave, named=named), None
-    run = _sharing_run(request, programme)
-    if run is None:
-        raise Http404("No regiobeeld run with a patient-sharing network yet.")
-    audit.record(request.user, programme, "view patient-sharing network", f"run {run.pk}")
-    return evaluate_sharing(run.sharing or {}), run
-
-
-def dashboard_context(
-    request: HttpRequest, programme: Programme, role: ProgrammeRole
-) -> dict[str, Any]:
-    wave, source, colour = _selection(request, programme)
-    labels = code_labels()
-    labels.update({"none": _("In no group")})
-    labels.update({code: str(label) for code, label in KIND_LABELS.items()})
-    dyn, sharing_run = _dynamics(request, programme, role, source, wave)
-    if sharing_run is not None:
-        colour, wave = "kind", None
-    elif dyn.aggregated:
-        colour = "domain"
-    svg, legend = remember(
-        "dynamics-drawing",
-        programme.pk,
-        (source, wave.pk if wave else None, sharing_run.pk if sharing_run else None, colour,
-         get_language()),
-        lambda: network_svg(dyn.network, dyn.names, colour, labels, _("Collaboration network")),
-    )  # fmt: skip
-    return {
-        "programme": programme,
-        "role": role,
-        "wave": wave,
-        "source": source,
-        "colour": colour,
-        "waves": SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id"),
-        "sources": SOURCES,
-        "colours": COLOURS,
-        "dyn": dyn,
-        "labels": labels,
-        "svg": svg,
-        "legend": legend,
-        "advice": [(a, describe(a, labels)) for a in dyn.advice],
-        "matrices": list(dyn.matrices.items()),
-        "ei_rows": list(dyn.ei.items()),
-        "sharing_run": sharing_run,
-        "brokers": [(dyn.names[n], counts, total) for n, counts, total in dyn.brokers],
-        "org_scores": sorted(dyn.organisation_scores.items()),
-        "query": request.GET.urlencode(),
-        "metric_labels": {
-            "density": _("Density (undirected)"),
-            "degree_centralisation": _("Degree centralisation"),
-            "ei_stakeholder_group": _("E-I by stakeholder group"),
-            "ei_layer": _("E-I by layer"),
-        },
-    }
+from .selectors import dashboard_context, network_for, selection
 
 
 @programme_view
@@ -145,8 +51,8 @@ def dashboard_pdf(request: HttpRequest, programme: Programme, role: ProgrammeRol
 def _network_for_export(
     request: HttpRequest, programme: Programme, role: ProgrammeRole
 ) -> tuple[Dynamics, str]:
-    wave, source, _colour = _selection(request, programme)
-    return _dynamics(request, programme, role, source, wave)[0], source
+    wave, source, _colour = selection(request, programme)
+    return network_for(request, programme, role, source, wave)[0], source
 
 
 def _rounded(value: float | None) -> float | str:

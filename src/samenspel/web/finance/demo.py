@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from samenspel.web.partnership.models import Organisation, Programme
+from samenspel.web.core.models import Organisation, Programme
 
 from .models import Agreement, CareTask, Intervention, MoneyLine
 

@@ -21,7 +21,7 @@ from samenspel.analytics.business_case import (
     simulate,
 )
 from samenspel.analytics.games import RULES, GameError, least_core
-from samenspel.web.partnership.versions import remember
+from samenspel.web.core.versions import remember
 
 from .models import Agreement, LineKind, parse_years
 

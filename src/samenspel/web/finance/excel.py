@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from samenspel.web.downloads import workbook_bytes
-from samenspel.web.excel_charts import add_bar_chart
+from samenspel.web.core.downloads import workbook_bytes
+from samenspel.web.core.excel_charts import add_bar_chart
 
 from .evaluation import Evaluation
 from .models import Agreement

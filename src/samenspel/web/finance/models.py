@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.web.partnership.models import Organisation, Programme, ProgrammeScoped
+from samenspel.web.core.models import Organisation, Programme, ProgrammeScoped
 
 
 class Stream(models.TextChoices):

@@ -1,6 +1,6 @@
 """Register the money record kinds with the shared record machinery (pages, API, export)."""
 
-from samenspel.web.partnership.resources import Resource, register
+from samenspel.web.core.resources import Resource, register
 
 from .models import Agreement, CareTask, Intervention, MoneyLine
 

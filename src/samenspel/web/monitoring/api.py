@@ -5,9 +5,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router
 
-from samenspel.web.accounts import audit
-from samenspel.web.accounts.access import get_programme_for
-from samenspel.web.api_errors import READ_ERRORS
+from samenspel.web.core.accounts import audit
+from samenspel.web.core.accounts.access import get_programme_for
+from samenspel.web.core.api_errors import READ_ERRORS
 
 from .models import RegiobeeldRun
 

@@ -6,3 +6,10 @@ class MonitoringConfig(AppConfig):
     name = "samenspel.web.monitoring"
     label = "monitoring"
     verbose_name = _("Population")
+
+    def ready(self) -> None:
+        from samenspel.web.core.extensions import offer_shared_patients
+
+        from .selectors import shared_patients
+
+        offer_shared_patients(shared_patients)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from samenspel.web.accounts.models import ProgrammeRole, Role
-from samenspel.web.partnership.models import Programme
+from samenspel.web.core.accounts.models import ProgrammeRole, Role
+from samenspel.web.core.models import Programme
 
 from . import services
 from .models import RegiobeeldRun

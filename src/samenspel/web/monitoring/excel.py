@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from samenspel.web.downloads import workbook_bytes
+from samenspel.web.core.downloads import workbook_bytes
 
 SHEETS = (
     "population",

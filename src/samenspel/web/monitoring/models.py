@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.web.partnership.models import Programme, ProgrammeScoped
+from samenspel.web.core.models import Programme, ProgrammeScoped
 
 
 class Dataset(ProgrammeScoped):

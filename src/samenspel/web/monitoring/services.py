@@ -22,10 +22,10 @@ from samenspel.analytics.population.engine import ENGINES
 from samenspel.analytics.population.sources import find_tables
 from samenspel.analytics.population.synthetic import generate
 from samenspel.analytics.population.validate import Problem, validate_dataset
-from samenspel.web.accounts.access import PermissionDeniedError
-from samenspel.web.accounts.models import ProgrammeRole, Role
-from samenspel.web.partnership.versions import bump
-from samenspel.web.uploads import check_size
+from samenspel.web.core.accounts.access import PermissionDeniedError
+from samenspel.web.core.accounts.models import ProgrammeRole, Role
+from samenspel.web.core.uploads import check_size
+from samenspel.web.core.versions import bump
 
 from .models import ABANDONED, Dataset, RegiobeeldRun
 

@@ -13,8 +13,8 @@ from django_tasks import task
 
 from samenspel.analytics.population.pipeline import InvalidDatasetError, regiobeeld
 from samenspel.analytics.population.sharing import patient_sharing
-from samenspel.web.partnership.versions import bump
-from samenspel.web.uploads import MAX_PROBLEMS_SHOWN
+from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN
+from samenspel.web.core.versions import bump
 
 from .models import RegiobeeldRun
 from .services import describe_problem, fail_abandoned_runs

@@ -12,29 +12,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samenspel.analytics.population.contract import TABLES
-from samenspel.analytics.population.regiobeeld import AGE_BANDS
-from samenspel.analytics.population.suppression import TOTAL
-from samenspel.web.accounts import audit
-from samenspel.web.accounts.access import PermissionDeniedError
-from samenspel.web.accounts.models import ProgrammeRole
-from samenspel.web.downloads import attachment
-from samenspel.web.partnership.models import Programme
-from samenspel.web.partnership.versions import remember
-from samenspel.web.partnership.views import programme_view
-from samenspel.web.pdf import render_pdf
-from samenspel.web.uploads import first_problems
+from samenspel.web.core.accounts import audit
+from samenspel.web.core.accounts.access import PermissionDeniedError
+from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.downloads import attachment
+from samenspel.web.core.models import Programme
+from samenspel.web.core.pages import programme_view
+from samenspel.web.core.pdf import render_pdf
+from samenspel.web.core.uploads import first_problems
 
 from . import services
-from .charts import bar_chart, line_chart, pyramid_chart
-from .dashboard import view
 from .excel import regiobeeld_workbook
-from .labels import CONDITION_LABELS, KIND_LABELS, SEGMENT_LABELS
 from .models import Dataset, RegiobeeldRun
+from .selectors import regiobeeld_context, run_of
 
 
 @programme_view
@@ -129,90 +123,11 @@ def delete_dataset(
     return redirect("population", programme_id=programme.pk)
 
 
-def _run(programme: Programme, run_id: int) -> RegiobeeldRun:
-    return get_object_or_404(
-        RegiobeeldRun.objects.select_related("dataset"), pk=run_id, programme=programme
-    )
-
-
-def regiobeeld_context(
-    request: HttpRequest, programme: Programme, role: ProgrammeRole, run: RegiobeeldRun
-) -> dict[str, Any]:
-    context: dict[str, Any] = {"programme": programme, "role": role, "run": run}
-    result = run.result
-    if run.status != RegiobeeldRun.Status.DONE or not result:
-        return context
-    years = result["years"]
-    year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() and int(year_param) in years else years[-1]
-    municipality = request.GET.get("municipality", TOTAL)
-    if municipality not in [*result["municipalities"], TOTAL]:
-        municipality = TOTAL
-    context.update(
-        remember(
-            "regiobeeld-figures",
-            programme.pk,
-            (run.pk, year, municipality, get_language()),
-            lambda: _figures(run, year, municipality),
-        )
-    )
-    context.update({"result": result, "sharing": run.sharing})
-    return context
-
-
-def _figures(run: RegiobeeldRun, year: int, municipality: str) -> dict[str, Any]:
-    """The shown year's figures and charts of a finished run; kept while the run is unchanged.
-
-    The stored result itself is not kept here (it can be large); the caller adds it.
-    """
-    result = run.result or {}
-    years = result["years"]
-    v = view(result, year, municipality)
-    condition_labels = {code: str(label) for code, label in CONDITION_LABELS.items()}
-    kind_labels = {code: str(label) for code, label in KIND_LABELS.items()}
-    segment_labels = {code: str(label) for code, label in SEGMENT_LABELS.items()}
-    return {
-        "v": v,
-        "years": years,
-        "year": year,
-        "municipality": municipality,
-        "municipalities": result["municipalities"],
-        "total": TOTAL,
-        "condition_labels": condition_labels,
-        "kind_labels": kind_labels,
-        "segment_labels": segment_labels,
-        "pyramid_svg": pyramid_chart(
-            AGE_BANDS, v.women, v.men, _("Age pyramid"), (_("Women"), _("Men"))
-        ),
-        "prevalence_svg": bar_chart(
-            [(condition_labels[c], r) for c, _n, r in v.prevalence],
-            _("Prevalence per 1,000"),
-            decimals=1,
-        ),
-        "segments_svg": bar_chart(
-            [(segment_labels[s], p) for s, _n, p, _c in v.segments],
-            _("Population segments"),
-            decimals=1,
-            unit="%",
-        ),
-        "costs_svg": bar_chart([(s, c) for s, c in v.costs], _("Cost per inhabitant"), unit=" €"),
-        "trends_svg": line_chart(
-            years,
-            [
-                (_("Population"), [t["population"] for t in v.trends]),
-                (_("Multimorbidity") + " %", [t["multimorbidity_percent"] for t in v.trends]),
-                (_("Cost per inhabitant") + " €", [t["cost_per_capita"] for t in v.trends]),
-            ],
-            _("Trends"),
-        ),
-    }
-
-
 @programme_view
 def regiobeeld(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, run_id: int
 ) -> HttpResponse:
-    run = _run(programme, run_id)
+    run = run_of(programme, run_id)
     audit.record(request.user, programme, "view regiobeeld", f"run {run.pk}")
     return render(
         request, "monitoring/regiobeeld.html", regiobeeld_context(request, programme, role, run)
@@ -223,7 +138,7 @@ def regiobeeld(
 def regiobeeld_excel(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, run_id: int
 ) -> HttpResponse:
-    run = _run(programme, run_id)
+    run = run_of(programme, run_id)
     if not run.result:
         return redirect("regiobeeld", programme_id=programme.pk, run_id=run.pk)
     audit.record(request.user, programme, "export regiobeeld (Excel)", f"run {run.pk}")
@@ -239,7 +154,7 @@ def regiobeeld_excel(
 def regiobeeld_pdf(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, run_id: int
 ) -> HttpResponse:
-    run = _run(programme, run_id)
+    run = run_of(programme, run_id)
     if not run.result:
         return redirect("regiobeeld", programme_id=programme.pk, run_id=run.pk)
     audit.record(request.user, programme, "export regiobeeld (PDF)", f"run {run.pk}")

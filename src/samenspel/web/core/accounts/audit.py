@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 
-from samenspel.web.partnership.models import Programme
+from samenspel.web.core.models import Programme
 
 from .models import AuditEvent
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import textwrap
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 import django_otp
@@ -30,7 +31,7 @@ from .models import ProgrammeRole, Role
 EXEMPT = ("/accounts/", "/i18n/", "/static/", "/s/", "/favicon")
 
 
-def requires_two_factor(user: object) -> bool:
+def requires_two_factor(user: Any) -> bool:
     """Staff and programme directors, when the installation requires it."""
     if not getattr(settings, "SAMENSPEL_2FA_REQUIRED", False):
         return False
@@ -49,7 +50,7 @@ class TwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not request.path.startswith(EXEMPT)
         ):
             enrolled = django_otp.user_has_device(user)

@@ -20,11 +20,11 @@ from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from samenspel.web.accounts.access import may_change
-from samenspel.web.accounts.models import ProgrammeRole
+from samenspel.web.core.accounts.access import may_change
+from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.models import Organisation, Person
 
 from .exchange import ImportFailedError, ImportProblem
-from .models import Organisation, Person
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "organisations": (

@@ -7,12 +7,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
-from samenspel.web.accounts import audit
-from samenspel.web.accounts.models import ProgrammeRole
-from samenspel.web.downloads import attachment
-from samenspel.web.partnership.models import Programme
-from samenspel.web.partnership.views import programme_view
-from samenspel.web.pdf import render_pdf
+from samenspel.web.core.accounts import audit
+from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.downloads import attachment
+from samenspel.web.core.models import Programme
+from samenspel.web.core.pages import programme_view
+from samenspel.web.core.pdf import render_pdf
 
 from .excel import programme_workbook
 from .sections import ReportSections, report_sections

@@ -11,8 +11,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from samenspel.analytics.population.regiobeeld import AGE_BANDS
-from samenspel.web.downloads import workbook_bytes
-from samenspel.web.excel_charts import add_bar_chart
+from samenspel.web.core.downloads import workbook_bytes
+from samenspel.web.core.excel_charts import add_bar_chart
 from samenspel.web.finance.excel import add_agreement_sheets
 from samenspel.web.monitoring.excel import add_regiobeeld_sheets, suppression_note
 

@@ -2,8 +2,11 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class PartnershipConfig(AppConfig):
-    name = "samenspel.web.partnership"
+class CoreConfig(AppConfig):
+    """The core: programmes and the partnership register. The label stays "partnership" so the
+    tables and migrations keep their names."""
+
+    name = "samenspel.web.core"
     label = "partnership"
     verbose_name = _("Partnership")
 

@@ -13,18 +13,18 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from samenspel.analytics.composition import Composition
-from samenspel.web.accounts.models import ProgrammeRole
-from samenspel.web.dynamics.views import dashboard_context as dynamics_context
+from samenspel.web.composition.selectors import composition_of, initiative_timeline
+from samenspel.web.core import choices as c
+from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.models import Programme
+from samenspel.web.core.pages import code_labels
+from samenspel.web.dynamics.selectors import dashboard_context as dynamics_context
 from samenspel.web.finance.models import Agreement
-from samenspel.web.finance.views import dashboard_context as money_context
+from samenspel.web.finance.selectors import dashboard_context as money_context
 from samenspel.web.monitoring.charts import bar_chart
 from samenspel.web.monitoring.models import RegiobeeldRun
-from samenspel.web.monitoring.views import regiobeeld_context
-from samenspel.web.partnership import choices as c
-from samenspel.web.partnership.models import Programme
-from samenspel.web.partnership.overview import Glance, glance
-from samenspel.web.partnership.selectors import composition_of, initiative_timeline
-from samenspel.web.partnership.views import code_labels
+from samenspel.web.monitoring.selectors import regiobeeld_context
+from samenspel.web.workspace.overview import Glance, glance
 
 
 @dataclass

@@ -1,16 +1,12 @@
+"""Programmes, roles and the records of a programme (the catch-all record routes: include last)."""
+
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("p/new/", views.programme_create, name="programme_new"),
-    path("p/compare/", views.compare, name="compare"),
-    path("p/import/", views.import_programme, name="programme_import"),
-    path("p/<int:programme_id>/", views.programme_overview, name="programme"),
     path("p/<int:programme_id>/edit/", views.programme_edit, name="programme_edit"),
-    path("p/<int:programme_id>/export.json", views.export_json, name="programme_export"),
-    path("p/<int:programme_id>/import/", views.import_table, name="table_import"),
     path("p/<int:programme_id>/roles/", views.roles, name="roles"),
     path(
         "p/<int:programme_id>/roles/<int:grant_id>/remove/", views.role_revoke, name="role_revoke"

@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from samenspel.web.partnership.models import Organisation, Person, Programme
+from samenspel.web.core.models import Organisation, Person, Programme
 
 from .models import ProgrammeRole, Role
 

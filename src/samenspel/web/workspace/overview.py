@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils.translation import get_language
 
-from .models import Programme
-from .versions import remember
+from samenspel.web.core.models import Programme
+from samenspel.web.core.versions import remember
 
 
 @dataclass

@@ -1,9 +1,7 @@
-"""Web pages of the partnership registry. Thin: resolve access, call services, render."""
+"""Core pages: programmes, their records and roles. Thin: resolve access, call services, render."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -11,52 +9,28 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samenspel.web.accounts.access import (
-    PermissionDeniedError,
-    get_programme_for,
+from samenspel.web.core import services
+from samenspel.web.core.accounts.access import (
     is_director,
     may_add,
     may_change,
     may_delete,
-    roles_of,
-    visible_programmes,
 )
-from samenspel.web.accounts.models import ProgrammeRole
-from samenspel.web.downloads import attachment
-from samenspel.web.uploads import first_problems
-
-from . import choices as c
-from . import exchange, services, tabular
-from .forms import ProgrammeForm, ProgrammeImportForm, RoleForm, TableImportForm, record_form
-from .models import Programme
-from .overview import glance
-from .resources import RESOURCES, Resource
-from .selectors import composition_of, initiative_timeline, records
-from .versions import versions_of
-
-View = Callable[..., HttpResponse]
-
-
-def programme_view(view: View) -> View:
-    """Resolve ``programme_id`` to (programme, role); outsiders get 404, refusals 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, programme_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        programme, role = get_programme_for(request.user, programme_id)
-        try:
-            return view(request, programme, role, *args, **kwargs)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(str(exc)) from exc
-
-    return wrapper
+from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.forms import (
+    ProgrammeForm,
+    RoleForm,
+    record_form,
+)
+from samenspel.web.core.models import Programme
+from samenspel.web.core.pages import apply_validation_error, programme_view
+from samenspel.web.core.resources import RESOURCES, Resource
+from samenspel.web.core.selectors import records
 
 
 def _resource(slug: str) -> Resource:
@@ -64,22 +38,6 @@ def _resource(slug: str) -> Resource:
         return RESOURCES[slug]
     except KeyError as exc:
         raise Http404("No such page.") from exc
-
-
-def _apply_validation_error(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    roles = list(roles_of(request.user).order_by("programme__name", "programme_id"))
-    versions = versions_of(r.programme_id for r in roles)
-    cards = [(r, composition_of(r.programme, version=versions[r.programme_id])) for r in roles]
-    return render(request, "partnership/home.html", {"cards": cards})
 
 
 @login_required
@@ -97,7 +55,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
                 start_date=form.cleaned_data["start_date"],
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Programme created. You are its programme director."))
             return redirect("programme", programme_id=programme.pk)
@@ -118,7 +76,7 @@ def programme_edit(request: HttpRequest, programme: Programme, role: ProgrammeRo
         try:
             services.update_programme(role=role, data=data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("programme", programme_id=programme.pk)
@@ -126,68 +84,6 @@ def programme_edit(request: HttpRequest, programme: Programme, role: ProgrammeRo
         request,
         "partnership/programme_form.html",
         {"form": form, "programme": programme, "role": role},
-    )
-
-
-@programme_view
-def programme_overview(
-    request: HttpRequest, programme: Programme, role: ProgrammeRole
-) -> HttpResponse:
-    composition = composition_of(programme)
-    context = {
-        "programme": programme,
-        "role": role,
-        "composition": composition,
-        "labels": code_labels(),
-        "objectives": programme.objectives.all(),
-        "initiatives": initiative_timeline(programme),
-        "layers": c.Layer.choices,
-        "four_groups": ["executive", "manager", "professional", "resident"],
-        "glance": glance(programme),
-    }
-    return render(request, "partnership/overview.html", context)
-
-
-def code_labels() -> dict[str, str]:
-    """Labels of every vocabulary code, for templates that show summary dictionaries."""
-    labels: dict[str, str] = {"none": _("In no group")}
-    for vocabulary in (
-        c.StakeholderGroup,
-        c.Layer,
-        c.Level,
-        c.Domain,
-        c.OrganisationKind,
-        c.PartnershipRole,
-        c.InitiativeStage,
-        c.GroupKind,
-        c.TripleAim,
-    ):
-        for code, label in vocabulary.choices:
-            labels.setdefault(code, str(label))
-    return labels
-
-
-@login_required
-def compare(request: HttpRequest) -> HttpResponse:
-    """Composition of several programmes side by side."""
-    mine = list(visible_programmes(request.user))
-    wanted = {int(i) for i in request.GET.getlist("p") if i.isdigit()}
-    chosen = [p for p in mine if p.pk in wanted] or mine
-    columns = [(p, composition_of(p)) for p in chosen]
-    return render(
-        request,
-        "partnership/compare.html",
-        {
-            "programmes": mine,
-            "columns": columns,
-            "chosen": {p.pk for p in chosen},
-            "labels": code_labels(),
-            "stakeholder_groups": c.StakeholderGroup.values,
-            "layers": [*c.Layer.values, "none"],
-            "levels": c.Level.values,
-            "domains": c.Domain.values,
-            "stages": c.InitiativeStage.values,
-        },
     )
 
 
@@ -285,7 +181,7 @@ def record_edit(
                 expected_version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Saved."))
             back = request.POST.get("next", "")
@@ -330,73 +226,6 @@ def record_delete(
 
 
 @programme_view
-def export_json(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
-    filename = f"{slugify(programme.name) or 'programme'}.samenspel.json"
-    return attachment(
-        exchange.export_programme_json(programme), "application/json; charset=utf-8", f"{filename}"
-    )
-
-
-@login_required
-def import_programme(request: HttpRequest) -> HttpResponse:
-    form = ProgrammeImportForm(request.POST or None, request.FILES or None)
-    problems: list[exchange.ImportProblem] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            programme = exchange.import_programme_json(
-                upload.read(),
-                user=request.user,  # type: ignore[arg-type]
-                source=upload.name,
-                name=form.cleaned_data["name"] or None,
-            )
-        except exchange.ImportFailedError as exc:
-            problems = exc.problems
-        else:
-            messages.success(request, _("Programme imported."))
-            return redirect("programme", programme_id=programme.pk)
-    return render(
-        request, "partnership/import_programme.html", {"form": form, **first_problems(problems)}
-    )
-
-
-@programme_view
-def import_table(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
-    if role.role == "viewer":
-        raise PermissionDenied
-    form = TableImportForm(request.POST or None, request.FILES or None)
-    problems: list[exchange.ImportProblem] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            counts = tabular.import_table(
-                role=role,
-                kind=form.cleaned_data["kind"],
-                filename=upload.name,
-                content=upload.read(),
-            )
-        except exchange.ImportFailedError as exc:
-            problems = exc.problems
-        else:
-            messages.success(
-                request,
-                _("Imported: %(created)d new, %(updated)d updated.") % counts,
-            )
-            return redirect("records", programme_id=programme.pk, slug=form.cleaned_data["kind"])
-    return render(
-        request,
-        "partnership/import_table.html",
-        {
-            "programme": programme,
-            "role": role,
-            "form": form,
-            **first_problems(problems),
-            "columns": tabular.COLUMNS,
-        },
-    )
-
-
-@programme_view
 def roles(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     if not is_director(role):
         raise PermissionDenied
@@ -415,7 +244,7 @@ def roles(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> Ht
                     organisation_id=organisation.pk if organisation else None,
                 )
             except ValidationError as exc:
-                _apply_validation_error(form, exc)
+                apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Role saved."))
                 return redirect("roles", programme_id=programme.pk)

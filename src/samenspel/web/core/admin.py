@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from samenspel.web.accounts.models import ProgrammeRole
+from samenspel.web.core.accounts.models import ProgrammeRole
 
 from . import models as m
 

@@ -6,13 +6,14 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from samenspel import __version__
-from samenspel.web.accounts.access import PermissionDeniedError
+from samenspel.web.composition.api import router as composition_router
+from samenspel.web.composition.exchange import ImportFailedError
+from samenspel.web.core.accounts.access import PermissionDeniedError
+from samenspel.web.core.api import router as core_router
+from samenspel.web.core.services import ConflictError
+from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN
 from samenspel.web.finance.api import router as finance_router
 from samenspel.web.monitoring.api import router as monitoring_router
-from samenspel.web.partnership.api import router as partnership_router
-from samenspel.web.partnership.exchange import ImportFailedError
-from samenspel.web.partnership.services import ConflictError
-from samenspel.web.uploads import MAX_PROBLEMS_SHOWN
 
 api = NinjaAPI(
     title="Samenspel API",
@@ -24,7 +25,8 @@ api = NinjaAPI(
     auth=django_auth,
     urls_namespace="api",
 )
-api.add_router("/", partnership_router)
+api.add_router("/", core_router)
+api.add_router("/", composition_router)
 api.add_router("/", finance_router)
 api.add_router("/", monitoring_router)
 

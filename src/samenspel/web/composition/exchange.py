@@ -21,10 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from samenspel.web.accounts.models import ProgrammeRole, Role
-
-from .models import Programme, ProgrammeScoped, Region
-from .resources import RESOURCES, Resource
+from samenspel.web.core.accounts.models import ProgrammeRole, Role
+from samenspel.web.core.models import Programme, ProgrammeScoped, Region
+from samenspel.web.core.resources import RESOURCES, Resource
 
 FORMAT = "samenspel.programme"
 VERSION = 1

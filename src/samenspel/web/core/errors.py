@@ -14,6 +14,7 @@ def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpRespo
         "text": text,
         "request_id": getattr(request, "request_id", ""),
     }
+    body: str
     try:
         body = loader.render_to_string("error.html", context, request)
     except Exception:  # the error page itself must never fail: fall back to plain text

@@ -12,13 +12,13 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from samenspel.web.accounts.access import (
+from samenspel.web.core.accounts.access import (
     PermissionDeniedError,
     may_add,
     may_change,
     may_delete,
 )
-from samenspel.web.accounts.models import ProgrammeRole, Role
+from samenspel.web.core.accounts.models import ProgrammeRole, Role
 
 from .models import NUL, Programme, ProgrammeScoped, Region
 from .resources import Resource

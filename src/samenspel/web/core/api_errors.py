@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from samenspel.web.partnership.schemas import ErrorOut
+from samenspel.web.core.schemas import ErrorOut
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 """Not signed in, not found (or not yours), invalid path or query parameter."""

@@ -1,20 +1,17 @@
 """REST endpoints of the partnership registry (``/api/v1/``). Thin: access, services, schemas."""
 
-import dataclasses
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Router, Status
+from ninja import Router, Status
 
-from samenspel.web.accounts.access import get_programme_for, roles_of
-from samenspel.web.accounts.models import ProgrammeRole
-from samenspel.web.api_errors import READ_ERRORS, WRITE_ERRORS
+from samenspel.web.core.accounts.access import get_programme_for, roles_of
+from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.api_errors import READ_ERRORS, WRITE_ERRORS
 
-from . import exchange, services
+from . import services
 from .resources import RESOURCES, Resource
 from .schemas import (
-    CompositionOut,
-    ImportResultOut,
     ProgrammeIn,
     ProgrammeOut,
     ProgrammePatch,
@@ -22,10 +19,11 @@ from .schemas import (
     output_schema,
     serialise,
 )
-from .selectors import composition_of, records
+from .selectors import records
 
 router = Router()
 ERRORS = WRITE_ERRORS
+
 
 
 def _programme_out(role: ProgrammeRole) -> dict[str, Any]:
@@ -84,36 +82,6 @@ def patch_programme(
         data["region_name"] = data.pop("region")
     services.update_programme(role=role, data=data)
     return _programme_out(role)
-
-
-@router.get(
-    "/programmes/{programme_id}/composition",
-    response={200: CompositionOut, **ERRORS},
-    tags=["programmes"],
-)
-def get_composition(request: HttpRequest, programme_id: int) -> dict[str, Any]:
-    """Counts of people per stakeholder group × layer, organisations, groups and initiatives."""
-    programme, _role = get_programme_for(request.user, programme_id)
-    return dataclasses.asdict(composition_of(programme))
-
-
-@router.get(
-    "/programmes/{programme_id}/export", response={200: dict[str, Any], **ERRORS}, tags=["exchange"]
-)
-def export_programme(request: HttpRequest, programme_id: int) -> dict[str, Any]:
-    """The whole programme as a JSON document (the import format)."""
-    programme, _role = get_programme_for(request.user, programme_id)
-    return exchange.export_programme(programme)
-
-
-@router.post("/programme-imports", response={201: ImportResultOut, **ERRORS}, tags=["exchange"])
-def import_programme(
-    request: HttpRequest,
-    document: dict[str, Any] = Body(...),
-) -> Status[dict[str, Any]]:
-    """Create a new programme from an exported document; you become its programme director."""
-    programme = exchange.import_programme(document, user=request.user, source="request body")  # type: ignore[arg-type]
-    return Status(201, {"id": programme.pk, "name": programme.name})
 
 
 def _register(resource: Resource) -> None:

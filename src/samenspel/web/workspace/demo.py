@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from samenspel.web.accounts.models import ProgrammeRole, Role
-
-from . import choices as c
-from .models import (
+from samenspel.web.core import choices as c
+from samenspel.web.core.accounts.models import ProgrammeRole, Role
+from samenspel.web.core.models import (
     Group,
     GroupMembership,
     Initiative,
@@ -32,7 +31,7 @@ from .models import (
     Project,
     Region,
 )
-from .services import delete_programmes
+from samenspel.web.core.services import delete_programmes
 
 DEMO_PASSWORD = "samenspel-demo"
 DEMO_USERS: list[tuple[str, str, str]] = [

@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
-    name = "samenspel.web.accounts"
+    name = "samenspel.web.core.accounts"
     label = "accounts"
     verbose_name = _("Accounts and roles")

@@ -9,8 +9,8 @@ from django.db import models
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.web.accounts.models import ProgrammeRole, Role
-from samenspel.web.uploads import check_size
+from samenspel.web.core.accounts.models import ProgrammeRole, Role
+from samenspel.web.core.uploads import check_size
 
 from .models import Organisation, Programme, ProgrammeScoped
 from .resources import Resource

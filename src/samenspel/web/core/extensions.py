@@ -1,0 +1,45 @@
+"""What one feature offers another without importing it.
+
+A feature registers an offer when Django starts (its ``AppConfig.ready``); another feature asks
+the core for it. The dynamics dashboard shows the patient-sharing network this way, which the
+population feature computes, so neither imports the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .models import Programme
+
+
+@dataclass(frozen=True)
+class SharedPatients:
+    """The patient-sharing network of one computation: providers, not people."""
+
+    run_id: int
+    dataset: str
+    year: int | None
+    min_shared: int
+    network: Mapping[str, Any]  # {"providers": {id: {"kind": ...}}, "ties": [[a, b, n], ...]}
+    labels: Mapping[str, str]  # kinds of provider → label in the reader's language
+
+
+SharedPatientsSource = Callable[[Programme, str], "SharedPatients | None"]
+_shared_patients: list[SharedPatientsSource] = []
+
+
+def offer_shared_patients(source: SharedPatientsSource) -> None:
+    """Register a source of patient-sharing networks (programme, requested id → network)."""
+    if source not in _shared_patients:
+        _shared_patients.append(source)
+
+
+def shared_patients(programme: Programme, requested: str = "") -> SharedPatients | None:
+    """The requested (or the latest) patient-sharing network of ``programme``, if any."""
+    for source in _shared_patients:
+        found = source(programme, requested)
+        if found is not None:
+            return found
+    return None
