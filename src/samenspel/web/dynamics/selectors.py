@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.charts import network_svg
 from samenspel.web.core.extensions import SharedPatients, shared_patients
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import code_labels
 from samenspel.web.core.versions import remember
 
 from .advice_text import describe
-from .charts import network_svg
 from .models import SurveyWave
 from .networks import (
     SOURCES,

@@ -127,7 +127,9 @@ def waves(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> Ht
             (wave, invitations.count(), invitations.filter(submitted_at__isnull=False).count())
         )
     return render(
-        request, "dynamics/waves.html", {"programme": programme, "role": role, "rows": rows}
+        request,
+        "dynamics/waves.html",
+        {"programme": programme, "role": role, "rows": rows, "min_respondents": MIN_RESPONDENTS},
     )
 
 

@@ -20,13 +20,12 @@ from samenspel.analytics.business_case import (
     settlement,
     simulate,
 )
-from samenspel.analytics.games import RULES, GameError, least_core
+from samenspel.analytics.games import MAX_EXACT_PLAYERS, RULES, GameError, least_core
 from samenspel.web.core.versions import remember
 
 from .models import Agreement, LineKind, parse_years
 
 MONTE_CARLO_DRAWS = 2000
-MAX_PARTIES_FOR_NUCLEOLUS = 20
 
 
 def agreement_document(agreement: Agreement) -> dict[str, Any]:
@@ -108,12 +107,12 @@ def _evaluate(agreement: Agreement, draws: int, seed: int) -> Evaluation:
         result.problems.append(str(exc))
         return result
     result.case = business_case(result.data)
-    exact = len(result.data.parties) <= MAX_PARTIES_FOR_NUCLEOLUS
+    exact = len(result.data.parties) <= MAX_EXACT_PLAYERS
     game = coalition_game(result.data) if exact else None
     if not exact:
         result.problems.append(
             f"{len(result.data.parties)} parties: the Shapley value is estimated by sampling "
-            f"and the nucleolus and core check (at most {MAX_PARTIES_FOR_NUCLEOLUS} parties) "
+            f"and the nucleolus and core check (at most {MAX_EXACT_PLAYERS} parties) "
             "are left out."
         )
     rules = []

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.charts import wrong_pocket_svg
 from samenspel.web.core.models import Programme
 
-from .charts import wrong_pocket_svg
 from .evaluation import evaluate
 from .excel import RULE_LABELS
 from .models import Agreement

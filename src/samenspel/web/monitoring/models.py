@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.analytics.population.report import DEFAULT_THRESHOLD
 from samenspel.web.core.models import Programme, ProgrammeScoped
 
 
@@ -56,7 +57,9 @@ class RegiobeeldRun(ProgrammeScoped):
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="runs")
     engine = models.CharField(_("engine"), max_length=16, default="duckdb")
-    threshold = models.PositiveSmallIntegerField(_("suppression threshold"), default=10)
+    threshold = models.PositiveSmallIntegerField(
+        _("suppression threshold"), default=DEFAULT_THRESHOLD
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from samenspel.analytics.population.regiobeeld import AGE_BANDS
 from samenspel.analytics.population.suppression import TOTAL
 from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.charts import bar_chart, line_chart, pyramid_chart
 from samenspel.web.core.extensions import SharedPatients
 from samenspel.web.core.models import Programme
 from samenspel.web.core.versions import remember
 
-from .charts import bar_chart, line_chart, pyramid_chart
 from .dashboard import view
 from .labels import CONDITION_LABELS, KIND_LABELS, SEGMENT_LABELS
 from .models import RegiobeeldRun

@@ -8,6 +8,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.analytics.population.report import DEFAULT_THRESHOLD
+from samenspel.analytics.population.sharing import DEFAULT_MIN_SHARED
 from samenspel.web.config.logs import logging_config
 
 WEB_DIR = Path(__file__).resolve().parents[2]
@@ -185,11 +187,15 @@ NINJA_PAGINATION_PER_PAGE = 100
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Population figures: counts below this number are never shown or exported.
-SAMENSPEL_SUPPRESSION_THRESHOLD = int(os.environ.get("SAMENSPEL_SUPPRESSION_THRESHOLD", "10"))
+SAMENSPEL_SUPPRESSION_THRESHOLD = int(
+    os.environ.get("SAMENSPEL_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD)
+)
 # A regiobeeld run that reports no progress for this long was stopped and is marked failed.
 SAMENSPEL_RUN_STALE_MINUTES = int(os.environ.get("SAMENSPEL_RUN_STALE_MINUTES", "30"))
 # Patient-sharing network: providers are tied when they share at least this many patients.
-SAMENSPEL_MIN_SHARED_PATIENTS = int(os.environ.get("SAMENSPEL_MIN_SHARED_PATIENTS", "9"))
+SAMENSPEL_MIN_SHARED_PATIENTS = int(
+    os.environ.get("SAMENSPEL_MIN_SHARED_PATIENTS", DEFAULT_MIN_SHARED)
+)
 SAMENSPEL_DATASETS_DIR = DATA_DIR / "datasets"
 # Folders an administrator placed on the server (too large to upload) can be registered from here.
 SAMENSPEL_IMPORT_DIR = Path(os.environ.get("SAMENSPEL_IMPORT_DIR", DATA_DIR / "import"))

@@ -16,12 +16,12 @@ from samenspel.analytics.composition import Composition
 from samenspel.web.composition.selectors import composition_of, initiative_timeline
 from samenspel.web.core import choices as c
 from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.charts import bar_chart
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import code_labels
 from samenspel.web.dynamics.selectors import dashboard_context as dynamics_context
 from samenspel.web.finance.models import Agreement
 from samenspel.web.finance.selectors import dashboard_context as money_context
-from samenspel.web.monitoring.charts import bar_chart
 from samenspel.web.monitoring.models import RegiobeeldRun
 from samenspel.web.monitoring.selectors import regiobeeld_context
 from samenspel.web.workspace.overview import Glance, glance

@@ -1,0 +1,291 @@
+"""Every chart of the product as server-rendered SVG (no JavaScript, no external assets), with
+one palette and one way of writing numbers (the reader's language: 29.580 in Dutch).
+
+The network map is laid out by igraph (Fruchterman–Reingold, fixed seed).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from html import escape
+
+import igraph as ig
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from samenspel.analytics.network import Network
+
+# Categories in this order; blue and orange also mean "saves" and "pays" everywhere.
+PALETTE = (
+    "#0b5c8e",
+    "#d05a1f",
+    "#1e7a3c",
+    "#7b3fa0",
+    "#b8860b",
+    "#a4262c",
+    "#2a9d8f",
+    "#55606e",
+    "#e377c2",
+    "#17becf",
+)
+SAVING, COST = PALETTE[0], PALETTE[1]
+INK, MUTED, GRID = "#1d2733", "#55606e", "#9aa5b1"
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    """``value`` grouped and rounded as the reader's language writes it; — when unknown."""
+    if value is None:
+        return "—"
+    return number_format(round(value, decimals), decimal_pos=decimals, force_grouping=True)
+
+
+def amount(value: float) -> str:
+    """A whole amount in the reader's format (1.968 in Dutch)."""
+    return number(value, 0)
+
+
+def network_svg(
+    network: Network, names: dict[str, str], colour_by: str, labels: dict[str, str], title: str
+) -> tuple[str, list[tuple[str, str]]]:
+    """The map and its legend (colour, label)."""
+    ids = network.ids
+    if not ids:
+        return "", []
+    undirected = network.undirected()
+    index = {n: i for i, n in enumerate(ids)}
+    graph = ig.Graph(
+        n=len(ids), edges=[(index[t.source], index[t.target]) for t in undirected.ties]
+    )
+    random.seed(7)
+    layout = graph.layout_fruchterman_reingold(
+        niter=500, seed=[(random.random(), random.random()) for _ in ids]
+    )
+    xs, ys = zip(*layout.coords, strict=True)
+    width, height, pad = 900, 560, 30
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+
+    def point(i: int) -> tuple[float, float]:
+        return (
+            pad + (xs[i] - min(xs)) / span_x * (width - 2 * pad),
+            pad + (ys[i] - min(ys)) / span_y * (height - 2 * pad),
+        )
+
+    values = {n: network.nodes[n].get(colour_by, "") for n in ids}
+    categories = sorted(set(values.values()))
+    colour = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(categories)}
+    degree = graph.degree()
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" class="chart network"><title>{escape(title)}</title>'
+    ]
+    for tie in undirected.ties:
+        (x1, y1), (x2, y2) = point(index[tie.source]), point(index[tie.target])
+        parts.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+            f'stroke="{GRID}" stroke-opacity="0.55" stroke-width="1"/>'
+        )
+    for n in ids:
+        x, y = point(index[n])
+        radius = 4 + min(10, degree[index[n]] ** 0.5 * 1.6)
+        label = f"{names.get(n, n)} – {labels.get(values[n], values[n]) or '—'}"
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
+            f'fill="{colour[values[n]]}" stroke="#fff" stroke-width="1.2">'
+            f"<title>{escape(label)}</title></circle>"
+        )
+    parts.append("</svg>")
+    legend = [(colour[v], labels.get(v, v) or "—") for v in categories]
+    return "".join(parts), legend
+
+
+def _short(text: str, limit: int = 38) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def wrong_pocket_svg(rows: Sequence[tuple[str, float, float, float]], title: str) -> str:
+    """Per party: what it invests (left, orange), what it saves (right, blue), and its net (dot).
+
+    ``rows`` are (party, invests, saves, net) in present value.
+    """
+    if not rows:
+        return ""
+    label_w, bar_w, row_h, top = 300, 520, 34, 30
+    extent = max([1.0, *[max(r[1], r[2], abs(r[3])) for r in rows]])
+    mid = label_w + bar_w / 2
+    scale = (bar_w / 2 - 10) / extent
+    height = top + row_h * len(rows) + 24
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {label_w + bar_w + 90} '
+        f'{height}" class="chart"><title>{escape(title)}</title>',
+        f'<line x1="{mid}" y1="{top - 8}" x2="{mid}" y2="{height - 20}" stroke="{MUTED}"/>',
+    ]
+    for i, (party, invests, saves, net) in enumerate(rows):
+        y = top + i * row_h
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 20}" text-anchor="end" font-size="14">'
+            f"{escape(_short(party))}</text>"
+        )
+        if invests:
+            w = invests * scale
+            parts.append(
+                f'<rect x="{mid - w:.1f}" y="{y + 6}" width="{w:.1f}" height="20" fill="{COST}">'
+                f"<title>{escape(party)}: {amount(invests)}</title></rect>"
+            )
+        if saves:
+            w = saves * scale
+            parts.append(
+                f'<rect x="{mid:.1f}" y="{y + 6}" width="{w:.1f}" height="20" fill="{SAVING}">'
+                f"<title>{escape(party)}: {amount(saves)}</title></rect>"
+            )
+        cx = mid + net * scale
+        parts.append(
+            f'<circle cx="{cx:.1f}" cy="{y + 16}" r="6" fill="#fff" stroke="{INK}" '
+            f'stroke-width="2"><title>{escape(_("net"))} {amount(net)}</title></circle>'
+        )
+        parts.append(
+            f'<text x="{label_w + bar_w + 6}" y="{y + 20}" font-size="13">{amount(net)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float | None]], title: str, *, decimals: int = 0, unit: str = ""
+) -> str:
+    """Horizontal bars; a suppressed value (None) is drawn as a grey stub marked '<'."""
+    if not rows:
+        return ""
+    label_w, bar_w, row_h = 230, 420, 24
+    top = max([1e-9, *[v for _, v in rows if v is not None]])
+    height = row_h * len(rows) + 10
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 110} '
+        f'{height}" role="img" class="chart"><title>{escape(title)}</title>'
+    ]
+    for i, (label, value) in enumerate(rows):
+        y = 5 + i * row_h
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" font-size="13">'
+            f"{escape(label)}</text>"
+        )
+        if value is None:
+            parts.append(
+                f'<rect x="{label_w}" y="{y + 4}" width="6" height="14" fill="{GRID}"/>'
+                f'<text x="{label_w + 12}" y="{y + 15}" font-size="12" fill="{MUTED}">'
+                "suppressed</text>"
+            )
+            continue
+        width = max(1.0, value / top * bar_w)
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{width:.1f}" height="14" '
+            f'fill="{SAVING}"><title>{escape(label)}: {number(value, decimals)}{unit}'
+            f"</title></rect>"
+        )
+        parts.append(
+            f'<text x="{label_w + width + 6:.1f}" y="{y + 15}" font-size="12">'
+            f"{number(value, decimals)}{escape(unit)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def pyramid_chart(
+    bands: Sequence[str],
+    women: dict[str, float | None],
+    men: dict[str, float | None],
+    title: str,
+    labels: tuple[str, str],
+) -> str:
+    """Age pyramid: women to the left, men to the right, youngest at the bottom."""
+    half, row_h, mid_w = 260, 18, 70
+    top = max([1e-9, *[v for v in (*women.values(), *men.values()) if v]])
+    height = row_h * len(bands) + 30
+    centre = half + mid_w / 2
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {2 * half + mid_w} '
+        f'{height}" role="img" class="chart"><title>{escape(title)}</title>',
+        f'<text x="{half - 4}" y="12" text-anchor="end" font-size="12">{escape(labels[0])}'
+        f'</text><text x="{half + mid_w + 4}" y="12" font-size="12">{escape(labels[1])}</text>',
+    ]
+    for i, band in enumerate(reversed(bands)):
+        y = 20 + i * row_h
+        parts.append(
+            f'<text x="{centre}" y="{y + 12}" text-anchor="middle" font-size="11">'
+            f"{escape(band)}</text>"
+        )
+        for side, values, colour in ((-1, women, PALETTE[1]), (1, men, PALETTE[0])):
+            value = values.get(band)
+            if value is None:
+                stub = half - 6 if side < 0 else half + mid_w
+                parts.append(
+                    f'<rect x="{stub}" y="{y + 3}" width="6" height="12" fill="{GRID}">'
+                    f"<title>{escape(band)}: suppressed</title></rect>"
+                )
+                continue
+            width = value / top * (half - 10)
+            x = half - width if side < 0 else half + mid_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y + 3}" width="{width:.1f}" height="12" '
+                f'fill="{colour}"><title>{escape(band)}: {number(value)}</title></rect>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def line_chart(
+    years: Sequence[int],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    title: str,
+    *,
+    unit: str = "",
+) -> str:
+    """Small multiples: one line per series over the years, each on its own scale."""
+    if not years or not series:
+        return ""
+    width, panel_h, pad = 320, 120, 36
+    colours = PALETTE
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width * len(series)} '
+        f'{panel_h + 40}" role="img" class="chart"><title>{escape(title)}</title>'
+    ]
+    for k, (name, values) in enumerate(series):
+        x0 = k * width
+        known = [v for v in values if v is not None]
+        parts.append(f'<text x="{x0 + pad}" y="14" font-size="13">{escape(name)}</text>')
+        if not known:
+            continue
+        low, high = min(known), max(known)
+        span = (high - low) or max(abs(high), 1.0)
+        low -= span * 0.15
+        high += span * 0.15
+
+        def point(
+            i: int, v: float, x0: int = x0, low: float = low, high: float = high
+        ) -> tuple[float, float]:
+            step = (width - 2 * pad) / max(1, len(years) - 1)
+            return (x0 + pad + i * step, 24 + (high - v) / (high - low) * (panel_h - 20))
+
+        points = [point(i, v) for i, v in enumerate(values) if v is not None]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        colour = colours[k % len(colours)]
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
+        )
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            x, y = point(i, v)
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
+                f"<title>{years[i]}: {number(v, 1)}{escape(unit)}</title></circle>"
+                f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="11" text-anchor="middle">'
+                f"{number(v, 1 if abs(v) < 100 else 0)}</text>"
+            )
+            parts.append(
+                f'<text x="{x:.1f}" y="{panel_h + 30}" font-size="11" '
+                f'text-anchor="middle">{years[i]}</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
