@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from samenspel.web.composition.exchange import import_programme_json
@@ -37,8 +38,8 @@ class DemoSummary:
     programmes: list[str]
 
 
-def _users() -> dict[str, object]:
-    users = {}
+def _users() -> dict[str, User]:
+    users: dict[str, User] = {}
     for username, password, _description in DEMO_USERS:
         user, created = get_user_model().objects.get_or_create(username=username)
         if created:
@@ -63,7 +64,7 @@ def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSumma
     programmes = []
     for path in sorted(DEMO_DATA.glob("*.samenspel.json")):
         programme = import_programme_json(
-            path.read_bytes(), user=users["regisseur"], source=path.name  # type: ignore[arg-type]
+            path.read_bytes(), user=users["regisseur"], source=path.name
         )
         programme.is_demo = True
         programme.save(update_fields=["is_demo"])
