@@ -166,3 +166,34 @@ def test_the_respondent_minimum_cannot_go_below_three(world: World) -> None:
         SurveyWave.objects.create(
             programme=world.a, name="Raw", opened_on="2026-01-01", min_respondents=2
         )
+
+
+def test_a_one_person_group_is_not_a_row_of_its_own(world: World) -> None:
+    """The resident is the only one of their stakeholder group: their row would be their ties."""
+    Person.objects.create(
+        programme=world.a,
+        name="Piet Physio",
+        stakeholder_group="professional",
+        organisation=world.municipality,
+    )
+    wave, nurse = _wave(world, named_ties=False)
+    for respondent in (world.exec_h, world.gp, nurse):
+        _answer(wave, respondent, world.resident, submit=True)
+    page = world.client_for(world.viewer).get(
+        f"/p/{world.a.pk}/dynamics/?wave={wave.pk}&source=survey"
+    )
+    matrix = dict(page.context["matrices"])["stakeholder_group"]
+    assert matrix.sizes["resident"] == 1
+    assert set(matrix.ties["resident"].values()) == {None}
+    assert all(row["resident"] is None for row in matrix.ties.values())
+    assert matrix.sizes["professional"] == 3
+    assert matrix.ties["professional"]["professional"] == 0  # a group of 3 stays
+
+
+def test_error_pages_are_translated_with_a_way_back(world: World) -> None:
+    response = world.client_for(world.viewer).get("/p/999999/")
+    page = response.content.decode()
+    assert response.status_code == 404 and "Pagina niet gevonden" in page
+    assert 'href="/"' in page and "Terug naar mijn programma" in page
+    forbidden = world.client_for(world.viewer).get(f"/p/{world.a.pk}/waves/1/links.csv")
+    assert forbidden.status_code in (403, 404)

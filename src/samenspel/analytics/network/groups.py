@@ -44,11 +44,14 @@ def ei_index(network: Network, attribute: str) -> EIResult:
 
 @dataclass(frozen=True)
 class ContactMatrix:
-    """Ties between every pair of groups, and the density of contact (ties / possible pairs)."""
+    """Ties between every pair of groups, and the density of contact (ties / possible pairs).
+
+    A cell is ``None`` where it is withheld (see :func:`withhold_small_groups`).
+    """
 
     groups: list[str]
     sizes: dict[str, int]
-    ties: dict[str, dict[str, int]]
+    ties: dict[str, dict[str, int | None]]
     density: dict[str, dict[str, float | None]]
 
 
@@ -58,19 +61,34 @@ def contact_matrix(
     values = network.attribute(attribute)
     sizes = Counter(values.values())
     groups = [g for g in (order or []) if g in sizes] + sorted(set(sizes) - set(order or []))
-    counts = {a: dict.fromkeys(groups, 0) for a in groups}
+    counts: dict[str, dict[str, int | None]] = {a: dict.fromkeys(groups, 0) for a in groups}
     for t in network.undirected().ties:
         a, b = values[t.source], values[t.target]
-        counts[a][b] += 1
+        counts[a][b] = (counts[a][b] or 0) + 1
         if a != b:
-            counts[b][a] += 1
+            counts[b][a] = (counts[b][a] or 0) + 1
     dens: dict[str, dict[str, float | None]] = {}
     for a in groups:
         dens[a] = {}
         for b in groups:
             possible = sizes[a] * (sizes[a] - 1) / 2 if a == b else sizes[a] * sizes[b]
-            dens[a][b] = counts[a][b] / possible if possible else None
+            dens[a][b] = (counts[a][b] or 0) / possible if possible else None
     return ContactMatrix(groups, dict(sizes), counts, dens)
+
+
+def withhold_small_groups(matrix: ContactMatrix, minimum: int) -> ContactMatrix:
+    """The matrix with every cell of a group smaller than ``minimum`` withheld (``None``): a row
+    of a one-person group would show that person's own ties."""
+    small = {g for g, n in matrix.sizes.items() if n < minimum}
+    ties = {
+        a: {b: (None if a in small or b in small else n) for b, n in row.items()}
+        for a, row in matrix.ties.items()
+    }
+    density = {
+        a: {b: (None if a in small or b in small else d) for b, d in row.items()}
+        for a, row in matrix.density.items()
+    }
+    return ContactMatrix(matrix.groups, dict(matrix.sizes), ties, density)
 
 
 def blau_index(categories: Iterable[str]) -> float:

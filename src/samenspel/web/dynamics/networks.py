@@ -28,7 +28,7 @@ from samenspel.analytics.network import (
 )
 from samenspel.analytics.network.advice import Advice, Thresholds, advise
 from samenspel.analytics.network.change import WaveChange
-from samenspel.analytics.network.groups import ContactMatrix, EIResult
+from samenspel.analytics.network.groups import ContactMatrix, EIResult, withhold_small_groups
 from samenspel.web.core import choices as c
 from samenspel.web.core.accounts.access import is_director
 from samenspel.web.core.accounts.models import ProgrammeRole
@@ -280,7 +280,7 @@ def _per_organisation(
         centralisation=full.centralisation,
         centrality=centrality(network),
         ei=full.ei,
-        matrices=full.matrices,
+        matrices={a: withhold_small_groups(m, k) for a, m in full.matrices.items()},
         blau=full.blau,
         brokers=sorted(
             ((n, c, sum(c.values())) for n, c in roles.items() if any(c.values())),

@@ -117,6 +117,10 @@ def _composition(book: Workbook, report: ReportSections) -> None:
     groups.column_dimensions["A"].width = 34
 
 
+def _cell(value: int | None) -> int | str:
+    return "—" if value is None else value
+
+
 def _dynamics(book: Workbook, context: dict[str, Any]) -> None:
     dyn, labels = context["dyn"], context["labels"]
     sheet = book.create_sheet(_("Dynamics"))
@@ -148,7 +152,7 @@ def _dynamics(book: Workbook, context: dict[str, Any]) -> None:
             sheet,
             [_("From / to"), *[labels.get(g, g) for g in matrix.groups]],
             (
-                [labels.get(a, a), *[matrix.ties.get(a, {}).get(b, 0) for b in matrix.groups]]
+                [labels.get(a, a), *[_cell(matrix.ties[a].get(b, 0)) for b in matrix.groups]]
                 for a in matrix.groups
             ),
         )
