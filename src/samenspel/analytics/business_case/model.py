@@ -17,6 +17,8 @@ lists 1-based years of the horizon, or "all"; a one-off cost is ``"years": [1]``
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +65,8 @@ class Agreement:
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise AgreementError(f"{where}: must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise AgreementError(f"{where}: must be a finite number, got {value!r}")
     return float(value)
 
 
