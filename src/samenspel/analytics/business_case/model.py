@@ -18,7 +18,6 @@ lists 1-based years of the horizon, or "all"; a one-off cost is ``"years": [1]``
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 from typing import Any
 
