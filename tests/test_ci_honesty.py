@@ -15,26 +15,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _test_postgres(ci: str) -> subprocess.CompletedProcess[str]:
+    """The PostgreSQL part of `make test` against an address where nothing listens."""
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts/test-postgres.sh"), str(Path(sys.executable).parent)],
+        env={**os.environ, "CI": ci, "SAMENSPEL_TEST_POSTGRES_URL": "postgres://x@127.0.0.1:9/x"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
 def test_ci_without_postgresql_fails() -> None:
-    env = {**os.environ, "CI": "true", "SAMENSPEL_TEST_POSTGRES_URL": "postgres://x@127.0.0.1:9/x"}
-    done = subprocess.run(
-        ["bash", str(ROOT / "scripts/test-postgres.sh"), str(Path(sys.executable).parent)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    done = _test_postgres("true")
     assert done.returncode == 1 and "CI=true needs PostgreSQL" in done.stderr
-    local = {**env, "CI": ""}
-    done = subprocess.run(
-        ["bash", str(ROOT / "scripts/test-postgres.sh"), str(Path(sys.executable).parent)],
-        env=local,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    done = _test_postgres("")
     assert done.returncode == 0 and "SKIPPED" in done.stdout
 
 

@@ -22,17 +22,7 @@ from samenspel.web.dynamics.models import Invitation, Rating, SurveyWave
 from samenspel.web.dynamics.services import open_wave
 
 from .conftest import World
-
-ANSWER = {
-    "frequency": "weekly",
-    "collaboration": "3",
-    "trust_reliability": "4",
-    "trust_mission": "4",
-    "trust_openness": "3",
-    "value_influence": "2",
-    "value_involvement": "3",
-    "value_resources": "2",
-}
+from .test_dynamics_web import ANSWER
 
 
 def _answer(wave: SurveyWave, respondent: Person, named: Person, *, submit: bool) -> None:
