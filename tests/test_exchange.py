@@ -11,12 +11,8 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from samenspel.web.composition.exchange import (
-    ImportFailedError,
-    export_programme,
-    import_programme,
-    import_programme_json,
-)
+from samenspel.web.composition.exchange import ImportFailedError, export_programme
+from samenspel.web.composition.services import import_programme, import_programme_json
 from samenspel.web.core.models import Organisation, Person, Programme
 
 from .conftest import World

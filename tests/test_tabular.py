@@ -14,7 +14,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from samenspel.web.composition.exchange import ImportFailedError
-from samenspel.web.composition.tabular import import_table
+from samenspel.web.composition.services import import_table
 from samenspel.web.core.accounts.access import get_programme_for
 from samenspel.web.core.models import Organisation, Person
 

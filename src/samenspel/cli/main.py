@@ -140,7 +140,8 @@ def import_programme(
     _migrate()
     from django.contrib.auth import get_user_model
 
-    from samenspel.web.composition.exchange import ImportFailedError, import_programme_json
+    from samenspel.web.composition.exchange import ImportFailedError
+    from samenspel.web.composition.services import import_programme_json
 
     user = get_user_model().objects.filter(username=owner).first()
     if user is None:

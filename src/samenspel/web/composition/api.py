@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, Router, Status
 
-from samenspel.web.composition import exchange
+from samenspel.web.composition import exchange, services
 from samenspel.web.composition.selectors import composition_of
 from samenspel.web.core.accounts.access import get_programme_for
 from samenspel.web.core.api_errors import WRITE_ERRORS
@@ -46,5 +46,5 @@ def import_programme(
     document: dict[str, Any] = Body(...),
 ) -> Status[dict[str, Any]]:
     """Create a new programme from an exported document; you become its programme director."""
-    programme = exchange.import_programme(document, user=request.user, source="request body")  # type: ignore[arg-type]
+    programme = services.import_programme(document, user=request.user, source="request body")  # type: ignore[arg-type]
     return Status(201, {"id": programme.pk, "name": programme.name})

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
@@ -28,6 +28,7 @@ from samenspel.web.core.resources import RESOURCES, Resource
 FORMAT = "samenspel.programme"
 VERSION = 1
 PROGRAMME_FIELDS = ("name", "region", "province", "vision", "governance_style", "start_date")
+
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def export_programme_json(programme: Programme) -> str:
     return json.dumps(export_programme(programme), ensure_ascii=False, indent=2)
 
 
-class _Importer:
+class Importer:
     """Builds a programme from a document, collecting every problem before deciding."""
 
     def __init__(self, source: str) -> None:
@@ -340,33 +341,3 @@ class _Importer:
             return False
         setattr(obj, name, value)
         return True
-
-
-def import_programme(
-    document: Any, *, user: User, source: str = "document", name: str | None = None
-) -> Programme:
-    """Create a new programme from an exported document; the importing user becomes director.
-
-    Raises ImportFailedError listing every problem; then nothing has been written.
-    """
-    with transaction.atomic():
-        return _Importer(source).run(document, user, name)
-
-
-def _no_constant(name: str) -> None:
-    raise json.JSONDecodeError(f"{name} is not a number", name, 0)
-
-
-def import_programme_json(
-    text: str | bytes, *, user: User, source: str = "document", name: str | None = None
-) -> Programme:
-    try:
-        document = json.loads(text, parse_constant=_no_constant)
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
-        line = getattr(exc, "lineno", None)
-        where = _("line %(line)d") % {"line": line} if line else ""
-        message = getattr(exc, "msg", None) or _("not UTF-8 text")
-        raise ImportFailedError(
-            [ImportProblem(source, where, "", _("not valid JSON: %(error)s") % {"error": message})]
-        ) from exc
-    return import_programme(document, user=user, source=source, name=name)

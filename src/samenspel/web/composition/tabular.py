@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -43,6 +43,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "organisations": ("name", "kind", "domain", "level"),
     "people": ("name", "stakeholder_group"),
 }
+
 
 
 @dataclass(frozen=True)
@@ -160,33 +161,11 @@ def _choices_text(field: models.Field) -> str:
     return ", ".join(str(code) for code, _label in field.choices or [])
 
 
-def import_table(
-    *, role: ProgrammeRole, kind: str, filename: str, content: bytes
-) -> dict[str, int]:
-    """Import a sheet of ``kind`` ("organisations" or "people"); returns created/updated counts.
-
-    Raises ImportFailedError with every problem found; then nothing has been written.
-    """
-    if kind not in COLUMNS:
-        raise ValueError(f"unknown kind {kind!r}")
-    rows = list(read_rows(filename, content))
-    job = _TableImport(role, kind, filename)
-    if rows:
-        job.check_header(set(rows[0].values))
-    with transaction.atomic():
-        for row in rows:
-            job.import_row(row)
-        job.link_parents()
-        if job.problems:
-            raise ImportFailedError(job.problems)
-    return job.counts
-
-
 def row_label(number: int) -> str:
     return _("row %(row)d") % {"row": number}
 
 
-class _TableImport:
+class TableImport:
     """One import of organisations or people: collects every problem before deciding."""
 
     def __init__(self, role: ProgrammeRole, kind: str, filename: str) -> None:

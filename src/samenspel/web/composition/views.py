@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from samenspel.web.composition import exchange, tabular
+from samenspel.web.composition import exchange, services, tabular
 from samenspel.web.composition.selectors import composition_of
 from samenspel.web.core import choices as c
 from samenspel.web.core.accounts.access import (
@@ -67,7 +67,7 @@ def import_programme(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            programme = exchange.import_programme_json(
+            programme = services.import_programme_json(
                 upload.read(),
                 user=request.user,  # type: ignore[arg-type]
                 source=upload.name,
@@ -92,7 +92,7 @@ def import_table(request: HttpRequest, programme: Programme, role: ProgrammeRole
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            counts = tabular.import_table(
+            counts = services.import_table(
                 role=role,
                 kind=form.cleaned_data["kind"],
                 filename=upload.name,

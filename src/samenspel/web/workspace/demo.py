@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from samenspel.web.composition.exchange import import_programme_json
+from samenspel.web.composition.services import import_programme_json
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
 from samenspel.web.core.models import Organisation, Programme, Region
 from samenspel.web.core.services import delete_programmes
