@@ -22,43 +22,71 @@ from .model import Network
 BROKERAGE_ROLES = ("coordinator", "gatekeeper", "representative", "consultant", "liaison")
 
 
+# Triads A → B → C handled per batch; memory stays bounded whatever the network's size.
+BATCH = 200_000
+
+
 def brokerage(network: Network, attribute: str) -> dict[str, dict[str, int]]:
     """For every node, how many (A, C) pairs it brokers in each role.
 
-    Memory grows with the ties, not with n²: a triad A → B → C is checked against the sorted
-    codes A·n + C of the ties, one broker at a time.
+    Memory grows with the ties, not with n²: ties are kept as sorted codes A·n + C, and the
+    triads A → B → C are generated in batches of at most ``BATCH`` (plus one node's worth).
     """
     values = network.attribute(attribute)
     ids = network.ids
-    index = {n: i for i, n in enumerate(ids)}
-    codes = {v: k for k, v in enumerate(sorted(set(values.values())))}
-    group = np.array([codes[values[n]] for n in ids], dtype=np.int64)
     n = len(ids)
-    sources = np.array([index[t.source] for t in network.ties], dtype=np.int64)
-    targets = np.array([index[t.target] for t in network.ties], dtype=np.int64)
+    index = {node: i for i, node in enumerate(ids)}
+    names = {v: k for k, v in enumerate(sorted(set(values.values())))}
+    group = np.array([names[values[node]] for node in ids], dtype=np.int64)
+    source = np.array([index[t.source] for t in network.ties], dtype=np.int64)
+    target = np.array([index[t.target] for t in network.ties], dtype=np.int64)
     if not network.directed:
-        sources, targets = np.concatenate([sources, targets]), np.concatenate([targets, sources])
-    tie_codes = np.unique(sources * n + targets)
-    order = np.argsort(targets, kind="stable")
-    ins_of = np.split(sources[order], np.searchsorted(targets[order], np.arange(1, n)))
-    order = np.argsort(sources, kind="stable")
-    outs_of = np.split(targets[order], np.searchsorted(sources[order], np.arange(1, n)))
-    result: dict[str, dict[str, int]] = {}
-    for b in range(n):
-        ins, outs = np.unique(ins_of[b]), np.unique(outs_of[b])
-        counts = dict.fromkeys(BROKERAGE_ROLES, 0)
-        if len(ins) and len(outs):
-            pair = ins[:, None] * n + outs[None, :]
-            found = np.searchsorted(tie_codes, pair)
-            tied = tie_codes[np.minimum(found, len(tie_codes) - 1)] == pair
-            open_pair = ~tied & (ins[:, None] != outs[None, :])
-            ga = group[ins][:, None]
-            gc = group[outs][None, :]
-            gb = group[b]
-            counts["coordinator"] = int(np.sum(open_pair & (ga == gb) & (gc == gb)))
-            counts["gatekeeper"] = int(np.sum(open_pair & (ga != gb) & (gc == gb)))
-            counts["representative"] = int(np.sum(open_pair & (ga == gb) & (gc != gb)))
-            counts["consultant"] = int(np.sum(open_pair & (ga == gc) & (ga != gb)))
-            counts["liaison"] = int(np.sum(open_pair & (ga != gb) & (gc != gb) & (ga != gc)))
-        result[ids[b]] = counts
-    return result
+        source, target = np.concatenate([source, target]), np.concatenate([target, source])
+    codes = np.unique(source * n + target)  # sorted by source, then target
+    source, target = codes // n, codes % n
+    out_start = np.searchsorted(source, np.arange(n + 1))
+    order = np.argsort(target, kind="stable")
+    in_a, in_b = source[order], target[order]  # the arcs A → B
+    fan = out_start[in_b + 1] - out_start[in_b]  # how many C follow each A → B
+    counts = np.zeros(n * len(BROKERAGE_ROLES), dtype=np.int64)
+    first = 0
+    while first < len(in_a):
+        last = int(np.searchsorted(np.cumsum(fan[first:]), BATCH, side="right")) + first + 1
+        last = min(last, len(in_a))
+        counts += _roles(in_a[first:last], in_b[first:last], fan[first:last], out_start, target,
+                         codes, group, n)  # fmt: skip
+        first = last
+    table = counts.reshape(n, len(BROKERAGE_ROLES))
+    return {
+        ids[b]: {role: int(table[b, k]) for k, role in enumerate(BROKERAGE_ROLES)}
+        for b in range(n)
+    }
+
+
+def _roles(
+    in_a: np.ndarray,
+    in_b: np.ndarray,
+    fan: np.ndarray,
+    out_start: np.ndarray,
+    target: np.ndarray,
+    codes: np.ndarray,
+    group: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    """Role counts (n × 5, flat) of the triads that start with the arcs ``in_a → in_b``."""
+    a, b = np.repeat(in_a, fan), np.repeat(in_b, fan)
+    if not len(a):
+        return np.zeros(n * len(BROKERAGE_ROLES), dtype=np.int64)
+    offset = np.arange(len(a)) - np.repeat(np.cumsum(fan) - fan, fan)
+    c = target[np.repeat(out_start[in_b], fan) + offset]
+    pair = a * n + c
+    found = np.searchsorted(codes, pair)
+    tied = codes[np.minimum(found, len(codes) - 1)] == pair
+    keep = (a != c) & ~tied
+    ga, gb, gc = group[a[keep]], group[b[keep]], group[c[keep]]
+    role = np.select(
+        [(ga == gb) & (gb == gc), (ga != gb) & (gb == gc), (ga == gb) & (gc != gb), ga == gc],
+        [0, 1, 2, 3],
+        default=4,
+    )
+    return np.bincount(b[keep] * len(BROKERAGE_ROLES) + role, minlength=n * len(BROKERAGE_ROLES))
