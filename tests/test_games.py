@@ -12,6 +12,10 @@ References:
 from __future__ import annotations
 
 import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,6 +35,7 @@ from samenspel.analytics.games import (
     shapley_monte_carlo,
 )
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 def bankruptcy(estate: float, claims: list[float]) -> Game:
     names = [f"c{i}" for i in range(len(claims))]
@@ -292,3 +297,42 @@ def test_settle_sums_to_zero_with_few_transfers(raw: list[float]) -> None:
 def test_settle_rejects_unbalanced_books() -> None:
     with pytest.raises(ValueError, match="sum to zero"):
         settle({"a": 5, "b": -3})
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ('{"players": ["A", "A"], "coalitions": []}', "players[1]: 'A' appears twice"),
+        ('{"players": ["A", ""], "coalitions": []}', "players[1]: every player needs a name"),
+        ('{"players": ["A"], "coalitions": [{"members": ["A"], "value": NaN}]}', "NaN is not"),
+        ('{"players": ["A"], "coalitions": [{"members": ["A"], "value": 1e400}]}', "too large"),
+        ('{"players": ["A"], "coalitions": [{"members": ["A"], "value": true}]}',
+         "coalitions[0].value: must be a number"),
+        ('{"players": ["A"], "coalitions": [{"members": ["A"], "value": 1}], '
+         '"investments": {"A": true}}', "investments.A: must be a finite number"),
+        ('{"parties": ["H", "H"], "interventions": []}', "parties[1]: 'H' appears twice"),
+        ('{"parties": ["H", " "], "interventions": []}', "parties[1]: every party needs a name"),
+    ],
+)  # fmt: skip
+def test_allocate_refuses_bad_files_by_name(tmp_path: Path, document: str, message: str) -> None:
+    file = tmp_path / "game.json"
+    file.write_text(document)
+    done = subprocess.run(
+        [sys.executable, "-m", "samenspel.cli.main", "allocate", str(file), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert message in " ".join(done.stderr.split()) and "Traceback" not in done.stderr
+
+
+def test_allocate_json_output_is_strict_json() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "samenspel.cli.main", "allocate",
+         str(EXAMPLES / "glove-game.json"), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )  # fmt: skip
+    json.loads(done.stdout, parse_constant=lambda name: pytest.fail(f"{name} in the output"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .business_case import (
@@ -26,10 +27,11 @@ def _transfers_from_holdings(
         not isinstance(holdings, dict)
         or set(holdings) != set(shares)
         or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in holdings.values()
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in holdings.values()
         )
     ):
-        raise GameError("holdings: map every party to a number")
+        raise GameError("holdings: map every party to a finite number")
     total = float(sum(holdings.values()))
     if abs(total - grand_value) > 1e-6 * max(1.0, abs(grand_value)):
         raise GameError(f"holdings sum to {total:.6g}, but v(N) is {grand_value:.6g}")

@@ -12,6 +12,7 @@ Every non-empty coalition must be listed once; the empty coalition is worth 0.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .game import Game, GameError
@@ -20,35 +21,54 @@ from .game import Game, GameError
 def parse_game(data: Any) -> tuple[Game, dict[str, float] | None, dict[str, float] | None]:
     if not isinstance(data, dict):
         raise GameError("the game must be a JSON object")
-    players = data.get("players")
-    if not isinstance(players, list) or not players or not all(isinstance(p, str) for p in players):
-        raise GameError("players: give a non-empty list of names")
+    players = _players(data.get("players"))
     coalitions = data.get("coalitions")
     if not isinstance(coalitions, list):
         raise GameError("coalitions: give a list of {members, value} objects")
     values: dict[frozenset[str], float] = {}
     for k, item in enumerate(coalitions):
-        where = f"coalitions[{k}]"
-        if not isinstance(item, dict) or not isinstance(item.get("members"), list):
-            raise GameError(f"{where}: needs 'members' (a list) and 'value'")
-        value = item.get("value")
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise GameError(f"{where}.value: must be a number")
-        key = frozenset(str(m) for m in item["members"])
+        key, value = _coalition(item, f"coalitions[{k}]")
         if not key:
-            if value != 0:
-                raise GameError(f"{where}: the empty coalition is worth 0")
             continue
         if key in values:
-            raise GameError(f"{where}: coalition {sorted(key)} is listed twice")
-        values[key] = float(value)
+            raise GameError(f"coalitions[{k}]: coalition {sorted(key)} is listed twice")
+        values[key] = value
     game = Game.from_coalitions(players, values)
-    weights = []
-    for name in ("investments", "savings"):
-        raw = data.get(name)
-        if raw is not None and not (
-            isinstance(raw, dict) and all(isinstance(v, int | float) for v in raw.values())
-        ):
-            raise GameError(f"{name}: map each party to a number")
-        weights.append({str(k): float(v) for k, v in raw.items()} if raw else None)
-    return game, weights[0], weights[1]
+    return game, _weights(data, "investments"), _weights(data, "savings")
+
+
+def _players(players: Any) -> list[str]:
+    if not isinstance(players, list) or not players:
+        raise GameError("players: give a non-empty list of names")
+    for k, name in enumerate(players):
+        if not isinstance(name, str) or not name.strip():
+            raise GameError(f"players[{k}]: every player needs a name (text)")
+        if name in players[:k]:
+            raise GameError(f"players[{k}]: {name!r} appears twice; names must be unique")
+    return players
+
+
+def _coalition(item: Any, where: str) -> tuple[frozenset[str], float]:
+    if not isinstance(item, dict) or not isinstance(item.get("members"), list):
+        raise GameError(f"{where}: needs 'members' (a list) and 'value'")
+    value = item.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise GameError(f"{where}.value: must be a number")
+    if not math.isfinite(value):
+        raise GameError(f"{where}.value: must be a finite number")
+    key = frozenset(str(m) for m in item["members"])
+    if not key and value != 0:
+        raise GameError(f"{where}: the empty coalition is worth 0")
+    return key, float(value)
+
+
+def _weights(data: dict[str, Any], name: str) -> dict[str, float] | None:
+    raw = data.get(name)
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise GameError(f"{name}: map each party to a number")
+    for party, v in raw.items():
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise GameError(f"{name}.{party}: must be a finite number")
+    return {str(k): float(v) for k, v in raw.items()} or None
