@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from .business_case import (
@@ -14,6 +13,7 @@ from .business_case import (
 )
 from .games import MAX_EXACT_PLAYERS, Game, GameError, allocate, least_core, settle
 from .games.io import parse_game
+from .inputs import is_finite_number
 
 
 class MoneyInputError(ValueError):
@@ -26,10 +26,7 @@ def _transfers_from_holdings(
     if (
         not isinstance(holdings, dict)
         or set(holdings) != set(shares)
-        or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-            for v in holdings.values()
-        )
+        or not all(is_finite_number(v) for v in holdings.values())
     ):
         raise GameError("holdings: map every party to a finite number")
     total = float(sum(holdings.values()))

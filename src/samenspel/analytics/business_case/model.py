@@ -17,9 +17,10 @@ lists 1-based years of the horizon, or "all"; a one-off cost is ``"years": [1]``
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
+
+from ..inputs import is_finite_number, unique_names
 
 STREAMS = ("Zvw", "Wlz", "Wmo", "Jeugdwet", "Wpg", "subsidy", "own_funds", "other")
 DEFAULT_DISCOUNT_RATE = 0.0225
@@ -64,7 +65,7 @@ class Agreement:
 def _number(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise AgreementError(f"{where}: must be a number, got {value!r}")
-    if not math.isfinite(value):
+    if not is_finite_number(value):
         raise AgreementError(f"{where}: must be a finite number, got {value!r}")
     return float(value)
 
@@ -109,7 +110,7 @@ def parse_agreement(data: Any) -> Agreement:
     """Validate and build an Agreement from its JSON form."""
     if not isinstance(data, dict):
         raise AgreementError("the agreement must be a JSON object")
-    parties = _parties(data.get("parties"))
+    parties = tuple(unique_names(data.get("parties"), "parties", "party", AgreementError))
     horizon = data.get("horizon", 5)
     if not isinstance(horizon, int) or isinstance(horizon, bool) or not 1 <= horizon <= 50:
         raise AgreementError("horizon: a whole number of years from 1 to 50")
@@ -131,19 +132,6 @@ def parse_agreement(data: Any) -> Agreement:
             )
         interventions.append(intervention)
     return Agreement(parties, start_year, horizon, rate, tuple(interventions))
-
-
-def _parties(raw: Any) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise AgreementError("parties: give a non-empty list of party names")
-    seen: set[str] = set()
-    for k, name in enumerate(raw):
-        if not isinstance(name, str) or not name.strip():
-            raise AgreementError(f"parties[{k}]: every party needs a name (text)")
-        if name in seen:
-            raise AgreementError(f"parties[{k}]: {name!r} appears twice; names must be unique")
-        seen.add(name)
-    return tuple(raw)
 
 
 def _intervention(item: Any, where: str, parties: set[str], horizon: int) -> Intervention:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..inputs import is_finite_number, unique_names
 from .game import Game, GameError
 
 
 def parse_game(data: Any) -> tuple[Game, dict[str, float] | None, dict[str, float] | None]:
     if not isinstance(data, dict):
         raise GameError("the game must be a JSON object")
-    players = _players(data.get("players"))
+    players = unique_names(data.get("players"), "players", "player", GameError)
     coalitions = data.get("coalitions")
     if not isinstance(coalitions, list):
         raise GameError("coalitions: give a list of {members, value} objects")
@@ -35,17 +36,6 @@ def parse_game(data: Any) -> tuple[Game, dict[str, float] | None, dict[str, floa
         values[key] = value
     game = Game.from_coalitions(players, values)
     return game, _weights(data, "investments"), _weights(data, "savings")
-
-
-def _players(players: Any) -> list[str]:
-    if not isinstance(players, list) or not players:
-        raise GameError("players: give a non-empty list of names")
-    for k, name in enumerate(players):
-        if not isinstance(name, str) or not name.strip():
-            raise GameError(f"players[{k}]: every player needs a name (text)")
-        if name in players[:k]:
-            raise GameError(f"players[{k}]: {name!r} appears twice; names must be unique")
-    return players
 
 
 def _coalition(item: Any, where: str) -> tuple[frozenset[str], float]:
@@ -69,6 +59,6 @@ def _weights(data: dict[str, Any], name: str) -> dict[str, float] | None:
     if not isinstance(raw, dict):
         raise GameError(f"{name}: map each party to a number")
     for party, v in raw.items():
-        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        if not is_finite_number(v):
             raise GameError(f"{name}.{party}: must be a finite number")
     return {str(k): float(v) for k, v in raw.items()} or None

@@ -49,10 +49,11 @@ def brokerage(network: Network, attribute: str) -> dict[str, dict[str, int]]:
     in_a, in_b = source[order], target[order]  # the arcs A → B
     fan = out_start[in_b + 1] - out_start[in_b]  # how many C follow each A → B
     counts = np.zeros(n * len(BROKERAGE_ROLES), dtype=np.int64)
+    reach = np.cumsum(fan)  # triads up to and including each arc
     first = 0
     while first < len(in_a):
-        last = int(np.searchsorted(np.cumsum(fan[first:]), BATCH, side="right")) + first + 1
-        last = min(last, len(in_a))
+        before = int(reach[first - 1]) if first else 0
+        last = min(int(np.searchsorted(reach, before + BATCH, side="right")) + 1, len(in_a))
         counts += _roles(in_a[first:last], in_b[first:last], fan[first:last], out_start, target,
                          codes, group, n)  # fmt: skip
         first = last

@@ -19,7 +19,6 @@ router = Router()
 ERRORS = WRITE_ERRORS
 
 
-
 @router.get(
     "/programmes/{programme_id}/composition",
     response={200: CompositionOut, **ERRORS},

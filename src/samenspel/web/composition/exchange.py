@@ -30,7 +30,6 @@ VERSION = 1
 PROGRAMME_FIELDS = ("name", "region", "province", "vision", "governance_style", "start_date")
 
 
-
 @dataclass(frozen=True)
 class ImportProblem:
     """One thing wrong with an import, precise enough to find and fix it."""

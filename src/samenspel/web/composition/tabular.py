@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from samenspel.web.core.accounts.access import may_change
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.models import Organisation, Person
+from samenspel.web.core.uploads import row_label
 
 from .exchange import ImportFailedError, ImportProblem
 
@@ -43,7 +44,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "organisations": ("name", "kind", "domain", "level"),
     "people": ("name", "stakeholder_group"),
 }
-
 
 
 @dataclass(frozen=True)
@@ -159,10 +159,6 @@ def _choice_lookup(field: models.Field) -> dict[str, str]:
 
 def _choices_text(field: models.Field) -> str:
     return ", ".join(str(code) for code, _label in field.choices or [])
-
-
-def row_label(number: int) -> str:
-    return _("row %(row)d") % {"row": number}
 
 
 class TableImport:

@@ -21,7 +21,6 @@ from samenspel.web.core.accounts.access import (
 View = Callable[..., HttpResponse]
 
 
-
 def programme_view(view: View) -> View:
     """Resolve ``programme_id`` to (programme, role); outsiders get 404, refusals 403."""
 

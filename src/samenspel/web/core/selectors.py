@@ -16,7 +16,6 @@ RELATED_FOR_LIST: dict[str, tuple[str, ...]] = {
 }
 
 
-
 def records(programme: Programme | int, resource: Resource) -> QuerySet:
     """All records of one kind in one programme, with their foreign keys joined."""
     programme_id = programme if isinstance(programme, int) else programme.pk

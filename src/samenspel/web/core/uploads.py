@@ -18,6 +18,11 @@ MAX_PROBLEMS_SHOWN = 100
 T = TypeVar("T")
 
 
+def row_label(number: int) -> str:
+    """A row as a spreadsheet numbers it (the header is row 1), in the reader's language."""
+    return _("row %(row)d") % {"row": number}
+
+
 def limit_bytes() -> int:
     return int(settings.SAMENSPEL_UPLOAD_LIMIT_MB) * 1024 * 1024
 

@@ -175,15 +175,22 @@ def responded(wave: SurveyWave) -> tuple[int, int]:
     return invitations.count(), invitations.filter(submitted_at__isnull=False).count()
 
 
+def top_brokers(
+    roles: dict[str, dict[str, int]], names: dict[str, str]
+) -> list[tuple[str, dict[str, int], int]]:
+    """The 15 nodes that broker most (node, counts per role, total), then by name."""
+    ranked = sorted(
+        ((n, counts, sum(counts.values())) for n, counts in roles.items() if any(counts.values())),
+        key=lambda row: (-row[2], names[row[0]]),
+    )
+    return ranked[:15]
+
+
 def evaluate_sharing(sharing: dict[str, Any]) -> Dynamics:
     """The patient-sharing network of a regiobeeld run (providers, not people)."""
     providers = {p: {"kind": attrs.get("kind", "")} for p, attrs in sharing["providers"].items()}
     network = Network(providers, [Tie(a, b) for a, b, _n in sharing["ties"]])
     roles = brokerage(network, "kind")
-    brokers = sorted(
-        ((n, counts, sum(counts.values())) for n, counts in roles.items() if any(counts.values())),
-        key=lambda row: (-row[2], row[0]),
-    )
     return Dynamics(
         network=network,
         names={p: p for p in providers},
@@ -193,7 +200,7 @@ def evaluate_sharing(sharing: dict[str, Any]) -> Dynamics:
         ei={"kind": ei_index(network, "kind")},
         matrices={"kind": contact_matrix(network, "kind")},
         blau=[],
-        brokers=brokers[:15],
+        brokers=top_brokers(roles, {p: p for p in providers}),
     )
 
 
@@ -222,9 +229,9 @@ def evaluate(
 def _published(
     programme: Programme, source: str, wave: SurveyWave | None, named: bool
 ) -> Dynamics:
-    full = _evaluate(programme, source, wave)
     if named or wave is None or source not in SURVEY_SOURCES:
-        return full
+        return _evaluate(programme, source, wave)
+    full = evaluate(programme, source=source, wave=wave, named=True)  # kept, not recomputed
     return _per_organisation(programme, source, wave, full)
 
 
@@ -282,10 +289,7 @@ def _per_organisation(
         ei=full.ei,
         matrices={a: withhold_small_groups(m, k) for a, m in full.matrices.items()},
         blau=full.blau,
-        brokers=sorted(
-            ((n, c, sum(c.values())) for n, c in roles.items() if any(c.values())),
-            key=lambda row: (-row[2], names[row[0]]),
-        )[:15],
+        brokers=top_brokers(roles, names),
         person_scores=full.person_scores,
         organisation_scores=full.organisation_scores,
         invited=full.invited,
@@ -324,10 +328,6 @@ def _evaluate(programme: Programme, source: str, wave: SurveyWave | None) -> Dyn
         memberships.setdefault(group_id, []).append(nodes[str(person_id)]["stakeholder_group"])
         group_names[group_id] = (name, layer)
     roles = brokerage(network.undirected(), "stakeholder_group")
-    brokers = sorted(
-        ((n, counts, sum(counts.values())) for n, counts in roles.items() if any(counts.values())),
-        key=lambda row: (-row[2], names[row[0]]),
-    )
     result = Dynamics(
         network=network,
         names=names,
@@ -345,7 +345,7 @@ def _evaluate(programme: Programme, source: str, wave: SurveyWave | None) -> Dyn
             (group_names[g][0], group_names[g][1], blau_index(members), len(members))
             for g, members in memberships.items()
         ),
-        brokers=brokers[:15],
+        brokers=top_brokers(roles, names),
     )
     if wave is not None:
         ratings = wave_ratings(wave)

@@ -29,7 +29,6 @@ from .networks import (
 COLOURS = ("stakeholder_group", "layer", "organisation")
 
 
-
 def selection(request: HttpRequest, programme: Programme) -> tuple[SurveyWave | None, str, str]:
     waves = SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id")
     wave_id = request.GET.get("wave", "")
@@ -75,7 +74,7 @@ def dashboard_context(
         "dynamics-drawing",
         programme.pk,
         (source, wave.pk if wave else None, sharing_run.run_id if sharing_run else None, colour,
-         get_language()),
+         dyn.aggregated, get_language()),
         lambda: network_svg(dyn.network, dyn.names, colour, labels, _("Collaboration network")),
     )  # fmt: skip
     return {

@@ -24,7 +24,7 @@ from samenspel.analytics.population.synthetic import generate
 from samenspel.analytics.population.validate import Problem, validate_dataset
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
-from samenspel.web.core.uploads import check_size
+from samenspel.web.core.uploads import check_size, row_label
 from samenspel.web.core.versions import bump
 
 from .models import ABANDONED, Dataset, RegiobeeldRun
@@ -41,7 +41,7 @@ class DatasetRejectedError(Exception):
 def describe_problem(problem: Problem) -> str:
     """A validation problem in the reader's language, naming file, row and column."""
     if problem.row is not None:
-        where = _("%(file)s, row %(row)d") % {"file": _(problem.file), "row": problem.row}
+        where = f"{_(problem.file)}, {row_label(problem.row)}"
     else:
         where = _(problem.file)
     if problem.column:
