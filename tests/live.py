@@ -95,12 +95,12 @@ def live_server(tmp: Path, **extra_env: str) -> Iterator[LiveServer]:
         )  # fmt: skip
         url = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 120
             while True:
                 try:
-                    requests.get(f"{url}/accounts/login/", timeout=5)
+                    requests.get(f"{url}/accounts/login/", timeout=30)
                     break
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):  # not up, or a slow start
                     if time.monotonic() > deadline or process.poll() is not None:
                         raise RuntimeError("the live server did not start") from None
                     time.sleep(0.3)
