@@ -37,6 +37,7 @@ from samenspel.analytics.games import (
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
+
 def bankruptcy(estate: float, claims: list[float]) -> Game:
     names = [f"c{i}" for i in range(len(claims))]
     return Game.from_function(

@@ -49,9 +49,7 @@ def test_twenty_thousand_bad_rows_give_a_short_answer(world: World) -> None:
     rows = "".join(f"Org {i},castle,care,region\n" for i in range(20_000))
     upload = SimpleUploadedFile("orgs.csv", ("name,kind,domain,level\n" + rows).encode())
     client = world.client_for(world.director)
-    response = client.post(
-        f"/p/{world.a.pk}/import/", {"kind": "organisations", "file": upload}
-    )
+    response = client.post(f"/p/{world.a.pk}/import/", {"kind": "organisations", "file": upload})
     assert response.status_code == 200
     assert len(response.context["problems"]) == 100
     assert response.context["problem_total"] == 20_000

@@ -354,6 +354,61 @@ def omop(
         raise typer.Exit(2)
 
 
+opendata_app = typer.Typer(help="Published open data: Vektis Zvw costs.", no_args_is_help=True)
+app.add_typer(opendata_app, name="opendata")
+
+
+@opendata_app.command("vektis")
+def opendata_vektis(
+    files: list[Path] = typer.Argument(
+        ..., exists=True, dir_okay=False, help="Vektis Zvw open-data files (gemeente or postcode3)."
+    ),
+    region: list[str] = typer.Option(
+        [], "--region", help="A municipality of the region, by name or CBS code; repeat it."
+    ),
+    year: int | None = typer.Option(
+        None, "--year", help="The year, when neither the file nor its name says it."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+) -> None:
+    """Zvw cost against what age and sex predict, per municipality and for the region."""
+    from samenspel.analytics.population.comparison import report
+    from samenspel.analytics.population.vektis import VektisError, read_vektis
+
+    try:
+        loaded = [read_vektis(file, year=year) for file in files]
+        result = report(loaded, region=region)
+    except VektisError as exc:
+        err.print(f"[red]Nothing computed: {len(exc.problems)} problem(s).[/red]")
+        for problem in exc.problems:
+            err.print(f"  {problem}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+        return
+    _print_opendata(result)
+
+
+def _print_opendata(result: dict) -> None:
+    from rich.table import Table
+
+    key = "municipalities" if result["level"] == "gemeente" else "postcode_areas"
+    table = Table(title=f"Zvw {result['year']}: actual against expected for age and sex")
+    for column in ("Area", "Insured-years", "Ratio", "95% interval", "€ per insured-year"):
+        table.add_column(column, justify="left" if column == "Area" else "right")
+    rows = sorted(result[key], key=lambda a: a["ratio"] or 0, reverse=True)
+    if result["region"]:
+        rows = [{**result["region"], "name": "Region"}, *rows]
+    for area in rows:
+        ratio = "-" if area["ratio"] is None else f"{area['ratio']:.3f}"
+        interval = "-" if area["ci_low"] is None else f"{area['ci_low']:.3f}–{area['ci_high']:.3f}"
+        gap = (
+            "-" if area["gap_per_insured_year"] is None else f"{area['gap_per_insured_year']:+,.0f}"
+        )
+        table.add_row(area["name"], f"{area['insured_years']:,.0f}", ratio, interval, gap)
+    console.print(table)
+
+
 @app.command("backup")
 def backup_command(
     file: Path = typer.Argument(..., help="Backup file (.json or .json.gz)."),

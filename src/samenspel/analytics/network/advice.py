@@ -143,9 +143,7 @@ def _brokerage_concentrated(network: Network, t: Thresholds) -> list[Advice]:
     if share < t.brokerage_share:
         return []
     return [
-        Advice(
-            "brokerage_concentrated", "warning", share, t.brokerage_share, {"organisation": top}
-        )
+        Advice("brokerage_concentrated", "warning", share, t.brokerage_share, {"organisation": top})
     ]
 
 

@@ -59,8 +59,7 @@ def brokerage(network: Network, attribute: str) -> dict[str, dict[str, int]]:
         first = last
     table = counts.reshape(n, len(BROKERAGE_ROLES))
     return {
-        ids[b]: {role: int(table[b, k]) for k, role in enumerate(BROKERAGE_ROLES)}
-        for b in range(n)
+        ids[b]: {role: int(table[b, k]) for k, role in enumerate(BROKERAGE_ROLES)} for b in range(n)
     }
 
 

@@ -162,8 +162,10 @@ class Importer:
             self.problem(
                 "",
                 "format",
-                _("expected format '%(format)s' version %(version)s; this is not a Samenspel "
-                  "programme file")
+                _(
+                    "expected format '%(format)s' version %(version)s; this is not a Samenspel "
+                    "programme file"
+                )
                 % {"format": FORMAT, "version": VERSION},
             )
             raise ImportFailedError(self.problems)

@@ -129,9 +129,7 @@ def _xlsx_rows(filename: str, content: bytes) -> Iterator[Row]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise ImportFailedError(
-            [
-                ImportProblem(filename, "", "", _("not a readable Excel workbook (.xlsx)"))
-            ]
+            [ImportProblem(filename, "", "", _("not a readable Excel workbook (.xlsx)"))]
         ) from exc
     sheet = workbook.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)

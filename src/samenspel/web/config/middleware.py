@@ -37,4 +37,3 @@ class RequestIdMiddleware:
             logs.request_id.reset(token)
         response["X-Request-ID"] = rid
         return response
-

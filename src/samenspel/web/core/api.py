@@ -25,7 +25,6 @@ router = Router()
 ERRORS = WRITE_ERRORS
 
 
-
 def _programme_out(role: ProgrammeRole) -> dict[str, Any]:
     p = role.programme
     return {

@@ -45,6 +45,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
         request,
         500,
         _("Something went wrong"),
-        _("The error has been logged. If it happens again, pass the code below to your "
-          "administrator."),
+        _(
+            "The error has been logged. If it happens again, pass the code below to your "
+            "administrator."
+        ),
     )

@@ -226,9 +226,7 @@ def evaluate(
     )
 
 
-def _published(
-    programme: Programme, source: str, wave: SurveyWave | None, named: bool
-) -> Dynamics:
+def _published(programme: Programme, source: str, wave: SurveyWave | None, named: bool) -> Dynamics:
     if named or wave is None or source not in SURVEY_SOURCES:
         return _evaluate(programme, source, wave)
     full = evaluate(programme, source=source, wave=wave, named=True)  # kept, not recomputed

@@ -14,26 +14,40 @@ def raise_low_thresholds(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dynamics', '0001_initial'),
-        ('partnership', '0002_data_version'),
+        ("dynamics", "0001_initial"),
+        ("partnership", "0002_data_version"),
     ]
 
     operations = [
         migrations.RunPython(raise_low_thresholds, migrations.RunPython.noop),
         migrations.AddField(
-            model_name='surveywave',
-            name='named_ties',
-            field=models.BooleanField(default=False, help_text="Said to respondents on the survey's first page. Without it, everyone (the programme director too) sees the network only per organisation.", verbose_name='the programme director sees who named whom'),
+            model_name="surveywave",
+            name="named_ties",
+            field=models.BooleanField(
+                default=False,
+                help_text="Said to respondents on the survey's first page. Without it, everyone (the programme director too) sees the network only per organisation.",
+                verbose_name="the programme director sees who named whom",
+            ),
         ),
         migrations.AlterField(
-            model_name='surveywave',
-            name='min_respondents',
-            field=models.PositiveSmallIntegerField(default=3, help_text='Trust and value scores, and the network, are shown only when at least this many people answered (3 or more).', validators=[django.core.validators.MinValueValidator(3), django.core.validators.MaxValueValidator(1000)], verbose_name='minimum respondents for a score'),
+            model_name="surveywave",
+            name="min_respondents",
+            field=models.PositiveSmallIntegerField(
+                default=3,
+                help_text="Trust and value scores, and the network, are shown only when at least this many people answered (3 or more).",
+                validators=[
+                    django.core.validators.MinValueValidator(3),
+                    django.core.validators.MaxValueValidator(1000),
+                ],
+                verbose_name="minimum respondents for a score",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='surveywave',
-            constraint=models.CheckConstraint(condition=models.Q(('min_respondents__gte', 3)), name='wave_min_respondents_at_least_3'),
+            model_name="surveywave",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_respondents__gte", 3)),
+                name="wave_min_respondents_at_least_3",
+            ),
         ),
     ]

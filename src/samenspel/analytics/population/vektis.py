@@ -1,0 +1,450 @@
+"""Vektis open data (Zorgverzekeringswet), read as published.
+
+Vektis publishes, per year, the Zvw costs paid by insurers per municipality (``gemeente``
+files) or per 3-digit postcode (``postcode3`` files) × sex × 5-year age class, with the number of
+insured persons (``aantal_bsn``) and insured-years (``aantal_verzekerdejaren``). Files are
+semicolon-separated; recent years use lower-case column names, older years upper case and a
+somewhat different set of cost columns. Cells of fewer than 10 persons are published in a rest
+category without a municipality (or postcode); it is reported, and kept out of the reference.
+
+Every cost column is mapped to a care category by ``COLUMN_RULES``; a cost column no rule knows
+is refused by name, so a new column is never silently dropped. All Vektis costs are Zvw.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .municipalities import current_code, identify, name_of, normalise
+from .sources import gettext_noop
+from .standardise import AGE_CLASSES
+from .validate import Problem
+
+SMALL_POPULATION_YEARS = 5_000  # fewer insured-years than this: flagged as a small population
+MAX_PROBLEMS = 100
+REST_MARKERS = {"", "REST", "RESTCATEGORIE", "ONBEKEND", "NIET TOEGEWEZEN", "OVERIG", "000"}
+SEXES = {"M": "M", "MAN": "M", "V": "F", "VROUW": "F"}
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    label: str  # English, translated in the web layer
+    kinds: tuple[str, ...]  # the person-level kinds of care it corresponds to
+
+
+HOSPITAL_KINDS = ("outpatient_visit", "hospital_admission", "ed_visit")
+CATEGORIES: tuple[Category, ...] = (
+    Category("hospital", gettext_noop("Hospital care"), HOSPITAL_KINDS),
+    Category("pharmacy", gettext_noop("Pharmacy"), ("medication",)),
+    Category("general_practice", gettext_noop("General practice"), ("gp_visit",)),
+    Category("mental_health", gettext_noop("Mental health care"), ("mental_health",)),
+    Category("nursing", gettext_noop("Community nursing and elderly care"), ("home_care",)),
+    Category("paramedical", gettext_noop("Physiotherapy and paramedical care"), ()),
+    Category("aids", gettext_noop("Medical aids"), ()),
+    Category("dental", gettext_noop("Dental care"), ()),
+    Category("maternity", gettext_noop("Maternity care"), ()),
+    Category("transport", gettext_noop("Patient transport"), ()),
+    Category("abroad", gettext_noop("Care abroad"), ()),
+    Category("other", gettext_noop("Other"), ()),
+)  # fmt: skip
+CATEGORY_CODES = tuple(c.code for c in CATEGORIES)
+
+# (prefix after "kosten_", category): the first rule that matches a cost column applies.
+COLUMN_RULES: tuple[tuple[str, str], ...] = (
+    ("medisch_specialistische", "hospital"),
+    ("farmacie", "pharmacy"),
+    ("huisarts", "general_practice"),
+    ("eerstelijns_ondersteuning", "general_practice"),
+    ("consulten_ggz", "mental_health"),
+    ("overige_prestaties_ggz", "mental_health"),
+    ("intramuraal_verblijf_ggz", "mental_health"),
+    ("innovatiegelden_ggz", "mental_health"),
+    ("tweedelijns_ggz", "mental_health"),
+    ("eerstelijns_psychologische", "mental_health"),
+    ("basis_ggz", "mental_health"),
+    ("generalistische_basis_ggz", "mental_health"),
+    ("specialistische_ggz", "mental_health"),
+    ("langdurige_ggz", "mental_health"),
+    ("ggz", "mental_health"),
+    ("verpleging_en_verzorging", "nursing"),
+    ("wijkverpleging", "nursing"),
+    ("geriatrische_revalidatie", "nursing"),
+    ("eerstelijnsverblijf", "nursing"),
+    ("gzsp", "nursing"),  # geneeskundige zorg voor specifieke patiëntgroepen
+    ("paramedische", "paramedical"),
+    ("hulpmiddelen", "aids"),
+    ("mondzorg", "dental"),
+    ("tandheelkund", "dental"),
+    ("kraamzorg", "maternity"),
+    ("verloskundig", "maternity"),
+    ("integrale_geboortezorg", "maternity"),
+    ("ziekenvervoer", "transport"),
+    ("grensoverschrijdende", "abroad"),
+    ("buitenland", "abroad"),
+    ("overig", "other"),
+)
+ID_COLUMNS = {
+    "geslacht": "sex",
+    "leeftijdsklasse": "age",
+    "gemeentenaam": "municipality",
+    "postcode_3": "postcode3",
+    "postcode3": "postcode3",
+    "postcode": "postcode3",
+    "aantal_bsn": "persons",
+    "aantal_verzekerdejaren": "years",
+    "jaar": "year",
+}
+
+
+class VektisError(ValueError):
+    """The file cannot be used; ``problems`` names every reason (file, row, column)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems[:5]))
+
+
+def category_of(column: str) -> str | None:
+    """The care category of a Vektis cost column (any case), or None if no rule knows it."""
+    name = column.strip().lower()
+    if not name.startswith("kosten_"):
+        return None
+    rest = name.removeprefix("kosten_")
+    return next((category for prefix, category in COLUMN_RULES if rest.startswith(prefix)), None)
+
+
+def parse_age_class(text: str) -> int | None:
+    """Index of a Vektis age class: "0 t/m  4 jaar" → 0, "90+" / "90 jaar en ouder" → 18."""
+    found = re.match(r"\s*(\d+)\s*(?:t/?m|-|tot)\s*(\d+)", text, re.IGNORECASE)
+    if found:
+        low, high = int(found[1]), int(found[2])
+        if low % 5 == 0 and high == low + 4 and low < 90:
+            return low // 5
+        return None
+    found = re.match(r"\s*(\d+)\s*(?:\+|jaar en ouder|en ouder|jaar of ouder)", text, re.IGNORECASE)
+    if found and int(found[1]) == 90:
+        return len(AGE_CLASSES) - 1
+    return None
+
+
+def _number(text: str) -> float | None:
+    value = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not value:
+        return 0.0
+    if "," in value and "." not in value:
+        value = value.replace(",", ".")
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+@dataclass
+class VektisFile:
+    """One year's file, with cells aggregated per (area, sex, age class)."""
+
+    name: str
+    year: int
+    level: str  # "gemeente" or "postcode3"
+    areas: list[str]  # CBS codes, or postcode-3 areas
+    area: np.ndarray  # per cell: index into areas
+    sex: np.ndarray  # per cell: "M" or "F"
+    age: np.ndarray  # per cell: age-class index
+    persons: np.ndarray
+    years: np.ndarray
+    costs: np.ndarray  # cells × categories
+    columns: dict[str, str]  # cost column → category
+    rest: dict[str, float] = field(default_factory=dict)  # rows, persons, years, cost
+    merged: dict[str, str] = field(default_factory=dict)  # name in the file → current name
+    synthetic: bool = False
+
+    def area_name(self, key: str) -> str:
+        return name_of(key) if self.level == "gemeente" else key
+
+
+def _year_of(name: str, year: int | None, values: set[str]) -> int | None:
+    if year is not None:
+        return year
+    if len(values) == 1:
+        only = next(iter(values))
+        if only.isdigit():
+            return int(only)
+    found = re.findall(r"(?<!\d)(20\d{2}|19\d{2})(?!\d)", name)
+    return int(found[-1]) if found else None
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+class _Reader:
+    """Parses rows, collecting problems rather than stopping at the first."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.problems: list[Problem] = []
+
+    def problem(
+        self,
+        row: int | None,
+        column: str,
+        message: str,
+        params: dict[str, object] | None = None,
+        found: str | None = None,
+    ) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.name, row, column, message, params or {}, found))
+
+    def header(self, header: list[str]) -> tuple[dict[str, int], dict[int, str]]:
+        roles: dict[str, int] = {}
+        cost_columns: dict[int, str] = {}
+        unknown = []
+        for index, raw in enumerate(header):
+            column = raw.strip().lower()
+            if column in ID_COLUMNS:
+                roles[ID_COLUMNS[column]] = index
+            elif (category := category_of(column)) is not None:
+                cost_columns[index] = category
+            elif column:
+                unknown.append(raw.strip())
+        if unknown:
+            self.problem(
+                1,
+                "",
+                gettext_noop("unknown columns: %(columns)s; map them before importing"),
+                {"columns": ", ".join(unknown)},
+            )
+        missing = [c for c in ("geslacht", "leeftijdsklasse", "aantal_verzekerdejaren")
+                   if ID_COLUMNS[c] not in roles]  # fmt: skip
+        if "municipality" not in roles and "postcode3" not in roles:
+            missing.append("gemeentenaam / postcode_3")
+        if not cost_columns:
+            missing.append("kosten_…")
+        if missing:
+            self.problem(
+                1, "", gettext_noop("missing columns: %(columns)s"), {"columns": ", ".join(missing)}
+            )
+        return roles, cost_columns
+
+
+def read_vektis(
+    source: Path | bytes, *, name: str | None = None, year: int | None = None
+) -> VektisFile:
+    """Read a Vektis Zvw open-data file (gemeente or postcode3), any year's layout."""
+    if isinstance(source, bytes):
+        data, name = source, name or "vektis.csv"
+    else:
+        data, name = Path(source).read_bytes(), name or Path(source).name
+    text = _decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = _Reader(name)
+    header = next(rows, None)
+    if not header:
+        raise VektisError([Problem(name, None, "", gettext_noop("the file is empty"))])
+    roles, cost_columns = reader.header(header)
+    if reader.problems:
+        raise VektisError(reader.problems)
+    level = "gemeente" if "municipality" in roles else "postcode3"
+    columns = {header[i].strip(): c for i, c in cost_columns.items()}
+
+    found = _read_rows(reader, rows, header, roles, cost_columns, level)
+    area_column = header[roles["municipality" if level == "gemeente" else "postcode3"]].strip()
+    unknown_area = (
+        gettext_noop("no Dutch municipality is called this; check the spelling")
+        if level == "gemeente"
+        else gettext_noop("must be a 3-digit postcode area")
+    )
+    for text, row_number in found.unmatched.items():
+        reader.problem(row_number, area_column, unknown_area, found=text)
+    if not found.rows:
+        reader.problem(None, "", gettext_noop("has a header but no data rows"))
+    elif not found.cells and not reader.problems:
+        reader.problem(None, "", gettext_noop("has no rows outside the rest category"))
+    the_year = _year_of(name, year, found.years)
+    if the_year is None:
+        reader.problem(
+            None,
+            "",
+            gettext_noop("says nowhere which year it covers; put the year in the file name"),
+        )
+    if reader.problems or the_year is None:
+        raise VektisError(reader.problems)
+    return _assemble(name, the_year, level, found, columns)
+
+
+@dataclass
+class _Rows:
+    rows: int = 0
+    cells: dict[tuple[str, str, int], np.ndarray] = field(default_factory=dict)
+    rest: dict[str, float] = field(
+        default_factory=lambda: {"rows": 0.0, "persons": 0.0, "years": 0.0, "cost": 0.0}
+    )
+    merged: dict[str, str] = field(default_factory=dict)
+    unmatched: dict[str, int] = field(default_factory=dict)
+    years: set[str] = field(default_factory=set)
+
+
+def _read_rows(
+    reader: _Reader,
+    rows: Iterable[list[str]],
+    header: list[str],
+    roles: dict[str, int],
+    cost_columns: dict[int, str],
+    level: str,
+) -> _Rows:
+    """Every data row, summed per (area, sex, age class); the rest category apart."""
+    area_column = roles["municipality" if level == "gemeente" else "postcode3"]
+    cat_index = [2 + CATEGORY_CODES.index(c) for c in cost_columns.values()]
+    cost_positions = list(cost_columns)
+    found = _Rows()
+    for row_number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        found.rows += 1
+        if len(row) != len(header):
+            reader.problem(
+                row_number,
+                "",
+                gettext_noop("has %(found)s fields; the header has %(expected)s"),
+                {"found": len(row), "expected": len(header)},
+            )
+            continue
+        if "year" in roles:
+            found.years.add(row[roles["year"]].strip())
+        values = _row_numbers(reader, row_number, row, header, roles, cost_positions)
+        if values is None:
+            continue
+        persons, years, costs = values
+        area_text = row[area_column].strip()
+        if normalise(area_text) in REST_MARKERS:
+            for key, value in zip(
+                ("rows", "persons", "years", "cost"), (1, persons, years, costs.sum()), strict=True
+            ):
+                found.rest[key] += float(value)
+            continue
+        area = _area_key(level, area_text, found.merged)
+        cell = _cell(reader, row_number, row, header, roles) if area else None
+        if area is None:
+            found.unmatched.setdefault(area_text, row_number)
+        if area is None or cell is None:
+            continue
+        line = np.zeros(2 + len(CATEGORY_CODES))
+        line[0], line[1] = persons, years
+        np.add.at(line, cat_index, costs)
+        slot = (area, *cell)
+        found.cells[slot] = found.cells[slot] + line if slot in found.cells else line
+    return found
+
+
+def _area_key(level: str, text: str, merged: dict[str, str]) -> str | None:
+    if level == "postcode3":
+        digits = text.strip()
+        return digits if re.fullmatch(r"\d{3}", digits) else None
+    code = identify(text)
+    if code is None:
+        return None
+    current = current_code(code)
+    if current != code:
+        merged.setdefault(text, name_of(current))
+    return current
+
+
+def _row_numbers(
+    reader: _Reader,
+    row_number: int,
+    row: list[str],
+    header: list[str],
+    roles: dict[str, int],
+    cost_positions: list[int],
+) -> tuple[float, float, np.ndarray] | None:
+    numbers = []
+    for role in ("persons", "years"):
+        if role not in roles:
+            numbers.append(0.0)
+            continue
+        raw = row[roles[role]]
+        value = _number(raw)
+        if value is None or value < 0:
+            reader.problem(
+                row_number,
+                header[roles[role]].strip(),
+                gettext_noop("must be a number of at least 0"),
+                found=raw,
+            )
+            return None
+        numbers.append(value)
+    costs = np.zeros(len(cost_positions))
+    for k, position in enumerate(cost_positions):
+        value = _number(row[position])
+        if value is None:
+            reader.problem(
+                row_number,
+                header[position].strip(),
+                gettext_noop("must be an amount in euros"),
+                found=row[position],
+            )
+            return None
+        costs[k] = value
+    return numbers[0], numbers[1], costs
+
+
+def _cell(
+    reader: _Reader, row_number: int, row: list[str], header: list[str], roles: dict[str, int]
+) -> tuple[str, int] | None:
+    sex_text = row[roles["sex"]].strip()
+    sex = SEXES.get(sex_text.upper())
+    if sex is None:
+        reader.problem(
+            row_number, header[roles["sex"]].strip(), gettext_noop("must be M or V"), found=sex_text
+        )
+        return None
+    age_text = row[roles["age"]]
+    age = parse_age_class(age_text)
+    if age is None:
+        reader.problem(
+            row_number,
+            header[roles["age"]].strip(),
+            gettext_noop("must be an age class such as '0 t/m 4 jaar' or '90+'"),
+            found=age_text.strip(),
+        )
+        return None
+    return sex, age
+
+
+def _assemble(
+    name: str, year: int, level: str, found: _Rows, columns: dict[str, str]
+) -> VektisFile:
+    keys = sorted(found.cells)
+    areas = sorted({k[0] for k in keys})
+    position = {a: i for i, a in enumerate(areas)}
+    matrix = np.array([found.cells[k] for k in keys])
+    return VektisFile(
+        name=name,
+        year=year,
+        level=level,
+        areas=areas,
+        area=np.array([position[k[0]] for k in keys]),
+        sex=np.array([k[1] for k in keys]),
+        age=np.array([k[2] for k in keys]),
+        persons=matrix[:, 0],
+        years=matrix[:, 1],
+        costs=matrix[:, 2:],
+        columns=columns,
+        rest=found.rest,
+        merged=found.merged,
+    )
