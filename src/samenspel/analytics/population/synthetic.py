@@ -2,8 +2,10 @@
 
 Calibrated to the reference figures in the design note (population 2023: 21% aged 0-19, 59%
 20-64, 20% 65+; diabetes ≈ 6.5%, COPD ≈ 3.1%, heart failure ≈ 1.3%, dementia ≈ 1.6% of all;
-multimorbidity ≈ 13% of all and ≈ 37% of 55+; spending per inhabitant Zvw ≈ €2,840,
-Wlz ≈ €2,050, Wmo ≈ €310), with prevalence, care use and cost rising with age. Persons are
+multimorbidity ≈ 13% of all and ≈ 37% of 55+; Wlz ≈ €2,050, Wmo ≈ €310 per inhabitant), with
+prevalence, care use and cost rising with age. Births bring delivery, maternity care and newborn
+care; Zvw costs are calibrated per sex × age class to Vektis's national cost per insured-year for
+2023 (within ±15% in every class; ``ZVW_CALIBRATION``). Persons are
 generated in chunks and written to Parquet row group by row group, so memory stays bounded
 whatever the number of persons. The same seed gives the same data.
 """
@@ -26,10 +28,26 @@ MUNICIPALITIES: tuple[tuple[str, str, float], ...] = (
     ("GM0796", "'s-Hertogenbosch", 0.37),
     ("GM0865", "Vught", 0.07),
     ("GM0845", "Sint-Michielsgestel", 0.07),
-    ("GM1959", "Maashorst", 0.12),
-    ("GM1685", "Land van Cuijk", 0.05),
-    ("GM0856", "Uden-Noord (fictief)", 0.02),
+    ("GM1991", "Maashorst", 0.12),
+    ("GM1982", "Land van Cuijk", 0.05),
+    ("GM0797", "Heusden", 0.02),
 )
+
+# Births per woman per year by age class 20-24 … 40-44 (a total fertility of about 1.5).
+FERTILITY: dict[int, float] = {4: 0.025, 5: 0.075, 6: 0.12, 7: 0.065, 8: 0.012}
+BIRTH_ADMISSION_COST = 3_000.0  # delivery and maternity stay
+MATERNITY_CARE_COST = 1_900.0  # kraamzorg at home
+NEWBORN_ADMISSION = (0.12, 14_500.0)  # share of newborns admitted, mean cost
+
+# Zvw cost multiplier per sex × 5-year age class (0-4 … 90+), so that the Zvw cost per
+# person-year matches Vektis's national rate for 2023 (see scripts/calibrate_synthetic.py, which
+# derives these from a run of 2,000,000 persons; tests/test_synthetic_calibration.py checks them).
+ZVW_CALIBRATION: dict[str, tuple[float, ...]] = {
+    "F": (1.547, 1.030, 0.880, 1.103, 1.233, 1.281, 1.325, 1.220, 1.072, 0.965,
+          0.943, 0.877, 0.883, 0.873, 0.889, 0.929, 0.986, 1.060, 1.151),
+    "M": (1.942, 1.246, 0.964, 0.912, 0.867, 0.852, 0.845, 0.814, 0.800, 0.799,
+          0.809, 0.863, 0.920, 0.947, 1.035, 1.085, 1.113, 1.159, 1.250),
+}  # fmt: skip
 
 # Condition prevalence by age: cap / (1 + exp(-(age - mid) / scale)), times a person's frailty.
 CONDITION_CURVES: dict[str, tuple[float, float, float]] = {
@@ -163,7 +181,7 @@ def generate(
         for offset in range(0, persons, chunk):
             size = min(chunk, persons - offset)
             rng = np.random.default_rng([seed, offset])
-            tables = _chunk(rng, offset, size, years)
+            tables = _chunk(rng, offset, size, years, np.random.default_rng([seed, offset, 1]))
             for name, table in tables.items():
                 writers[name].write_table(table)
                 totals[name] += table.num_rows
@@ -184,8 +202,45 @@ def generate(
     )
 
 
+def _births(
+    extra: np.random.Generator,
+    year: int,
+    sex: np.ndarray,
+    age: np.ndarray,
+    alive: np.ndarray,
+) -> list[tuple[np.ndarray, str, str, float]]:
+    """Births in ``year``: the mother's delivery and maternity care, the newborn's admission.
+
+    Drawn from their own random stream, so the rest of the region stays as it was.
+    Returns (persons, kind, provider family, mean cost) per group of events.
+    """
+    fertility = np.zeros(len(age))
+    for age_class, rate in FERTILITY.items():
+        fertility[(age // 5 == age_class) & (sex == "F")] = rate
+    mothers = np.flatnonzero(alive & (extra.random(len(age)) < fertility))
+    newborn = np.flatnonzero(alive & (age == 0))
+    share, cost = NEWBORN_ADMISSION
+    admitted = newborn[extra.random(len(newborn)) < share]
+    return [
+        (mothers, "hospital_admission", "hospital", BIRTH_ADMISSION_COST),
+        (mothers, "home_care", "homecare", MATERNITY_CARE_COST),
+        (admitted, "hospital_admission", "hospital", cost),
+    ]
+
+
+def _zvw_factor(sex: np.ndarray, age: np.ndarray) -> np.ndarray:
+    classes = np.clip(age // 5, 0, 18)
+    female = np.asarray(ZVW_CALIBRATION["F"])[classes]
+    male = np.asarray(ZVW_CALIBRATION["M"])[classes]
+    return np.where(sex == "F", female, male)
+
+
 def _chunk(
-    rng: np.random.Generator, offset: int, n: int, years: tuple[int, ...]
+    rng: np.random.Generator,
+    offset: int,
+    n: int,
+    years: tuple[int, ...],
+    extra: np.random.Generator | None = None,
 ) -> dict[str, pa.Table]:
     first, last = years[0], years[-1]
     ids = np.array([f"P{offset + i:08d}" for i in range(n)], dtype=object)
@@ -273,6 +328,8 @@ def _chunk(
             (death_ord >= year_start) & (death_ord < year_start + 365), death_ord - year_start, 365
         )
         exposure = np.where(present, np.clip(end, 1, 365) / 365.0, 0.0)
+        exposure[birth_year == year] *= 0.5  # born, on average, half-way through the year
+        zvw_factor = _zvw_factor(sex, age)
         c = n_cond
         dementia = has["dementia"]
         old = np.clip(age - 65, 0, None)
@@ -310,12 +367,29 @@ def _chunk(
             born_limit = _jan1(birth_year[who])
             dates = np.maximum(dates, born_limit)
             cost = rng.gamma(2.0, spec.mean_cost / 2.0, total)
+            if spec.stream == "Zvw":
+                cost = cost * zvw_factor[who]
             ev_person.append(ids[who])
             ev_date.append(dates)
             ev_kind.append(np.full(total, spec.kind, dtype=object))
             ev_provider.append(provider_of[spec.provider][who])
             ev_stream.append(np.full(total, spec.stream, dtype=object))
             ev_cost.append(np.round(cost, 2))
+        if extra is None:
+            continue
+        for who, kind, family, mean in _births(extra, year, sex, age, present):
+            if not len(who):
+                continue
+            dates = np.maximum(
+                year_start + extra.integers(0, 365, len(who)), _jan1(birth_year[who])
+            )
+            limit = np.where(death_ord[who] != NO_DEATH, death_ord[who], year_start + 400)
+            ev_person.append(ids[who])
+            ev_date.append(np.minimum(dates, limit))
+            ev_kind.append(np.full(len(who), kind, dtype=object))
+            ev_provider.append(provider_of[family][who])
+            ev_stream.append(np.full(len(who), "Zvw", dtype=object))
+            ev_cost.append(np.round(extra.gamma(2.0, mean / 2.0, len(who)) * zvw_factor[who], 2))
 
     persons_table = pa.table(
         {
@@ -355,3 +429,56 @@ def _chunk(
         schema=EVENT_SCHEMA,
     )
     return {"persons": persons_table, "conditions": conditions_table, "care_events": events_table}
+
+
+NATIONAL_RATES = Path(__file__).with_name("data") / "vektis-2023-zvw-national-rates-by-age-sex.csv"
+
+
+def national_zvw_rates(path: Path = NATIONAL_RATES) -> dict[tuple[str, int], float]:
+    """Vektis's national Zvw cost per insured-year in 2023 per (sex F/M, age class)."""
+    import csv
+
+    from .vektis import parse_age_class
+
+    rates = {}
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            sex = "F" if row["geslacht"] == "V" else "M"
+            age = parse_age_class(row["leeftijdsklasse"])
+            if age is None:
+                raise ValueError(f"unknown age class {row['leeftijdsklasse']!r}")
+            rates[(sex, age)] = float(row["national_rate_per_insured_year"])
+    return rates
+
+
+def zvw_cost_per_person_year(folder: Path, year: int) -> dict[tuple[str, int], float]:
+    """Zvw cost per person-year in ``year`` per (sex, age class) of a generated region.
+
+    A person counts for the part of the year they were alive: half a year in the year of
+    birth, up to the date of death in the year of death (as Vektis counts insured-years).
+    """
+    import duckdb
+
+    persons, events = Path(folder) / "persons.parquet", Path(folder) / "care_events.parquet"
+    rows = duckdb.sql(
+        f"""
+        WITH p AS (
+            SELECT person_id, sex, least(({year} - birth_year) // 5, 18) AS age_class,
+                   CASE WHEN birth_year = {year} THEN 0.5
+                        WHEN year(death_date) = {year} THEN dayofyear(death_date) / 365.0
+                        ELSE 1.0 END AS exposure
+            FROM read_parquet('{persons}')
+            WHERE birth_year <= {year}
+              AND (death_date IS NULL OR death_date >= DATE '{year}-01-01')
+        ), e AS (
+            SELECT person_id, sum(cost) AS zvw
+            FROM read_parquet('{events}')
+            WHERE stream = 'Zvw' AND year(date) = {year}
+            GROUP BY person_id
+        )
+        SELECT sex, age_class, sum(coalesce(zvw, 0)) / sum(exposure)
+        FROM p LEFT JOIN e USING (person_id)
+        GROUP BY sex, age_class
+        """
+    ).fetchall()
+    return {(str(sex), int(age)): float(rate) for sex, age, rate in rows}
