@@ -240,3 +240,35 @@ def test_command_line_refuses_an_unknown_region_and_a_bad_file(national, tmp_pat
     result = runner.invoke(app, ["opendata", "vektis", str(bad), "--json"])
     assert result.exit_code == 2 and "row 2" in result.output
     assert "Traceback" not in result.output and str(tmp_path) not in result.output
+
+
+def test_cbs_population_table_in_statline_layout(tmp_path):
+    from samenspel.analytics.population.cbs import read_cbs_population
+
+    text = (
+        '"Geslacht";"Leeftijd";"Regio\'s";"Perioden";"Bevolking op 1 januari (aantal)"\n'
+        '"Totaal mannen en vrouwen";"Totaal alle leeftijden";"Nederland";"2024";"17942942"\n'
+        '"Mannen";"0 tot 5 jaar";"Oss";"2024";"2500"\n'
+        '"Vrouwen";"0 tot 5 jaar";"Oss";"2024";"2400"\n'
+        '"Mannen";"95 jaar of ouder";"Oss";"2024";"30"\n'
+        '"Mannen";"90 tot 95 jaar";"Oss";"2024";"170"\n'
+        '"Mannen";"0 tot 20 jaar";"Oss";"2024";"99999"\n'
+        '"Mannen";"0 tot 5 jaar";"Utrecht (PV)";"2024";"99999"\n'
+        '"Mannen";"0 tot 5 jaar";"Weesp";"2021";"900"\n'
+    )
+    population = read_cbs_population(text.encode(), name="03759ned.csv")
+    assert population.years == [2021, 2024]
+    assert population.pyramid(2024, ["GM0828"]) == {("M", 0): 2500, ("F", 0): 2400, ("M", 18): 200}
+    assert population.pyramid(2021, ["GM0363"]) == {("M", 0): 900}  # Weesp is Amsterdam now
+
+
+def test_cbs_population_problems_are_named():
+    from samenspel.analytics.population.cbs import CbsError, read_cbs_population
+
+    text = "Geslacht;Leeftijd;Regio's;Perioden;Bevolking\nMannen;7 jaar;Atlantis;2024;5\n"
+    with pytest.raises(CbsError) as caught:
+        read_cbs_population(text.encode(), name="cbs.csv")
+    problem = caught.value.problems[0]
+    assert (problem.row, problem.column, problem.found) == (2, "Regio's", "Atlantis")
+    with pytest.raises(CbsError, match="missing columns: Leeftijd"):
+        read_cbs_population(b"Geslacht;Regio's;Bevolking\nMannen;Oss;5\n")

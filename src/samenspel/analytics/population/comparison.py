@@ -48,6 +48,14 @@ class Comparison:
         return (self.actual - self.expected) / self.insured_years if self.insured_years else None
 
     @property
+    def actual_per_year(self) -> float | None:
+        return self.actual / self.insured_years if self.insured_years else None
+
+    @property
+    def expected_per_year(self) -> float | None:
+        return self.expected / self.insured_years if self.insured_years else None
+
+    @property
     def signal(self) -> str | None:
         """ "higher" or "lower" when the 95% interval excludes 1: more than chance explains."""
         if self.interval is None:

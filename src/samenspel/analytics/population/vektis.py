@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -136,7 +137,14 @@ def parse_age_class(text: str) -> int | None:
     return None
 
 
-def _number(text: str) -> float | None:
+def parse_number(text: str) -> float | None:
+    """A finite number written with a decimal point or comma; 0 for an empty cell."""
+    try:
+        number = float(text)  # the common case, fast
+    except ValueError:
+        pass
+    else:
+        return number if math.isfinite(number) else None
     value = text.strip().replace("\u00a0", "").replace(" ", "")
     if not value:
         return 0.0
@@ -352,16 +360,24 @@ def _read_rows(
 
 
 def _area_key(level: str, text: str, merged: dict[str, str]) -> str | None:
-    if level == "postcode3":
-        digits = text.strip()
-        return digits if re.fullmatch(r"\d{3}", digits) else None
-    code = identify(text)
-    if code is None:
-        return None
-    current = current_code(code)
-    if current != code:
+    if level == "gemeente":
+        return _municipality_key(text, merged)
+    digits = text.strip()
+    return digits if re.fullmatch(r"\d{3}", digits) else None
+
+
+def _municipality_key(text: str, merged: dict[str, str]) -> str | None:
+    current, original = _codes(text)
+    if current is not None and current != original:
         merged.setdefault(text, name_of(current))
     return current
+
+
+@lru_cache(maxsize=4096)
+def _codes(text: str) -> tuple[str | None, str | None]:
+    """(today's code, the code the name stood for) of a municipality name, once per name."""
+    code = identify(text)
+    return (None, None) if code is None else (current_code(code), code)
 
 
 def _row_numbers(
@@ -378,7 +394,7 @@ def _row_numbers(
             numbers.append(0.0)
             continue
         raw = row[roles[role]]
-        value = _number(raw)
+        value = parse_number(raw)
         if value is None or value < 0:
             reader.problem(
                 row_number,
@@ -390,7 +406,7 @@ def _row_numbers(
         numbers.append(value)
     costs = np.zeros(len(cost_positions))
     for k, position in enumerate(cost_positions):
-        value = _number(row[position])
+        value = parse_number(row[position])
         if value is None:
             reader.problem(
                 row_number,

@@ -6,8 +6,9 @@ The network map is laid out by igraph (Fruchterman–Reingold, fixed seed).
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 import igraph as ig
@@ -193,8 +194,8 @@ def bar_chart(
 
 def pyramid_chart(
     bands: Sequence[str],
-    women: dict[str, float | None],
-    men: dict[str, float | None],
+    women: Mapping[str, float | None],
+    men: Mapping[str, float | None],
     title: str,
     labels: tuple[str, str],
 ) -> str:
@@ -289,3 +290,89 @@ def line_chart(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def funnel_chart(
+    points: Sequence[tuple[str, float, float, bool]],
+    limits: Callable[[float], tuple[float, float, float, float]],
+    title: str,
+    *,
+    x_label: str,
+    y_label: str,
+) -> str:
+    """Funnel plot: ratio against expected size (log scale), with the limits chance allows.
+
+    ``points`` are (name, expected, ratio, highlighted); highlighted points are labelled.
+    ``limits(expected)`` gives the 99.8% low, 95% low, 95% high and 99.8% high ratio.
+    """
+    shown = [p for p in points if p[1] > 0]
+    if not shown:
+        return ""
+    width, height, left, right, top, bottom = 900, 460, 64, 24, 30, 52
+    xs = [math.log10(p[1]) for p in shown]
+    x_min, x_max = min(xs) - 0.05, max(xs) + 0.05
+    ratios = [p[2] for p in shown]
+    y_min = min(0.7, min(ratios) - 0.03)
+    y_max = max(1.3, max(ratios) + 0.03)
+
+    def sx(expected: float) -> float:
+        return left + (math.log10(expected) - x_min) / (x_max - x_min) * (width - left - right)
+
+    def sy(ratio: float) -> float:
+        clipped = min(max(ratio, y_min), y_max)
+        return top + (y_max - clipped) / (y_max - y_min) * (height - top - bottom)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'class="chart funnel"><title>{escape(title)}</title>'
+    ]
+    for tick in _ticks(y_min, y_max):
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{sy(tick):.1f}" y2="{sy(tick):.1f}" '
+            f'stroke="{GRID}" stroke-opacity="0.35"/><text x="{left - 6}" y="{sy(tick) + 4:.1f}" '
+            f'text-anchor="end" font-size="12">{number(tick, 1)}</text>'
+        )
+    for power in range(math.ceil(x_min), math.floor(x_max) + 1):
+        x = left + (power - x_min) / (x_max - x_min) * (width - left - right)
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="12">'
+            f"{number(10**power / 1e6, 1 if power < 6 else 0)}</text>"
+        )
+    steps = [10 ** (x_min + (x_max - x_min) * i / 80) for i in range(81)]
+    for index, dash in ((0, "4 4"), (1, ""), (2, ""), (3, "4 4")):
+        path = " ".join(f"{sx(e):.1f},{sy(limits(e)[index]):.1f}" for e in steps)
+        parts.append(
+            f'<polyline points="{path}" fill="none" stroke="{MUTED}" stroke-width="1.3"'
+            + (f' stroke-dasharray="{dash}"' if dash else "")
+            + "/>"
+        )
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{sy(1):.1f}" y2="{sy(1):.1f}" '
+        f'stroke="{INK}" stroke-width="1"/>'
+    )
+    for name, expected, ratio, highlighted in sorted(shown, key=lambda p: p[3]):
+        x, y = sx(expected), sy(ratio)
+        colour, radius = (PALETTE[1], 6) if highlighted else (GRID, 3)
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}" '
+            f'fill-opacity="{1 if highlighted else 0.7}"><title>{escape(name)}: '
+            f"{number(ratio, 2)}</title></circle>"
+        )
+        if highlighted:
+            parts.append(
+                f'<text x="{x + 8:.1f}" y="{y - 6:.1f}" font-size="12" fill="{INK}">'
+                f"{escape(_short(name, 24))}</text>"
+            )
+    middle = top + (height - top - bottom) / 2
+    parts.append(
+        f'<text x="{(left + width - right) / 2}" y="{height - 10}" text-anchor="middle" '
+        f'font-size="12">{escape(x_label)}</text><text x="14" y="{middle}" font-size="12" '
+        f'text-anchor="middle" transform="rotate(-90 14 {middle})">{escape(y_label)}</text></svg>'
+    )
+    return "".join(parts)
+
+
+def _ticks(low: float, high: float) -> list[float]:
+    step = 0.1 if high - low <= 1.2 else 0.2
+    first = math.ceil(low / step) * step
+    return [round(first + i * step, 2) for i in range(int((high - first) / step) + 1)]

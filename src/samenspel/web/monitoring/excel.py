@@ -54,3 +54,94 @@ def add_regiobeeld_sheets(book: Workbook, result: dict[str, Any]) -> None:
             cell.font = Font(bold=True)
         for row in rows:
             sheet.append([row.get(c) for c in columns])
+
+
+def add_open_data_sheets(book: Workbook, context: dict[str, Any], *, first: bool = False) -> None:
+    """The open-data regiobeeld: the region per kind of care, its municipalities, the trend."""
+    o = context["open"]
+    labels = context["category_labels"]
+    sheet = book.active if first and book.active is not None else book.create_sheet()
+    sheet.title = _("Zvw open data")[:31]
+    sheet.append([o["file"]])
+    sheet.append([_("Year"), o["year"]])
+    sheet.append(
+        [_("Source"), _("Vektis open data") + (f" ({_('synthetic')})" if o["synthetic"] else "")]
+    )
+    sheet.append(
+        [
+            _(
+                "Amounts in euros; insured-years as Vektis counts them; "
+                "limits of the 95 percent interval."
+            )
+        ]
+    )
+    sheet.append([])
+    header = [
+        _("Kind of care"),
+        _("Actual (€)"),
+        _("Expected (€)"),
+        _("Actual / expected"),
+        _("Lower limit"),
+        _("Upper limit"),
+        _("Difference per insured-year (€)"),
+    ]
+    _bold_row(sheet, header)
+    region = o["region"]
+    rows = [(_("Total"), region.total), *((labels[k], c) for k, c in region.categories.items())]
+    for label, c in rows:
+        sheet.append(
+            [
+                label,
+                round(c.actual, 2),
+                round(c.expected, 2),
+                _round(c.ratio, 4),
+                _round(c.interval and c.interval.low, 4),
+                _round(c.interval and c.interval.high, 4),
+                _round(c.gap_per_year, 2),
+            ]
+        )
+    areas = book.create_sheet(_("Municipalities")[:31])
+    _bold_row(
+        areas,
+        [
+            _("Municipality"),
+            _("Insured-years"),
+            _("Actual (€)"),
+            _("Expected (€)"),
+            _("Actual / expected"),
+            _("Lower limit"),
+            _("Upper limit"),
+            _("Difference per insured-year (€)"),
+            _("Rank in the country"),
+        ],
+    )
+    for a in o["municipalities"]:
+        t = a.total
+        areas.append(
+            [
+                a.name,
+                round(a.insured_years, 2),
+                round(t.actual, 2),
+                round(t.expected, 2),
+                _round(t.ratio, 4),
+                _round(t.interval and t.interval.low, 4),
+                _round(t.interval and t.interval.high, 4),
+                _round(t.gap_per_year, 2),
+                o["rank"].get(a.key),
+            ]
+        )
+    if len(o["years"]) > 1:
+        trend = book.create_sheet(_("Trend")[:31])
+        _bold_row(trend, [_("Actual / expected"), *o["years"]])
+        for row in o["trend"]:
+            trend.append([row["name"], *(_round(v, 4) for v in row["ratios"])])
+
+
+def _bold_row(sheet: Any, values: list[Any]) -> None:
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

@@ -113,3 +113,62 @@ class RegiobeeldRun(ProgrammeScoped):
     @property
     def shown_error(self) -> str:
         return str(ABANDONED) if self.abandoned else self.error
+
+
+class OpenDataFile(ProgrammeScoped):
+    """A published open-data file as uploaded (kept compressed), read again when shown."""
+
+    class Kind(models.TextChoices):
+        VEKTIS = "vektis", _("Vektis Zvw costs")
+        CBS = "cbs", _("CBS population")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("file"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    level = models.CharField(_("level"), max_length=16, blank=True)
+    synthetic = models.BooleanField(_("synthetic (demo)"), default=False)
+    content = models.BinaryField(editable=False)
+    rows = models.PositiveIntegerField(_("areas"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="open_data_files",
+        verbose_name=_("programme"),
+    )
+
+    class Meta:
+        ordering = ["programme", "kind", "level", "-year"]
+        verbose_name = _("open-data file")
+        verbose_name_plural = _("open-data files")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionArea(ProgrammeScoped):
+    """A municipality (CBS code) or 3-digit postcode area that belongs to the programme's region."""
+
+    code = models.CharField(_("code"), max_length=8)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="region_areas",
+        verbose_name=_("programme"),
+    )
+
+    class Meta:
+        ordering = ["programme", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "code"], name="one_area_once_per_programme"
+            )
+        ]
+        verbose_name = _("area of the region")
+        verbose_name_plural = _("areas of the region")
+
+    def __str__(self) -> str:
+        return self.code

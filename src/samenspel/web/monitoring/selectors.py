@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,17 +10,32 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from samenspel.analytics.population.cbs import CbsPopulation, read_cbs_population
+from samenspel.analytics.population.comparison import (
+    AreaResult,
+    Standardisation,
+    pyramid,
+    standardise,
+)
+from samenspel.analytics.population.municipalities import name_of
 from samenspel.analytics.population.regiobeeld import AGE_BANDS
+from samenspel.analytics.population.standardise import AGE_CLASSES, Z95, Z998, funnel_limits
 from samenspel.analytics.population.suppression import TOTAL
+from samenspel.analytics.population.vektis import (
+    CATEGORIES,
+    SMALL_POPULATION_YEARS,
+    VektisFile,
+    read_vektis,
+)
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.charts import bar_chart, line_chart, pyramid_chart
+from samenspel.web.core.charts import bar_chart, funnel_chart, line_chart, pyramid_chart
 from samenspel.web.core.extensions import SharedPatients
 from samenspel.web.core.models import Programme
 from samenspel.web.core.versions import remember
 
 from .dashboard import view
 from .labels import CONDITION_LABELS, KIND_LABELS, SEGMENT_LABELS
-from .models import RegiobeeldRun
+from .models import OpenDataFile, RegiobeeldRun, RegionArea
 
 
 def shared_patients(programme: Programme, requested: str = "") -> SharedPatients | None:
@@ -120,3 +136,171 @@ def _figures(run: RegiobeeldRun, year: int, municipality: str) -> dict[str, Any]
             _("Trends"),
         ),
     }
+
+
+# --------------------------------------------------------------------------- open data
+
+
+def region_areas(programme: Programme) -> list[tuple[str, str]]:
+    """The region's areas as (code, name), municipalities by name first, then postcode areas."""
+    codes = RegionArea.objects.filter(programme=programme).values_list("code", flat=True)
+    named = [(code, name_of(code)) for code in codes]
+    return sorted(named, key=lambda a: (a[0].isdigit(), a[1]))
+
+
+def open_data_files(programme: Programme) -> list[OpenDataFile]:
+    return list(OpenDataFile.objects.filter(programme=programme).defer("content"))
+
+
+def open_data_context(programme: Programme, year_param: str = "") -> dict[str, Any]:
+    """The open-data regiobeeld: Zvw cost standardised for age and sex, pyramid, trends."""
+    context: dict[str, Any] = {
+        "open_files": open_data_files(programme),
+        "region_areas": region_areas(programme),
+        "category_labels": {c.code: _(c.label) for c in CATEGORIES},
+    }
+    figures = remember(
+        "open-data",
+        programme.pk,
+        (year_param, get_language()),
+        lambda: _open_data_figures(programme, year_param),
+    )
+    context.update(figures)
+    return context
+
+
+def _load(file: OpenDataFile) -> VektisFile | CbsPopulation:
+    content = gzip.decompress(bytes(file.content))
+    if file.kind == OpenDataFile.Kind.VEKTIS:
+        parsed = read_vektis(content, name=file.name)
+        parsed.synthetic = file.synthetic
+        return parsed
+    return read_cbs_population(content, name=file.name)
+
+
+def _open_data_figures(programme: Programme, year_param: str) -> dict[str, Any]:
+    files = list(OpenDataFile.objects.filter(programme=programme))
+    codes = [code for code, _name in region_areas(programme)]
+    vektis = [f for f in files if f.kind == OpenDataFile.Kind.VEKTIS]
+    municipal = sorted((f for f in vektis if f.level == "gemeente"), key=lambda f: f.year or 0)
+    if not municipal or not codes:
+        return {"open": None}
+    results = [standardise(_load(f), region=codes) for f in municipal]  # type: ignore[arg-type]
+    years = [r.file.year for r in results]
+    year = int(year_param) if year_param.isdigit() and int(year_param) in years else years[-1]
+    shown = results[years.index(year)]
+    region = shown.region
+    mine = [a for a in shown.areas if a.key in codes]
+    ranked = sorted(shown.areas, key=lambda a: -(a.total.ratio or 0))
+    rank = {a.key: i + 1 for i, a in enumerate(ranked)}
+    cbs = next((f for f in files if f.kind == OpenDataFile.Kind.CBS), None)
+    pyramid, pyramid_source = _pyramid(shown, codes, cbs, year)
+    postcode_rows = _postcode_areas(vektis, codes, year)
+    return {
+        "open": {
+            "year": year,
+            "years": years,
+            "synthetic": shown.file.synthetic,
+            "file": shown.file.name,
+            "region": region,
+            "municipalities": sorted(mine, key=lambda a: -(a.total.ratio or 0)),
+            "rank": rank,
+            "count": len(shown.areas),
+            "missing": [c for c in codes if not c.isdigit() and c not in shown.file.areas],
+            "rest": shown.file.rest,
+            "merged": shown.file.merged,
+            "small_limit": SMALL_POPULATION_YEARS,
+            "phi": shown.phi["total"],
+            "funnel_svg": _funnel(shown, codes),
+            "pyramid_svg": pyramid,
+            "pyramid_source": pyramid_source,
+            "trend": _trend_rows(results, codes),
+            "trend_svg": _trend_chart(results) if len(results) > 1 else "",
+            "postcode_areas": postcode_rows,
+        }
+    }
+
+
+def _funnel(shown: Standardisation, codes: list[str]) -> str:
+    phi = shown.phi["total"]
+
+    def limits(expected: float) -> tuple[float, float, float, float]:
+        wide, narrow = funnel_limits(expected, phi, Z998), funnel_limits(expected, phi, Z95)
+        return wide.low, narrow.low, narrow.high, wide.high
+
+    points = [
+        (a.name, a.total.expected, a.total.ratio, a.key in codes)
+        for a in shown.areas
+        if a.total.ratio is not None
+    ]
+    return funnel_chart(
+        points,
+        limits,
+        _("Zvw cost against expectation, all municipalities"),
+        x_label=_("Expected Zvw cost (€ million, logarithmic scale)"),
+        y_label=_("Actual / expected"),
+    )
+
+
+def _pyramid(
+    shown: Standardisation, codes: list[str], cbs: OpenDataFile | None, year: int
+) -> tuple[str, str]:
+    counts: dict[tuple[str, int], float] = {}
+    source = _("insured persons (Vektis %(year)s)") % {"year": year}
+    if cbs is not None:
+        population = _load(cbs)
+        assert isinstance(population, CbsPopulation)
+        if population.years:
+            cbs_year = year if year in population.years else population.years[-1]
+            counts = population.pyramid(cbs_year, codes)
+            source = _("inhabitants on 1 January %(year)s (CBS)") % {"year": cbs_year}
+    if not counts:
+        counts = pyramid(shown.file, codes)
+    women = {AGE_CLASSES[a]: v for (s, a), v in counts.items() if s == "F"}
+    men = {AGE_CLASSES[a]: v for (s, a), v in counts.items() if s == "M"}
+    return pyramid_chart(AGE_CLASSES, women, men, _("Age pyramid"), (_("Women"), _("Men"))), source
+
+
+def _trend_rows(results: list[Standardisation], codes: list[str]) -> list[dict[str, Any]]:
+    rows = []
+    for key in ["region", *codes]:
+        ratios = []
+        name = _("Region") if key == "region" else name_of(key)
+        for result in results:
+            area = (
+                result.region
+                if key == "region"
+                else next((a for a in result.areas if a.key == key), None)
+            )
+            ratios.append(None if area is None else area.total.ratio)
+        if any(r is not None for r in ratios):
+            rows.append({"name": name, "ratios": ratios})
+    return rows
+
+
+def _trend_chart(results: list[Standardisation]) -> str:
+    regions = [r.region for r in results]
+    return line_chart(
+        [r.file.year for r in results],
+        [
+            (_("Actual / expected"), [g.total.ratio if g else None for g in regions]),
+            (
+                _("Zvw cost per insured-year") + " €",
+                [g.total.actual / g.insured_years if g and g.insured_years else None
+                 for g in regions],
+            ),
+            (_("Insured-years"), [g.insured_years if g else None for g in regions]),
+        ],
+        _("Trends in the region"),
+    )  # fmt: skip
+
+
+def _postcode_areas(vektis: list[OpenDataFile], codes: list[str], year: int) -> list[AreaResult]:
+    postcodes = [c for c in codes if c.isdigit()]
+    file = next((f for f in vektis if f.level == "postcode3" and f.year == year), None)
+    if file is None or not postcodes:
+        return []
+    result = standardise(_load(file), region=postcodes)  # type: ignore[arg-type]
+    return sorted(
+        (a for a in result.areas if a.key in postcodes), key=lambda a: -(a.total.ratio or 0)
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import re
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -17,17 +19,20 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from samenspel.analytics.population.cbs import CbsError, CbsPopulation, read_cbs_population
 from samenspel.analytics.population.contract import TABLES
 from samenspel.analytics.population.engine import ENGINES
+from samenspel.analytics.population.municipalities import match
 from samenspel.analytics.population.sources import find_tables
 from samenspel.analytics.population.synthetic import generate
 from samenspel.analytics.population.validate import Problem, validate_dataset
+from samenspel.analytics.population.vektis import VektisError, VektisFile, read_vektis
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
 from samenspel.web.core.uploads import check_size, row_label
 from samenspel.web.core.versions import bump
 
-from .models import ABANDONED, Dataset, RegiobeeldRun
+from .models import ABANDONED, Dataset, OpenDataFile, RegiobeeldRun, RegionArea
 
 
 class DatasetRejectedError(Exception):
@@ -263,3 +268,107 @@ def delete_dataset(*, role: ProgrammeRole, dataset: Dataset) -> None:
     dataset.delete()
     if folder and folder.is_relative_to(_root()):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- open data
+
+
+def read_open_data(kind: str, name: str, content: bytes) -> VektisFile | CbsPopulation:
+    """Parse an open-data file; ``DatasetRejectedError`` lists every problem, translated."""
+    try:
+        if kind == OpenDataFile.Kind.VEKTIS:
+            return read_vektis(content, name=name)
+        return read_cbs_population(content, name=name)
+    except (VektisError, CbsError) as exc:
+        raise DatasetRejectedError([describe_problem(p) for p in exc.problems]) from exc
+
+
+def add_open_data_file(
+    *,
+    role: ProgrammeRole,
+    user: AbstractBaseUser | None,
+    kind: str,
+    name: str,
+    content: bytes,
+    synthetic: bool = False,
+) -> OpenDataFile:
+    """Keep a Vektis or CBS file whole, once it reads without a single problem.
+
+    A Vektis file of a year (and level) already loaded replaces that file.
+    """
+    _require(role)
+    if kind not in OpenDataFile.Kind.values:
+        raise DatasetRejectedError([_("Choose Vektis or CBS.")])
+    parsed = read_open_data(kind, name, content)
+    year = parsed.year if isinstance(parsed, VektisFile) else None
+    level = parsed.level if isinstance(parsed, VektisFile) else ""
+    areas = len(parsed.areas) if isinstance(parsed, VektisFile) else len(parsed.persons)
+    with transaction.atomic():
+        same = OpenDataFile.objects.filter(programme_id=role.programme_id, kind=kind)
+        if kind == OpenDataFile.Kind.VEKTIS:
+            same.filter(year=year, level=level).delete()
+        else:
+            same.delete()
+        return OpenDataFile.objects.create(
+            programme_id=role.programme_id,
+            kind=kind,
+            name=name[:200],
+            year=year,
+            level=level,
+            synthetic=synthetic,
+            content=gzip.compress(content),
+            rows=areas,
+            created_by=user,
+        )
+
+
+def upload_open_data(
+    *, role: ProgrammeRole, user: AbstractBaseUser, kind: str, upload: UploadedFile | None
+) -> OpenDataFile:
+    """An uploaded open-data file: size checked, then stored whole or not at all."""
+    _require(role)
+    if upload is None:
+        raise DatasetRejectedError([_("Choose a file.")])
+    try:
+        check_size(upload)
+    except ValidationError as exc:
+        raise DatasetRejectedError(exc.messages) from exc
+    return add_open_data_file(
+        role=role, user=user, kind=kind, name=upload.name or "open-data.csv", content=upload.read()
+    )
+
+
+def delete_open_data_file(*, role: ProgrammeRole, file: OpenDataFile) -> None:
+    _require(role)
+    file.delete()
+
+
+def set_region_areas(*, role: ProgrammeRole, text: str) -> list[str]:
+    """The region's municipalities (names or CBS codes) and postcode areas, one per line or
+    separated by commas or semicolons; replaces the previous set. Returns the CBS codes."""
+    _require(role)
+    codes: list[str] = []
+    unknown: list[str] = []
+    for part in re.split(r"[\n;,]+", text):
+        entry = part.strip()
+        if not entry:
+            continue
+        code = entry if re.fullmatch(r"\d{3}", entry) else match(entry)
+        if code is None:
+            unknown.append(entry)
+        elif code not in codes:
+            codes.append(code)
+    if unknown:
+        raise DatasetRejectedError(
+            [
+                _("No Dutch municipality is called '%(name)s'; check the spelling.") % {"name": n}
+                for n in unknown
+            ]
+        )
+    with transaction.atomic():
+        RegionArea.objects.filter(programme_id=role.programme_id).delete()
+        RegionArea.objects.bulk_create(
+            RegionArea(programme_id=role.programme_id, code=code) for code in codes
+        )
+        bump(role.programme_id)
+    return codes

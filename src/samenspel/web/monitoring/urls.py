@@ -14,6 +14,16 @@ urlpatterns = [
         views.delete_dataset,
         name="dataset_delete",
     ),
+    path(
+        "p/<int:programme_id>/population/open-data/<int:file_id>/delete/",
+        views.delete_open_data,
+        name="open_data_delete",
+    ),
+    path(
+        "p/<int:programme_id>/population/open-data.xlsx",
+        views.open_data_excel,
+        name="open_data_excel",
+    ),
     path("p/<int:programme_id>/population/runs/<int:run_id>/", views.regiobeeld, name="regiobeeld"),
     path(
         "p/<int:programme_id>/population/runs/<int:run_id>/regiobeeld.xlsx",

@@ -13,22 +13,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from openpyxl import Workbook
 
 from samenspel.analytics.population.contract import TABLES
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.downloads import attachment
+from samenspel.web.core.downloads import attachment, workbook_bytes
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import programme_view
 from samenspel.web.core.pdf import render_pdf
 from samenspel.web.core.uploads import first_problems
 
 from . import services
-from .excel import regiobeeld_workbook
-from .models import Dataset, RegiobeeldRun
-from .selectors import regiobeeld_context, run_of
+from .excel import add_open_data_sheets, regiobeeld_workbook
+from .models import Dataset, OpenDataFile, RegiobeeldRun
+from .selectors import open_data_context, regiobeeld_context, run_of
 
 
 @programme_view
@@ -41,6 +43,15 @@ def population(request: HttpRequest, programme: Programme, role: ProgrammeRole) 
                     user=request.user,  # type: ignore[arg-type]
                     name=request.POST.get("name", ""),
                     folder=request.POST.get("folder", ""),
+                )
+            elif request.POST.get("action") == "areas":
+                services.set_region_areas(role=role, text=request.POST.get("areas", ""))
+            elif request.POST.get("action") == "opendata":
+                services.upload_open_data(
+                    role=role,
+                    user=request.user,  # type: ignore[arg-type]
+                    kind=request.POST.get("kind", ""),
+                    upload=request.FILES.get("file"),
                 )
             elif request.POST.get("action") == "synthetic":
                 services.add_synthetic_dataset(
@@ -63,20 +74,34 @@ def population(request: HttpRequest, programme: Programme, role: ProgrammeRole) 
             return render(
                 request,
                 "monitoring/population.html",
-                _population_context(programme, role, problems=exc.problems),
+                _population_context(request, programme, role, problems=exc.problems),
             )
         except ValueError:
             messages.error(request, _("Give a whole number of persons."))
         else:
-            messages.success(request, _("Dataset added."))
+            messages.success(
+                request, _SAVED.get(request.POST.get("action", ""), _("Dataset added."))
+            )
         return redirect("population", programme_id=programme.pk)
-    return render(request, "monitoring/population.html", _population_context(programme, role))
+    return render(
+        request, "monitoring/population.html", _population_context(request, programme, role)
+    )
+
+
+_SAVED = {
+    "areas": gettext_lazy("The region's municipalities are saved."),
+    "opendata": gettext_lazy("Open-data file loaded."),
+}
 
 
 def _population_context(
-    programme: Programme, role: ProgrammeRole, problems: list[str] | None = None
+    request: HttpRequest,
+    programme: Programme,
+    role: ProgrammeRole,
+    problems: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
+        **open_data_context(programme, request.GET.get("year", "")),
         "programme": programme,
         "role": role,
         **first_problems(problems or []),
@@ -121,6 +146,36 @@ def delete_dataset(
         raise PermissionDenied from exc
     messages.success(request, _("Dataset deleted."))
     return redirect("population", programme_id=programme.pk)
+
+
+@require_POST
+@programme_view
+def delete_open_data(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, file_id: int
+) -> HttpResponse:
+    file = get_object_or_404(OpenDataFile.objects.defer("content"), pk=file_id, programme=programme)
+    try:
+        services.delete_open_data_file(role=role, file=file)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied from exc
+    messages.success(request, _("Open-data file deleted."))
+    return redirect("population", programme_id=programme.pk)
+
+
+@programme_view
+def open_data_excel(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole
+) -> HttpResponse:
+    context = open_data_context(programme, request.GET.get("year", ""))
+    if not context.get("open"):
+        return redirect("population", programme_id=programme.pk)
+    book = Workbook()
+    add_open_data_sheets(book, context, first=True)
+    return attachment(
+        workbook_bytes(book),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"open-data-{slugify(programme.name)}-{context['open']['year']}.xlsx",
+    )
 
 
 @programme_view

@@ -53,8 +53,9 @@ def _users() -> dict[str, User]:
 def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSummary:
     """Create the demo region and its users; does nothing when it is already there.
 
-    ``with_population`` also generates a synthetic population for Proeftuin Ruwaard and computes
-    its regiobeeld (a few seconds); tests that do not need it switch it off.
+    ``with_population`` also loads synthetic open data for every programme's municipalities and
+    generates a synthetic population for Proeftuin Ruwaard with its regiobeeld (some seconds);
+    tests that do not need them switch it off.
     """
     existing = Programme.objects.filter(is_demo=True)
     if existing.exists() and not reset:
@@ -89,7 +90,8 @@ def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSumma
     load_money_demo(by_name)
     load_dynamics_demo(by_name)
     if with_population:
-        from samenspel.web.monitoring.demo import load_population_demo
+        from samenspel.web.monitoring.demo import load_open_data_demo, load_population_demo
 
+        load_open_data_demo(by_name)
         load_population_demo(ruwaard)
     return DemoSummary(created=True, programmes=[p.name for p in programmes])

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 
+from samenspel.analytics.population.municipalities import name_of
+
 register = template.Library()
 
 
@@ -23,3 +25,9 @@ def heat(value: Any) -> str:
     except (TypeError, ValueError):
         return "0"
     return f"{0.05 + 0.4 * max(0.0, min(1.0, number)):.2f}"
+
+
+@register.filter
+def municipality(code: Any) -> str:
+    """``{{ "GM0828"|municipality }}`` → "Oss": the CBS name of a municipality code."""
+    return name_of(str(code)) if code else ""

@@ -14,7 +14,11 @@ from samenspel.analytics.population.regiobeeld import AGE_BANDS
 from samenspel.web.core.downloads import workbook_bytes
 from samenspel.web.core.excel_charts import add_bar_chart
 from samenspel.web.finance.excel import add_agreement_sheets
-from samenspel.web.monitoring.excel import add_regiobeeld_sheets, suppression_note
+from samenspel.web.monitoring.excel import (
+    add_open_data_sheets,
+    add_regiobeeld_sheets,
+    suppression_note,
+)
 
 from .sections import ReportSections
 
@@ -57,6 +61,9 @@ def _summary(book: Workbook, report: ReportSections) -> None:
         sheet.append([_("Population"), g.population["population"]])
         sheet.append([_("Multimorbidity") + " %", g.population["multimorbidity"]])
         sheet.append([_("Cost per inhabitant"), g.population["cost_per_capita"]])
+    if report.open_data is not None:
+        region = report.open_data["open"]["region"].total
+        sheet.append([_("Zvw actual / expected (open data)"), round(region.ratio or 0, 4)])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 40
 
@@ -216,6 +223,8 @@ def programme_workbook(report: ReportSections) -> bytes:
         _dynamics(book, report.dynamics)
     if report.money is not None:
         add_agreement_sheets(book, report.money["agreement"], report.money["evaluation"])
+    if report.open_data is not None:
+        add_open_data_sheets(book, report.open_data)
     if report.population is not None and report.population.get("result"):
         result = report.population["result"]
         summary = book[_("Summary")]

@@ -23,7 +23,7 @@ from samenspel.web.dynamics.selectors import dashboard_context as dynamics_conte
 from samenspel.web.finance.models import Agreement
 from samenspel.web.finance.selectors import dashboard_context as money_context
 from samenspel.web.monitoring.models import RegiobeeldRun
-from samenspel.web.monitoring.selectors import regiobeeld_context
+from samenspel.web.monitoring.selectors import open_data_context, regiobeeld_context
 from samenspel.web.workspace.overview import Glance, glance
 
 
@@ -37,6 +37,7 @@ class ReportSections:
     dynamics: dict[str, Any] | None
     money: dict[str, Any] | None
     population: dict[str, Any] | None
+    open_data: dict[str, Any] | None = None
 
 
 def latest_agreement(programme: Programme, agreement_id: str = "") -> Agreement | None:
@@ -90,6 +91,7 @@ def report_sections(
     money = money_context(programme, role, agreement) if agreement else None
     run = latest_run(programme, request.GET.get("run", ""))
     population = regiobeeld_context(request, programme, role, run) if run else None
+    open_data = open_data_context(programme, request.GET.get("year", ""))
     return ReportSections(
         programme=programme,
         glance=glance(programme),
@@ -97,4 +99,5 @@ def report_sections(
         dynamics=dynamics,
         money=money,
         population=population,
+        open_data=open_data if open_data.get("open") else None,
     )

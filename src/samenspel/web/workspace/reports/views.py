@@ -53,6 +53,13 @@ def report_pdf(request: HttpRequest, programme: Programme, role: ProgrammeRole) 
             if report.money
             else ""
         ),
+        "open_data_html": (
+            render_to_string(
+                "monitoring/_opendata.html", {**report.open_data, "printing": True}, request=request
+            )
+            if report.open_data
+            else ""
+        ),
         "population_html": (
             render_to_string("monitoring/_regiobeeld_body.html", report.population, request=request)
             if report.population and report.population.get("result")
