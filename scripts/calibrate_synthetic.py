@@ -13,10 +13,10 @@ import argparse
 import tempfile
 from pathlib import Path
 
+from samenspel.analytics.population.reference import national_zvw_rates
 from samenspel.analytics.population.synthetic import (
     ZVW_CALIBRATION,
     generate,
-    national_zvw_rates,
     zvw_cost_per_person_year,
 )
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from samenspel.analytics.population.reference import national_zvw_rates
 from samenspel.analytics.population.standardise import AGE_CLASSES
 from samenspel.analytics.population.synthetic import (
     generate,
-    national_zvw_rates,
     zvw_cost_per_person_year,
 )
 

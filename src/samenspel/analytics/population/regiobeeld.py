@@ -46,6 +46,13 @@ class Counts:
     care_use: pd.DataFrame  # year, municipality, kind, events, persons
     readmissions: pd.DataFrame  # year, municipality, admissions, readmissions, persons
     costs: pd.DataFrame  # year, municipality, stream, cost, persons
+    by_age: pd.DataFrame  # year, municipality, sex, age_class, persons, multimorbid, zvw_cost
+    prevalence_by_age: pd.DataFrame  # year, municipality, sex, age_class, condition, persons
+
+
+def _age_class(age: Any) -> Any:
+    """Index of the age band, as in the pyramid: 0 (0-4) … 17 (85+)."""
+    return ibis.least(age // 5, len(AGE_BANDS) - 1).cast("int32")
 
 
 def _age_band(age: Any) -> Any:
@@ -193,8 +200,44 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         by_stream.group_by([*keys, "stream"]).aggregate(cost=_.cost.sum(), persons=_.count()),
         [*keys, "stream"],
     )
+    # Per sex and age band of the pyramid (85+ last), for standardisation: persons, multimorbidity,
+    # Zvw cost, and each condition.
+    age_keys = [*keys, "sex", "age_class"]
+    zvw = (
+        ev_py.filter(_.stream == "Zvw").group_by(["person_id", "year"]).aggregate(zvw=_.cost.sum())
+    )
+    profile = (
+        segmented.select("person_id", "year", "municipality", "sex", "age", "n_conditions")
+        .left_join(zvw, keys_py)
+        .drop("person_id_right", "year_right")
+        .mutate(age_class=_age_class(_.age), zvw=_.zvw.fill_null(0.0))
+    )
+    by_age = run(
+        profile.group_by(age_keys).aggregate(
+            persons=_.count(),
+            multimorbid=(_.n_conditions >= 2).sum(),
+            zvw_cost=_.zvw.sum(),
+        ),
+        age_keys,
+    )
+    prevalence_by_age = run(
+        cond_py.join(py.select("person_id", "year", "sex", "age"), keys_py)
+        .mutate(age_class=_age_class(_.age))
+        .group_by([*age_keys, "condition"])
+        .aggregate(persons=_.person_id.nunique()),
+        [*age_keys, "condition"],
+    )
     return Counts(
-        population, pyramid, prevalence, multimorbidity, segments, care_use, readmissions, costs
+        population,
+        pyramid,
+        prevalence,
+        multimorbidity,
+        segments,
+        care_use,
+        readmissions,
+        costs,
+        by_age,
+        prevalence_by_age,
     )
 
 

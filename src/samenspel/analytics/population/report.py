@@ -7,7 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .reference import national_insured_years, national_zvw_rates
 from .regiobeeld import Counts
+from .standardised import national_zvw_by_band, standardised_rows
 from .suppression import TOTAL, add_totals, primary, secondary
 
 DEFAULT_THRESHOLD = 10
@@ -142,6 +144,39 @@ def build_report(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> dict[
     cost = _hide(cost, cost_flags, ["cost", "persons"])
     cost["per_capita"] = _rate(cost["cost"], denominator(cost), 1)
 
+    hidden = {
+        (int(y), str(m))
+        for y, m, flag in zip(pyr["year"], pyr["municipality"], pyr["suppressed"], strict=True)
+        if flag
+    }
+    # a standardised figure of a count that is hidden (also by secondary suppression) is hidden
+    hidden_counts = {
+        (int(r.year), str(r.municipality), str(r.condition))
+        for r in prev.itertuples()
+        if r.suppressed
+    }
+    hidden_counts |= {
+        (int(r.year), str(r.municipality), "multimorbidity")
+        for r in multi.itertuples()
+        if r.suppressed
+    }
+    hidden_counts |= {
+        (int(r.year), str(r.municipality), "zvw_cost")
+        for r in cost.itertuples()
+        if r.suppressed and r.stream == "Zvw"
+    }
+    hidden_counts |= {
+        (int(r.year), str(r.municipality), "zvw_cost") for r in pop.itertuples() if r.suppressed
+    }
+    standardised = standardised_rows(
+        counts.by_age,
+        counts.prevalence_by_age,
+        threshold=k,
+        hidden_pyramids=hidden,
+        hidden_counts=hidden_counts,
+        national_zvw=national_zvw_by_band(national_zvw_rates(), national_insured_years()),
+    )
+
     years = sorted(int(y) for y in pop["year"].unique())
     municipalities = sorted(m for m in pop["municipality"].unique() if m != TOTAL)
     return {
@@ -156,4 +191,5 @@ def build_report(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> dict[
         "care_use": _records(use),
         "readmissions": _records(readm),
         "costs": _records(cost),
+        "standardised": standardised,
     }

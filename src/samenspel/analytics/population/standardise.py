@@ -148,9 +148,9 @@ class DirectRate:
 
 
 def direct(
-    events: Sequence[float],
-    exposure: Sequence[float],
-    weights: Sequence[float],
+    events: Sequence[float] | np.ndarray,
+    exposure: Sequence[float] | np.ndarray,
+    weights: Sequence[float] | np.ndarray,
     level: float = 0.95,
 ) -> DirectRate:
     """Directly standardised rate with Dobson et al.'s (1991) interval.

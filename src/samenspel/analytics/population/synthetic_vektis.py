@@ -14,8 +14,8 @@ import io
 import numpy as np
 
 from .municipalities import current_municipalities
+from .reference import national_insured_years, national_zvw_rates
 from .standardise import AGE_CLASSES
-from .synthetic import national_insured_years, national_zvw_rates
 
 # Approximate numbers of inhabitants of the demo programmes' municipalities, so the demo looks
 # familiar; every other municipality gets a random size.

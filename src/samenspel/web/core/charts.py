@@ -318,9 +318,11 @@ def funnel_chart(
     def sx(expected: float) -> float:
         return left + (math.log10(expected) - x_min) / (x_max - x_min) * (width - left - right)
 
+    def raw_y(ratio: float) -> float:
+        return top + (y_max - ratio) / (y_max - y_min) * (height - top - bottom)
+
     def sy(ratio: float) -> float:
-        clipped = min(max(ratio, y_min), y_max)
-        return top + (y_max - clipped) / (y_max - y_min) * (height - top - bottom)
+        return raw_y(min(max(ratio, y_min), y_max))
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
@@ -339,13 +341,19 @@ def funnel_chart(
             f"{number(10**power / 1e6, 1 if power < 6 else 0)}</text>"
         )
     steps = [10 ** (x_min + (x_max - x_min) * i / 80) for i in range(81)]
+    parts.append(
+        f'<clipPath id="funnel-area"><rect x="{left}" y="{top}" width="{width - left - right}" '
+        f'height="{height - top - bottom}"/></clipPath><g clip-path="url(#funnel-area)">'
+    )
     for index, dash in ((0, "4 4"), (1, ""), (2, ""), (3, "4 4")):
-        path = " ".join(f"{sx(e):.1f},{sy(limits(e)[index]):.1f}" for e in steps)
+        # unclipped coordinates: the clip path cuts the lines where they leave the plot
+        path = " ".join(f"{sx(e):.1f},{raw_y(limits(e)[index]):.1f}" for e in steps)
         parts.append(
             f'<polyline points="{path}" fill="none" stroke="{MUTED}" stroke-width="1.3"'
             + (f' stroke-dasharray="{dash}"' if dash else "")
             + "/>"
         )
+    parts.append("</g>")
     parts.append(
         f'<line x1="{left}" x2="{width - right}" y1="{sy(1):.1f}" y2="{sy(1):.1f}" '
         f'stroke="{INK}" stroke-width="1"/>'

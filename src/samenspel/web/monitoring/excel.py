@@ -19,6 +19,7 @@ SHEETS = (
     "care_use",
     "readmissions",
     "costs",
+    "standardised",
 )
 
 
@@ -48,7 +49,7 @@ def add_regiobeeld_sheets(book: Workbook, result: dict[str, Any]) -> None:
         sheet = book.create_sheet(name)
         if not rows:
             continue
-        columns = [c for c in rows[0] if c != "suppressed"]
+        columns = list(dict.fromkeys(c for row in rows for c in row if c != "suppressed"))
         sheet.append(columns)
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -101,8 +101,19 @@ def _figures(run: RegiobeeldRun, year: int, municipality: str) -> dict[str, Any]
     condition_labels = {code: str(label) for code, label in CONDITION_LABELS.items()}
     kind_labels = {code: str(label) for code, label in KIND_LABELS.items()}
     segment_labels = {code: str(label) for code, label in SEGMENT_LABELS.items()}
+    standardised = [
+        r
+        for r in result.get("standardised", [])
+        if r["year"] == year and r["municipality"] == municipality
+    ]
     return {
         "v": v,
+        "standardised": [r for r in standardised if r["indicator"] != "zvw_cost"],
+        "zvw_national": next((r for r in standardised if r["indicator"] == "zvw_cost"), None),
+        "indicator_labels": {
+            "multimorbidity": _("Multimorbidity (2+ conditions)"),
+            **condition_labels,
+        },
         "years": years,
         "year": year,
         "municipality": municipality,

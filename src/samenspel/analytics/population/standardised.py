@@ -1,0 +1,223 @@
+"""Age- and sex-standardised figures of person-level data, with confidence intervals.
+
+For every year, municipality and the region, and for multimorbidity and each condition:
+
+- crude prevalence per 1,000 with Wilson's interval;
+- the directly standardised prevalence per 1,000 (European Standard Population 2013, 85+
+  merged, both sexes weighted equally) with Dobson's interval;
+- for municipalities, the standardised ratio: observed persons against those expected if every
+  sex × age band had the region's prevalence (indirect standardisation), with the exact Poisson
+  interval.
+
+And the Zvw cost per person against Vektis's national cost per insured-year of the same sex and
+age band (2023), where the data cover that year.
+
+Disclosure: these figures use the age bands of the published pyramid (85+ last) and are
+published only where the observed count reaches the threshold and the area's pyramid is
+published in full. Strata are pooled — neighbouring age bands, then both sexes — until each
+pool holds at least ``threshold`` observed persons, so no figure depends on a count below the
+threshold inside a stratum: solving the published figures for their strata yields pools, each of
+at least the threshold, never a small cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .regiobeeld import AGE_BANDS
+from .standardise import ESP2013, direct, ratio_of_counts, wilson
+from .suppression import TOTAL
+
+NATIONAL_ZVW_YEAR = 2023
+BANDS = len(AGE_BANDS)
+# ESP 2013 on the pyramid's bands: 85-89, 90-94 and 95+ together as 85+.
+ESP_BANDS = np.array([*ESP2013[: BANDS - 1], sum(ESP2013[BANDS - 1 :])], dtype=float)
+
+
+def _grid(frame: pd.DataFrame, value: str) -> np.ndarray:
+    """sexes (F, M) × age bands of ``value``; zeros where there is no row."""
+    grid = np.zeros((2, BANDS))
+    for sex, age, amount in zip(frame["sex"], frame["age_class"], frame[value], strict=True):
+        if sex in ("F", "M"):
+            grid[0 if sex == "F" else 1, int(age)] += float(amount)
+    return grid
+
+
+def pools(observed: np.ndarray, threshold: int) -> list[list[tuple[int, int]]]:
+    """Strata (sex, band) grouped so that each group holds at least ``threshold`` observed.
+
+    Neighbouring bands are joined within a sex; when a sex has fewer than ``threshold`` in all,
+    both sexes are pooled band by band first. A remainder joins the last complete group.
+    """
+    sexes = [[(s, b) for b in range(BANDS)] for s in range(2)]
+    if min(observed.sum(axis=1)) < threshold:
+        sexes = [[(s, b) for b in range(BANDS) for s in range(2)]]
+    groups: list[list[tuple[int, int]]] = []
+    for strata in sexes:
+        current: list[tuple[int, int]] = []
+        own: list[list[tuple[int, int]]] = []
+        for stratum in strata:
+            current.append(stratum)
+            if sum(observed[s] for s in current) >= threshold:
+                own.append(current)
+                current = []
+        if current:
+            if own:
+                own[-1].extend(current)
+            else:
+                own.append(current)
+        groups.extend(own)
+    return groups
+
+
+def _pooled(values: np.ndarray, groups: list[list[tuple[int, int]]]) -> np.ndarray:
+    return np.array([sum(values[s] for s in group) for group in groups])
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None or not np.isfinite(value) else round(float(value), digits)
+
+
+def standardised_rows(
+    by_age: pd.DataFrame,
+    prevalence_by_age: pd.DataFrame,
+    *,
+    threshold: int,
+    hidden_pyramids: set[tuple[int, str]],
+    hidden_counts: set[tuple[int, str, str]] | None = None,
+    national_zvw: dict[tuple[str, int], float] | None = None,
+) -> list[dict[str, Any]]:
+    """The published rows; ``hidden_pyramids`` lists (year, area) whose pyramid has a hidden cell,
+    ``hidden_counts`` (year, area, indicator) whose count the regiobeeld hides.
+
+    ``national_zvw`` holds the national Zvw cost per insured-year per (sex, band) of 2023.
+    """
+    rows: list[dict[str, Any]] = []
+    hidden_counts = hidden_counts or set()
+    for year_value, year_frame in by_age.groupby("year"):
+        year = int(year_value)
+        areas = sorted(str(m) for m in year_frame["municipality"].unique())
+        persons = {m: _grid(year_frame[year_frame["municipality"] == m], "persons") for m in areas}
+        persons[TOTAL] = sum(persons.values(), np.zeros((2, BANDS)))
+        prevalence = prevalence_by_age[prevalence_by_age["year"] == year]
+        for indicator, observed in _indicator_grids(year_frame, prevalence, areas).items():
+            reference = pools(observed[TOTAL], threshold)
+            rates = _pooled(observed[TOTAL], reference) / np.maximum(
+                _pooled(persons[TOTAL], reference), 1
+            )
+            for area in [*areas, TOTAL]:
+                hidden = (year, area) in hidden_pyramids or (year, area, indicator) in hidden_counts
+                context = (year, area, indicator, threshold, hidden)
+                rows.append(_row(context, observed[area], persons[area], reference, rates))
+        if national_zvw and year == NATIONAL_ZVW_YEAR:
+            hidden_zvw = hidden_pyramids | {(y, a) for y, a, i in hidden_counts if i == "zvw_cost"}
+            rows.extend(_zvw_rows(year, year_frame, persons, national_zvw, threshold, hidden_zvw))
+    return rows
+
+
+def _indicator_grids(
+    year_frame: pd.DataFrame, prevalence: pd.DataFrame, areas: Iterable[str]
+) -> dict[str, dict[str, np.ndarray]]:
+    indicators: dict[str, dict[str, np.ndarray]] = {
+        "multimorbidity": {
+            area: _grid(year_frame[year_frame["municipality"] == area], "multimorbid")
+            for area in areas
+        }
+    }
+    for condition, frame in prevalence.groupby("condition"):
+        indicators[str(condition)] = {
+            area: _grid(frame[frame["municipality"] == area], "persons") for area in areas
+        }
+    for grids in indicators.values():
+        grids[TOTAL] = sum(grids.values(), np.zeros((2, BANDS)))
+    return indicators
+
+
+def _row(
+    context: tuple[int, str, str, int, bool],
+    observed: np.ndarray,
+    persons: np.ndarray,
+    reference: list[list[tuple[int, int]]],
+    reference_rates: np.ndarray,
+) -> dict[str, Any]:
+    year, area, indicator, threshold, pyramid_hidden = context
+    o, n = float(observed.sum()), float(persons.sum())
+    row: dict[str, Any] = {"year": year, "municipality": area, "indicator": indicator}
+    publish = o >= threshold and n > 0 and not pyramid_hidden
+    row["suppressed"] = not publish
+    if not publish:
+        return row
+    crude = wilson(o, n)
+    own = pools(observed, threshold)
+    weights = np.array([ESP_BANDS / 2, ESP_BANDS / 2])  # both sexes weighted equally
+    dsr = direct(_pooled(observed, own), _pooled(persons, own), _pooled(weights, own))
+    row.update(
+        observed=int(o),
+        persons=int(n),
+        crude_per_1000=_round(o / n * 1000, 2),
+        crude_low=_round(crude.low * 1000, 2),
+        crude_high=_round(crude.high * 1000, 2),
+        dsr_per_1000=_round(dsr.rate * 1000, 2),
+        dsr_low=_round(dsr.interval.low * 1000, 2),
+        dsr_high=_round(dsr.interval.high * 1000, 2),
+    )
+    expected = float((_pooled(persons, reference) * reference_rates).sum())
+    if area != TOTAL and expected > 0:
+        interval = ratio_of_counts(o, expected)
+        row.update(
+            ratio=_round(o / expected, 3),
+            ratio_low=_round(interval.low, 3),
+            ratio_high=_round(interval.high, 3),
+        )
+    return row
+
+
+def _zvw_rows(
+    year: int,
+    year_frame: pd.DataFrame,
+    persons: dict[str, np.ndarray],
+    national: dict[tuple[str, int], float],
+    threshold: int,
+    hidden: set[tuple[int, str]],
+) -> list[dict[str, Any]]:
+    rates = np.array([[national.get((sex, k), 0.0) for k in range(BANDS)] for sex in "FM"])
+    cost = {
+        m: _grid(year_frame[year_frame["municipality"] == m], "zvw_cost")
+        for m in persons
+        if m != TOTAL
+    }
+    cost[TOTAL] = sum(cost.values(), np.zeros((2, BANDS)))
+    rows = []
+    for area in cost:
+        n = float(persons[area].sum())
+        row: dict[str, Any] = {"year": year, "municipality": area, "indicator": "zvw_cost"}
+        publish = n >= threshold and (year, area) not in hidden
+        row["suppressed"] = not publish
+        if publish:
+            expected = float((persons[area] * rates).sum())
+            actual = float(cost[area].sum())
+            row.update(
+                persons=int(n),
+                actual_per_person=_round(actual / n, 2),
+                expected_per_person=_round(expected / n, 2),
+                ratio=_round(actual / expected, 3) if expected > 0 else None,
+            )
+        rows.append(row)
+    return rows
+
+
+def national_zvw_by_band(
+    rates: dict[tuple[str, int], float], years: dict[tuple[str, int], float]
+) -> dict[tuple[str, int], float]:
+    """Vektis's 19 classes (90+ last) on the pyramid's 18 bands: 85-89 and 90+ weighted by
+    insured-years into 85+."""
+    last = BANDS - 1
+    out = {key: rate for key, rate in rates.items() if key[1] < last}
+    for sex in ("F", "M"):
+        parts = [(rates[(sex, k)], years[(sex, k)]) for k in range(last, last + 2)]
+        out[(sex, last)] = sum(r * y for r, y in parts) / sum(y for _r, y in parts)
+    return out
