@@ -111,7 +111,7 @@ def synthetic_vektis(year: int, *, seed: int = 2026, older_layout: bool = False)
         size = DEMO_SIZES.get(municipality.code) or float(
             np.clip(rng.lognormal(10.2, 0.85), 900, 600_000)
         )
-        tilt, level = rng.normal(0, 0.25), rng.lognormal(0, 0.06)
+        tilt, level = rng.normal(0, 0.25), rng.lognormal(0, 0.06) * noise.lognormal(0, 0.015)
         # how much more or less than elsewhere each kind of care costs here
         mix = dict(zip(layout, rng.lognormal(0, 0.09, len(layout)), strict=True))
         names = OLDER_NAMES.get(municipality.code, ()) if older_layout else ()
