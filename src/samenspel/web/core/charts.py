@@ -153,13 +153,22 @@ def wrong_pocket_svg(rows: Sequence[tuple[str, float, float, float]], title: str
 
 
 def bar_chart(
-    rows: Sequence[tuple[str, float | None]], title: str, *, decimals: int = 0, unit: str = ""
+    rows: Sequence[tuple[str, float | None]],
+    title: str,
+    *,
+    decimals: int = 0,
+    unit: str = "",
+    intervals: Sequence[tuple[float, float] | None] | None = None,
 ) -> str:
-    """Horizontal bars; a suppressed value (None) is drawn as a grey stub marked '<'."""
+    """Horizontal bars; a suppressed value (None) is drawn as a grey stub.
+
+    ``intervals`` (one per row, or None) are drawn as whiskers: a 95% interval, say.
+    """
     if not rows:
         return ""
     label_w, bar_w, row_h = 230, 420, 24
-    top = max([1e-9, *[v for _, v in rows if v is not None]])
+    whiskers = list(intervals) if intervals else [None] * len(rows)
+    top = max([1e-9, *[v for _, v in rows if v is not None], *[w[1] for w in whiskers if w]])
     height = row_h * len(rows) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {label_w + bar_w + 110} '
@@ -175,7 +184,7 @@ def bar_chart(
             parts.append(
                 f'<rect x="{label_w}" y="{y + 4}" width="6" height="14" fill="{GRID}"/>'
                 f'<text x="{label_w + 12}" y="{y + 15}" font-size="12" fill="{MUTED}">'
-                "suppressed</text>"
+                f"{escape(_('suppressed'))}</text>"
             )
             continue
         width = max(1.0, value / top * bar_w)
@@ -184,8 +193,19 @@ def bar_chart(
             f'fill="{SAVING}"><title>{escape(label)}: {number(value, decimals)}{unit}'
             f"</title></rect>"
         )
+        end = label_w + width
+        whisker = whiskers[i]
+        if whisker:
+            low, high = whisker
+            x1, x2 = label_w + low / top * bar_w, label_w + high / top * bar_w
+            parts.append(
+                f'<path d="M{x1:.1f} {y + 11}H{x2:.1f}M{x1:.1f} {y + 6}V{y + 16}'
+                f'M{x2:.1f} {y + 6}V{y + 16}" stroke="{INK}" stroke-width="1.3" fill="none">'
+                f"<title>95%: {number(low, decimals)}–{number(high, decimals)}</title></path>"
+            )
+            end = max(end, x2)
         parts.append(
-            f'<text x="{label_w + width + 6:.1f}" y="{y + 15}" font-size="12">'
+            f'<text x="{end + 6:.1f}" y="{y + 15}" font-size="12">'
             f"{number(value, decimals)}{escape(unit)}</text>"
         )
     parts.append("</svg>")

@@ -106,6 +106,11 @@ def _figures(run: RegiobeeldRun, year: int, municipality: str) -> dict[str, Any]
         for r in result.get("standardised", [])
         if r["year"] == year and r["municipality"] == municipality
     ]
+    wilson_of = {
+        r["indicator"]: (r["crude_low"], r["crude_high"])
+        for r in standardised
+        if not r["suppressed"] and "crude_low" in r
+    }
     return {
         "v": v,
         "standardised": [r for r in standardised if r["indicator"] != "zvw_cost"],
@@ -127,8 +132,9 @@ def _figures(run: RegiobeeldRun, year: int, municipality: str) -> dict[str, Any]
         ),
         "prevalence_svg": bar_chart(
             [(condition_labels[c], r) for c, _n, r in v.prevalence],
-            _("Prevalence per 1,000"),
+            _("Prevalence per 1,000") + " (95%)",
             decimals=1,
+            intervals=[wilson_of.get(c) for c, _n, _r in v.prevalence],
         ),
         "segments_svg": bar_chart(
             [(segment_labels[s], p) for s, _n, p, _c in v.segments],
