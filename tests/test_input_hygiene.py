@@ -127,3 +127,30 @@ def test_api_refuses_a_boolean_as_a_whole_number(
     assert response.json()["detail"][0]["loc"][-1] == "horizon"
     agreement.refresh_from_db()
     assert agreement.horizon == 3
+
+
+def test_api_refuses_an_unknown_stage_and_keeps_links_on_null(world: World) -> None:
+    """Found by the API fuzzer: an unknown initiative stage, and null for a list of links, each
+    gave a server error."""
+    from samenspel.web.core.models import Initiative, Interaction
+
+    client = world.client_for(world.director)
+    initiative = Initiative.objects.filter(programme=world.a).first()
+    assert initiative is not None
+    response = client.patch(
+        f"/api/v1/programmes/{world.a.pk}/initiatives/{initiative.pk}",
+        {"stage": "moonshot"},
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 422) and "stage" in response.content.decode()
+    meeting = Interaction.objects.filter(programme=world.a).first()
+    assert meeting is not None
+    before = set(meeting.participants.values_list("pk", flat=True))
+    assert before
+    response = client.patch(
+        f"/api/v1/programmes/{world.a.pk}/interactions/{meeting.pk}",
+        {"participants": None},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert set(meeting.participants.values_list("pk", flat=True)) == before

@@ -410,6 +410,8 @@ class Initiative(ProgrammeScoped):
             raise ValidationError(
                 {"proposed_by_person": _("Name the person or the group that proposed it.")}
             )
+        if self.stage not in c.STAGE_ORDER:
+            return  # clean_fields names the unknown stage
         reached = c.STAGE_ORDER.index(self.stage)
         previous_date, previous_name = self.proposed_on, "proposed_on"
         for position, (stage, date_field) in enumerate(self.STAGE_DATE_FIELDS, start=1):

@@ -151,9 +151,10 @@ def save_record(
     unknown = set(data) - set(resource.fields)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
-    m2m = {name: data[name] for name in resource.many_to_many if name in data}
+    # a list of ids replaces the links; null leaves them as they are
+    m2m = {name: data[name] for name in resource.many_to_many if data.get(name) is not None}
     for name, value in data.items():
-        if name in m2m:
+        if name in resource.many_to_many:
             continue
         field = resource.field(name)
         if isinstance(field, models.ForeignKey) and not isinstance(value, models.Model):
