@@ -17,12 +17,14 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .municipalities import current_code, identify, name_of, normalise
 from .sources import gettext_noop
@@ -56,7 +58,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("transport", gettext_noop("Patient transport"), ()),
     Category("abroad", gettext_noop("Care abroad"), ()),
     Category("other", gettext_noop("Other"), ()),
-)  # fmt: skip
+)
 CATEGORY_CODES = tuple(c.code for c in CATEGORIES)
 
 # (prefix after "kosten_", category): the first rule that matches a cost column applies.
@@ -315,11 +317,14 @@ def _read_rows(
     cost_columns: dict[int, str],
     level: str,
 ) -> _Rows:
-    """Every data row, summed per (area, sex, age class); the rest category apart."""
-    area_column = roles["municipality" if level == "gemeente" else "postcode3"]
-    cat_index = [2 + CATEGORY_CODES.index(c) for c in cost_columns.values()]
-    cost_positions = list(cost_columns)
+    """Every data row, summed per (area, sex, age class); the rest category apart.
+
+    Rows are checked column by column with vectorised conversions; each bad row is reported
+    once, at its first bad column.
+    """
     found = _Rows()
+    numbers: list[int] = []
+    lines: list[list[str]] = []
     for row_number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -332,31 +337,117 @@ def _read_rows(
                 {"found": len(row), "expected": len(header)},
             )
             continue
-        if "year" in roles:
-            found.years.add(row[roles["year"]].strip())
-        values = _row_numbers(reader, row_number, row, header, roles, cost_positions)
-        if values is None:
-            continue
-        persons, years, costs = values
-        area_text = row[area_column].strip()
-        if normalise(area_text) in REST_MARKERS:
-            for key, value in zip(
-                ("rows", "persons", "years", "cost"), (1, persons, years, costs.sum()), strict=True
-            ):
-                found.rest[key] += float(value)
-            continue
-        area = _area_key(level, area_text, found.merged)
-        cell = _cell(reader, row_number, row, header, roles) if area else None
-        if area is None:
-            found.unmatched.setdefault(area_text, row_number)
-        if area is None or cell is None:
-            continue
-        line = np.zeros(2 + len(CATEGORY_CODES))
-        line[0], line[1] = persons, years
-        np.add.at(line, cat_index, costs)
-        slot = (area, *cell)
-        found.cells[slot] = found.cells[slot] + line if slot in found.cells else line
+        numbers.append(row_number)
+        lines.append(row)
+    if not lines:
+        return found
+    table = _Table(reader, header, numbers, np.array(lines, dtype=object))
+    persons = table.numbers(roles.get("persons"), gettext_noop("must be a number of at least 0"), 0)
+    years = table.numbers(roles.get("years"), gettext_noop("must be a number of at least 0"), 0)
+    costs = np.zeros((len(lines), len(CATEGORY_CODES)))
+    for index, category in cost_columns.items():
+        values = table.numbers(index, gettext_noop("must be an amount in euros"))
+        costs[:, CATEGORY_CODES.index(category)] += np.nan_to_num(values)
+    if "year" in roles:
+        found.years = {str(v).strip() for v in table.cells[:, roles["year"]]}
+    area_index = roles["municipality" if level == "gemeente" else "postcode3"]
+    texts = [str(v).strip() for v in table.cells[:, area_index]]
+    is_rest = {t: normalise(t) in REST_MARKERS for t in set(texts)}
+    rest = np.array([is_rest[t] for t in texts]) & ~table.bad
+    keys = [
+        None if r else _area_key(level, t, found.merged) for t, r in zip(texts, rest, strict=True)
+    ]
+    for i in np.flatnonzero(~rest & ~table.bad):
+        if keys[i] is None:
+            found.unmatched.setdefault(texts[i], numbers[i])
+    valid = ~rest & ~table.bad & np.array([k is not None for k in keys])
+    sexes = table.mapped(
+        roles["sex"], valid, lambda t: SEXES.get(t.strip().upper()), gettext_noop("must be M or V")
+    )
+    ages = table.mapped(
+        roles["age"],
+        valid & ~table.bad,
+        parse_age_class,
+        gettext_noop("must be an age class such as '0 t/m 4 jaar' or '90+'"),
+    )
+    found.rest = {
+        "rows": float(rest.sum()),
+        "persons": float(persons[rest].sum()),
+        "years": float(years[rest].sum()),
+        "cost": float(costs[rest].sum()),
+    }
+    keep = np.flatnonzero(valid & ~table.bad)
+    if len(keep):
+        frame = pd.DataFrame(
+            np.column_stack([persons[keep], years[keep], costs[keep]]),
+            columns=["persons", "years", *CATEGORY_CODES],
+        )
+        frame["area"] = [keys[i] for i in keep]
+        frame["sex"] = [sexes[i] for i in keep]
+        frame["age"] = [int(ages[i]) for i in keep]
+        summed = frame.groupby(["area", "sex", "age"], sort=True).sum()
+        found.cells = {
+            (str(area), str(sex), int(age)): values
+            for (area, sex, age), values in zip(summed.index, summed.to_numpy(), strict=True)
+        }
     return found
+
+
+class _Table:
+    """The data rows as a matrix of text, with each row's first problem reported."""
+
+    def __init__(
+        self, reader: _Reader, header: list[str], numbers: list[int], cells: np.ndarray
+    ) -> None:
+        self.reader, self.header, self.row_numbers, self.cells = reader, header, numbers, cells
+        self.bad = np.zeros(len(numbers), dtype=bool)
+
+    def _report(self, invalid: np.ndarray, index: int, message: str) -> None:
+        for i in np.flatnonzero(invalid & ~self.bad):
+            self.reader.problem(
+                self.row_numbers[i],
+                self.header[index].strip(),
+                message,
+                found=str(self.cells[i, index]).strip(),
+            )
+        self.bad |= invalid
+
+    def numbers(self, index: int | None, message: str, minimum: float | None = None) -> np.ndarray:
+        """A column as finite numbers (decimal point or comma; empty is 0); NaN where bad."""
+        if index is None:
+            return np.zeros(len(self.row_numbers))
+        try:  # the common case: every cell a plain number
+            array = self.cells[:, index].astype(float)
+        except ValueError:
+            array = self._slow_numbers(index)
+        array[~np.isfinite(array)] = np.nan
+        invalid = np.isnan(array)
+        if minimum is not None:
+            invalid |= array < minimum
+        self._report(invalid, index, message)
+        return array
+
+    def _slow_numbers(self, index: int) -> np.ndarray:
+        text = pd.Series(self.cells[:, index], dtype=object).astype(str).str.strip()
+        values = pd.to_numeric(text.where(text != "", "0"), errors="coerce")
+        retry = values.isna()
+        if retry.any():
+            fixed = text[retry].str.replace("\u00a0", "").str.replace(" ", "")
+            # a decimal comma, when the number has no point
+            comma = ~fixed.str.contains(".", regex=False)
+            fixed = fixed.mask(comma, fixed.str.replace(",", ".", regex=False))
+            values[retry] = pd.to_numeric(fixed, errors="coerce")
+        return values.to_numpy(dtype=float)
+
+    def mapped(
+        self, index: int, rows: np.ndarray, convert: Callable[[str], Any], message: str
+    ) -> list[Any]:
+        """A column converted value by value (once per distinct text), checked on ``rows``."""
+        column = [str(v) for v in self.cells[:, index]]
+        lookup = {text: convert(text) for text in set(column)}
+        values = [lookup[text] for text in column]
+        self._report(rows & np.array([v is None for v in values]), index, message)
+        return values
 
 
 def _area_key(level: str, text: str, merged: dict[str, str]) -> str | None:
@@ -378,68 +469,6 @@ def _codes(text: str) -> tuple[str | None, str | None]:
     """(today's code, the code the name stood for) of a municipality name, once per name."""
     code = identify(text)
     return (None, None) if code is None else (current_code(code), code)
-
-
-def _row_numbers(
-    reader: _Reader,
-    row_number: int,
-    row: list[str],
-    header: list[str],
-    roles: dict[str, int],
-    cost_positions: list[int],
-) -> tuple[float, float, np.ndarray] | None:
-    numbers = []
-    for role in ("persons", "years"):
-        if role not in roles:
-            numbers.append(0.0)
-            continue
-        raw = row[roles[role]]
-        value = parse_number(raw)
-        if value is None or value < 0:
-            reader.problem(
-                row_number,
-                header[roles[role]].strip(),
-                gettext_noop("must be a number of at least 0"),
-                found=raw,
-            )
-            return None
-        numbers.append(value)
-    costs = np.zeros(len(cost_positions))
-    for k, position in enumerate(cost_positions):
-        value = parse_number(row[position])
-        if value is None:
-            reader.problem(
-                row_number,
-                header[position].strip(),
-                gettext_noop("must be an amount in euros"),
-                found=row[position],
-            )
-            return None
-        costs[k] = value
-    return numbers[0], numbers[1], costs
-
-
-def _cell(
-    reader: _Reader, row_number: int, row: list[str], header: list[str], roles: dict[str, int]
-) -> tuple[str, int] | None:
-    sex_text = row[roles["sex"]].strip()
-    sex = SEXES.get(sex_text.upper())
-    if sex is None:
-        reader.problem(
-            row_number, header[roles["sex"]].strip(), gettext_noop("must be M or V"), found=sex_text
-        )
-        return None
-    age_text = row[roles["age"]]
-    age = parse_age_class(age_text)
-    if age is None:
-        reader.problem(
-            row_number,
-            header[roles["age"]].strip(),
-            gettext_noop("must be an age class such as '0 t/m 4 jaar' or '90+'"),
-            found=age_text.strip(),
-        )
-        return None
-    return sex, age
 
 
 def _assemble(
