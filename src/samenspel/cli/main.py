@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -53,6 +54,13 @@ def read_json(file: Path) -> object:
     except ValueError as exc:
         err.print(f"[red]{file.name}: {exc}[/red]")
         raise typer.Exit(2) from exc
+
+
+def _refuse(problems: Sequence[object]) -> None:
+    """Say that nothing was computed, and every problem (file, row, column)."""
+    err.print(f"[red]Nothing computed: {len(problems)} problem(s).[/red]")
+    for problem in problems:
+        err.print(f"  {problem}")
 
 
 def _migrate() -> None:
@@ -314,9 +322,7 @@ def regiobeeld(
     try:
         report = compute(folder, engine=engine, threshold=threshold)
     except InvalidDatasetError as exc:
-        err.print(f"[red]Nothing computed: {len(exc.problems)} problem(s).[/red]")
-        for problem in exc.problems:
-            err.print(f"  {problem}")
+        _refuse(exc.problems)
         raise typer.Exit(2) from exc
     if as_json:
         print(json.dumps(report, ensure_ascii=False))
@@ -379,9 +385,7 @@ def opendata_vektis(
         loaded = [read_vektis(file, year=year) for file in files]
         result = report(loaded, region=region)
     except VektisError as exc:
-        err.print(f"[red]Nothing computed: {len(exc.problems)} problem(s).[/red]")
-        for problem in exc.problems:
-            err.print(f"  {problem}")
+        _refuse(exc.problems)
         raise typer.Exit(2) from exc
     if as_json:
         print(json.dumps(result, ensure_ascii=False))

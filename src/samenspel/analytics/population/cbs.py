@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .municipalities import match, normalise
-from .sources import gettext_noop
+from .sources import gettext_noop, read_text
 from .standardise import age_class
 from .validate import Problem
 from .vektis import parse_number
@@ -88,14 +88,7 @@ def read_cbs_population(
     source: Path | bytes, *, name: str | None = None, year: int | None = None
 ) -> CbsPopulation:
     """Read a StatLine population table; every problem is named with row and column."""
-    if isinstance(source, bytes):
-        data, name = source, name or "cbs.csv"
-    else:
-        data, name = Path(source).read_bytes(), name or Path(source).name
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    text, name = read_text(source, name, "cbs.csv")
     first = text.split("\n", 1)[0]
     rows = csv.reader(io.StringIO(text), delimiter=";" if ";" in first else ",")
     header = next(rows, [])

@@ -21,6 +21,19 @@ class DatasetError(ValueError):
         super().__init__(message % self.params if self.params else message)
 
 
+def read_text(source: Path | bytes, name: str | None, default: str) -> tuple[str, str]:
+    """(text, name) of a file given as a path or as bytes: UTF-8 (with or without BOM), else
+    Windows-1252, as spreadsheet programs write it."""
+    if isinstance(source, bytes):
+        data, name = source, name or default
+    else:
+        data, name = Path(source).read_bytes(), name or Path(source).name
+    try:
+        return data.decode("utf-8-sig"), name
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), name
+
+
 @dataclass(frozen=True)
 class TableFile:
     table: str

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .municipalities import current_code, identify, name_of, normalise
-from .sources import gettext_noop
+from .sources import gettext_noop, read_text
 from .standardise import AGE_CLASSES
 from .validate import Problem
 
@@ -193,13 +193,6 @@ def _year_of(name: str, year: int | None, values: set[str]) -> int | None:
     return int(found[-1]) if found else None
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 class _Reader:
     """Parses rows, collecting problems rather than stopping at the first."""
 
@@ -254,11 +247,7 @@ def read_vektis(
     source: Path | bytes, *, name: str | None = None, year: int | None = None
 ) -> VektisFile:
     """Read a Vektis Zvw open-data file (gemeente or postcode3), any year's layout."""
-    if isinstance(source, bytes):
-        data, name = source, name or "vektis.csv"
-    else:
-        data, name = Path(source).read_bytes(), name or Path(source).name
-    text = _decode(data)
+    text, name = read_text(source, name, "vektis.csv")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)

@@ -77,8 +77,29 @@ def add_open_data_sheets(book: Workbook, context: dict[str, Any], *, first: bool
         ]
     )
     sheet.append([])
-    header = [
-        _("Kind of care"),
+    _bold_row(sheet, [_("Kind of care"), *_comparison_header()])
+    region = o["region"]
+    rows = [(_("Total"), region.total), *((labels[k], c) for k, c in region.categories.items())]
+    for label, c in rows:
+        sheet.append([label, *_comparison(c)])
+    areas = book.create_sheet(_("Municipalities")[:31])
+    _bold_row(
+        areas,
+        [_("Municipality"), _("Insured-years"), *_comparison_header(), _("Rank in the country")],
+    )
+    for a in o["municipalities"]:
+        areas.append(
+            [a.name, round(a.insured_years, 2), *_comparison(a.total), o["rank"].get(a.key)]
+        )
+    if len(o["years"]) > 1:
+        trend = book.create_sheet(_("Trend")[:31])
+        _bold_row(trend, [_("Actual / expected"), *o["years"]])
+        for row in o["trend"]:
+            trend.append([row["name"], *(_round(v, 4) for v in row["ratios"])])
+
+
+def _comparison_header() -> list[str]:
+    return [
         _("Actual (€)"),
         _("Expected (€)"),
         _("Actual / expected"),
@@ -86,56 +107,18 @@ def add_open_data_sheets(book: Workbook, context: dict[str, Any], *, first: bool
         _("Upper limit"),
         _("Difference per insured-year (€)"),
     ]
-    _bold_row(sheet, header)
-    region = o["region"]
-    rows = [(_("Total"), region.total), *((labels[k], c) for k, c in region.categories.items())]
-    for label, c in rows:
-        sheet.append(
-            [
-                label,
-                round(c.actual, 2),
-                round(c.expected, 2),
-                _round(c.ratio, 4),
-                _round(c.interval and c.interval.low, 4),
-                _round(c.interval and c.interval.high, 4),
-                _round(c.gap_per_year, 2),
-            ]
-        )
-    areas = book.create_sheet(_("Municipalities")[:31])
-    _bold_row(
-        areas,
-        [
-            _("Municipality"),
-            _("Insured-years"),
-            _("Actual (€)"),
-            _("Expected (€)"),
-            _("Actual / expected"),
-            _("Lower limit"),
-            _("Upper limit"),
-            _("Difference per insured-year (€)"),
-            _("Rank in the country"),
-        ],
-    )
-    for a in o["municipalities"]:
-        t = a.total
-        areas.append(
-            [
-                a.name,
-                round(a.insured_years, 2),
-                round(t.actual, 2),
-                round(t.expected, 2),
-                _round(t.ratio, 4),
-                _round(t.interval and t.interval.low, 4),
-                _round(t.interval and t.interval.high, 4),
-                _round(t.gap_per_year, 2),
-                o["rank"].get(a.key),
-            ]
-        )
-    if len(o["years"]) > 1:
-        trend = book.create_sheet(_("Trend")[:31])
-        _bold_row(trend, [_("Actual / expected"), *o["years"]])
-        for row in o["trend"]:
-            trend.append([row["name"], *(_round(v, 4) for v in row["ratios"])])
+
+
+def _comparison(c: Any) -> list[float | None]:
+    """Actual, expected, ratio, interval and gap of one comparison, rounded for reading."""
+    return [
+        round(c.actual, 2),
+        round(c.expected, 2),
+        _round(c.ratio, 4),
+        _round(c.interval and c.interval.low, 4),
+        _round(c.interval and c.interval.high, 4),
+        _round(c.gap_per_year, 2),
+    ]
 
 
 def _bold_row(sheet: Any, values: list[Any]) -> None:
