@@ -126,3 +126,29 @@ def test_moving_a_case_within_a_pool_changes_no_published_figure():
     second = standardised_rows(*_frames(moved), threshold=10, hidden_pyramids=set())
     assert _row(first, "A") == _row(second, "A")
     assert ESP_BANDS.sum() == 100_000
+
+
+def test_care_use_events_pooled_by_persons():
+    by_age, prevalence = _frames(CELLS)
+    care = pd.DataFrame(
+        [
+            # municipality A: 12 persons with 60 GP visits in 85+ women, B: 30 persons, 90 visits
+            {"year": 2023, "municipality": "A", "sex": "F", "age_class": 17, "kind": "gp_visit",
+             "events": 60, "persons": 12},
+            {"year": 2023, "municipality": "B", "sex": "F", "age_class": 17, "kind": "gp_visit",
+             "events": 90, "persons": 30},
+            # 4 persons only: nothing may be published for A's home care
+            {"year": 2023, "municipality": "A", "sex": "M", "age_class": 17, "kind": "home_care",
+             "events": 40, "persons": 4},
+        ]
+    )  # fmt: skip
+    rows = standardised_rows(by_age, prevalence, care, threshold=10, hidden_pyramids=set())
+    a = _row(rows, "A", "care:gp_visit")
+    assert a["observed"] == 60 and a["crude_per_1000"] == pytest.approx(60 / 800 * 1000)
+    exact = poisson_exact(60)
+    assert a["crude_high"] == pytest.approx(exact.high / 800 * 1000, abs=0.01)
+    # region: no man has GP visits, so both sexes form one pool (42 persons with visits):
+    # 150 visits over all 1,400 inhabitants, applied to A's 800
+    expected = 800 * 150 / 1400
+    assert a["ratio"] == pytest.approx(60 / expected, abs=1e-3)
+    assert _row(rows, "A", "care:home_care")["suppressed"]

@@ -48,6 +48,7 @@ class Counts:
     costs: pd.DataFrame  # year, municipality, stream, cost, persons
     by_age: pd.DataFrame  # year, municipality, sex, age_class, persons, multimorbid, zvw_cost
     prevalence_by_age: pd.DataFrame  # year, municipality, sex, age_class, condition, persons
+    care_use_by_age: pd.DataFrame  # year, municipality, sex, age_class, kind, events, persons
 
 
 def _age_class(age: Any) -> Any:
@@ -227,6 +228,13 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         .aggregate(persons=_.person_id.nunique()),
         [*age_keys, "condition"],
     )
+    care_use_by_age = run(
+        by_kind.join(py.select("person_id", "year", "sex", "age"), keys_py)
+        .mutate(age_class=_age_class(_.age))
+        .group_by([*age_keys, "kind"])
+        .aggregate(events=_.events.sum(), persons=_.count()),
+        [*age_keys, "kind"],
+    )
     return Counts(
         population,
         pyramid,
@@ -238,6 +246,7 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         costs,
         by_age,
         prevalence_by_age,
+        care_use_by_age,
     )
 
 

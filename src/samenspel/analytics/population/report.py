@@ -161,6 +161,11 @@ def build_report(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> dict[
         if r.suppressed
     }
     hidden_counts |= {
+        (int(r.year), str(r.municipality), f"care:{r.kind}")
+        for r in use.itertuples()
+        if r.suppressed
+    }
+    hidden_counts |= {
         (int(r.year), str(r.municipality), "zvw_cost")
         for r in cost.itertuples()
         if r.suppressed and r.stream == "Zvw"
@@ -171,6 +176,7 @@ def build_report(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> dict[
     standardised = standardised_rows(
         counts.by_age,
         counts.prevalence_by_age,
+        counts.care_use_by_age,
         threshold=k,
         hidden_pyramids=hidden,
         hidden_counts=hidden_counts,

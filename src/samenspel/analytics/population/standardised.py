@@ -9,15 +9,19 @@ For every year, municipality and the region, and for multimorbidity and each con
   sex × age band had the region's prevalence (indirect standardisation), with the exact Poisson
   interval.
 
+For each kind of care the same three figures of the number of events (care use per 1,000), the
+intervals treating events as Poisson counts (so they are, if anything, too narrow: a few persons
+with many events make care use more variable than that).
+
 And the Zvw cost per person against Vektis's national cost per insured-year of the same sex and
 age band (2023), where the data cover that year.
 
 Disclosure: these figures use the age bands of the published pyramid (85+ last) and are
 published only where the observed count reaches the threshold and the area's pyramid is
 published in full. Strata are pooled — neighbouring age bands, then both sexes — until each
-pool holds at least ``threshold`` observed persons, so no figure depends on a count below the
-threshold inside a stratum: solving the published figures for their strata yields pools, each of
-at least the threshold, never a small cell.
+pool holds at least ``threshold`` persons with the condition (or with that kind of care), so no
+figure depends on a count below the threshold inside a stratum: solving the published figures for
+their strata yields pools, each of at least the threshold, never a small cell.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .regiobeeld import AGE_BANDS
-from .standardise import ESP2013, direct, ratio_of_counts, wilson
+from .standardise import ESP2013, direct, poisson_exact, ratio_of_counts, wilson
 from .suppression import TOTAL
 
 NATIONAL_ZVW_YEAR = 2023
@@ -85,6 +89,7 @@ def _round(value: float | None, digits: int) -> float | None:
 def standardised_rows(
     by_age: pd.DataFrame,
     prevalence_by_age: pd.DataFrame,
+    care_use_by_age: pd.DataFrame | None = None,
     *,
     threshold: int,
     hidden_pyramids: set[tuple[int, str]],
@@ -104,63 +109,82 @@ def standardised_rows(
         persons = {m: _grid(year_frame[year_frame["municipality"] == m], "persons") for m in areas}
         persons[TOTAL] = sum(persons.values(), np.zeros((2, BANDS)))
         prevalence = prevalence_by_age[prevalence_by_age["year"] == year]
-        for indicator, observed in _indicator_grids(year_frame, prevalence, areas).items():
-            reference = pools(observed[TOTAL], threshold)
+        grids = _indicator_grids(year_frame, prevalence, areas)
+        if care_use_by_age is not None:
+            grids.update(_care_grids(care_use_by_age[care_use_by_age["year"] == year], areas))
+        for indicator, (observed, basis) in grids.items():
+            reference = pools(basis[TOTAL], threshold)
             rates = _pooled(observed[TOTAL], reference) / np.maximum(
                 _pooled(persons[TOTAL], reference), 1
             )
             for area in [*areas, TOTAL]:
                 hidden = (year, area) in hidden_pyramids or (year, area, indicator) in hidden_counts
                 context = (year, area, indicator, threshold, hidden)
-                rows.append(_row(context, observed[area], persons[area], reference, rates))
+                rows.append(
+                    _row(context, observed[area], basis[area], persons[area], reference, rates)
+                )
         if national_zvw and year == NATIONAL_ZVW_YEAR:
             hidden_zvw = hidden_pyramids | {(y, a) for y, a, i in hidden_counts if i == "zvw_cost"}
             rows.extend(_zvw_rows(year, year_frame, persons, national_zvw, threshold, hidden_zvw))
     return rows
 
 
+Grids = dict[str, np.ndarray]
+
+
+def _by_area(frame: pd.DataFrame, areas: Iterable[str], value: str) -> Grids:
+    grids = {area: _grid(frame[frame["municipality"] == area], value) for area in areas}
+    grids[TOTAL] = sum(grids.values(), np.zeros((2, BANDS)))
+    return grids
+
+
 def _indicator_grids(
-    year_frame: pd.DataFrame, prevalence: pd.DataFrame, areas: Iterable[str]
-) -> dict[str, dict[str, np.ndarray]]:
-    indicators: dict[str, dict[str, np.ndarray]] = {
-        "multimorbidity": {
-            area: _grid(year_frame[year_frame["municipality"] == area], "multimorbid")
-            for area in areas
-        }
-    }
+    year_frame: pd.DataFrame, prevalence: pd.DataFrame, areas: list[str]
+) -> dict[str, tuple[Grids, Grids]]:
+    """Per indicator: (observed, pooling basis); for persons with a condition both the same."""
+    multimorbid = _by_area(year_frame, areas, "multimorbid")
+    indicators = {"multimorbidity": (multimorbid, multimorbid)}
     for condition, frame in prevalence.groupby("condition"):
-        indicators[str(condition)] = {
-            area: _grid(frame[frame["municipality"] == area], "persons") for area in areas
-        }
-    for grids in indicators.values():
-        grids[TOTAL] = sum(grids.values(), np.zeros((2, BANDS)))
+        grids = _by_area(frame, areas, "persons")
+        indicators[str(condition)] = (grids, grids)
     return indicators
+
+
+def _care_grids(care: pd.DataFrame, areas: list[str]) -> dict[str, tuple[Grids, Grids]]:
+    """Per kind of care: (events, persons with such care): pools are made of persons."""
+    return {
+        f"care:{kind}": (_by_area(frame, areas, "events"), _by_area(frame, areas, "persons"))
+        for kind, frame in care.groupby("kind")
+    }
 
 
 def _row(
     context: tuple[int, str, str, int, bool],
     observed: np.ndarray,
+    basis: np.ndarray,
     persons: np.ndarray,
     reference: list[list[tuple[int, int]]],
     reference_rates: np.ndarray,
 ) -> dict[str, Any]:
+    """One area's figures; ``basis`` (persons with the condition or care) decides the pools."""
     year, area, indicator, threshold, pyramid_hidden = context
     o, n = float(observed.sum()), float(persons.sum())
     row: dict[str, Any] = {"year": year, "municipality": area, "indicator": indicator}
-    publish = o >= threshold and n > 0 and not pyramid_hidden
+    publish = basis.sum() >= threshold and n > 0 and not pyramid_hidden
     row["suppressed"] = not publish
     if not publish:
         return row
-    crude = wilson(o, n)
-    own = pools(observed, threshold)
+    # events can outnumber persons: Wilson only for persons, exact Poisson for events
+    crude = wilson(o, n) if o <= n and observed is basis else None
+    own = pools(basis, threshold)
     weights = np.array([ESP_BANDS / 2, ESP_BANDS / 2])  # both sexes weighted equally
     dsr = direct(_pooled(observed, own), _pooled(persons, own), _pooled(weights, own))
     row.update(
         observed=int(o),
         persons=int(n),
         crude_per_1000=_round(o / n * 1000, 2),
-        crude_low=_round(crude.low * 1000, 2),
-        crude_high=_round(crude.high * 1000, 2),
+        crude_low=_round((crude.low if crude else poisson_exact(o).low / n) * 1000, 2),
+        crude_high=_round((crude.high if crude else poisson_exact(o).high / n) * 1000, 2),
         dsr_per_1000=_round(dsr.rate * 1000, 2),
         dsr_low=_round(dsr.interval.low * 1000, 2),
         dsr_high=_round(dsr.interval.high * 1000, 2),

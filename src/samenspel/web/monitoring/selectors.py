@@ -113,11 +113,17 @@ def _figures(run: RegiobeeldRun, year: int, municipality: str) -> dict[str, Any]
     }
     return {
         "v": v,
-        "standardised": [r for r in standardised if r["indicator"] != "zvw_cost"],
+        "standardised": [
+            r
+            for r in standardised
+            if r["indicator"] != "zvw_cost" and not r["indicator"].startswith("care:")
+        ],
+        "standardised_care": [r for r in standardised if r["indicator"].startswith("care:")],
         "zvw_national": next((r for r in standardised if r["indicator"] == "zvw_cost"), None),
         "indicator_labels": {
             "multimorbidity": _("Multimorbidity (2+ conditions)"),
             **condition_labels,
+            **{f"care:{code}": label for code, label in kind_labels.items()},
         },
         "years": years,
         "year": year,
