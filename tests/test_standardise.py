@@ -13,7 +13,6 @@ from samenspel.analytics.population.standardise import (
     byar,
     direct,
     funnel_limits,
-    indirect,
     overdispersion,
     poisson_exact,
     ratio_of_counts,
@@ -56,13 +55,6 @@ def test_standardised_ratio_of_counts():
     interval = ratio_of_counts(10, 5)
     assert interval.low == pytest.approx(0.959, abs=1e-3)
     assert interval.high == pytest.approx(3.678, abs=1e-3)
-
-
-def test_indirect_by_hand():
-    result = indirect({("M", 0): 100, ("F", 0): 50}, 900, {("M", 0): 4.0, ("F", 0): 2.0})
-    assert result.expected == 100 * 4.0 + 50 * 2.0
-    assert result.ratio == pytest.approx(900 / 500)
-    assert result.gap_per_year == pytest.approx((900 - 500) / 150)
 
 
 def test_direct_by_hand_and_dobson():

@@ -57,7 +57,7 @@ class Comparison:
 
     @property
     def signal(self) -> str | None:
-        """ "higher" or "lower" when the 95% interval excludes 1: more than chance explains."""
+        """Whether the 95% interval lies wholly above 1 ("higher") or below it ("lower")."""
         if self.interval is None:
             return None
         if self.interval.low > 1:

@@ -1,7 +1,8 @@
 """Standardisation for age and sex, and confidence intervals.
 
-- Indirect standardisation: a population's actual total against the total expected if every
-  sex × age class had the reference rate; the ratio is actual / expected.
+- Indirect standardisation (``comparison`` for open data, ``standardised`` for person-level data)
+  compares an area's actual total with the total expected if every sex × age class had the
+  reference rate; here are its intervals.
 - Direct standardisation: age- and sex-specific rates weighted by a standard population
   (the European Standard Population 2013), with Dobson's interval.
 - Intervals: Wilson for proportions, exact Poisson (Garwood) and Byar for counts and standardised
@@ -12,7 +13,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,34 +80,6 @@ def ratio_of_counts(observed: float, expected: float, level: float = 0.95) -> In
         raise ValueError("the expected count must be positive")
     limits = poisson_exact(observed, level)
     return Interval(limits.low / expected, limits.high / expected)
-
-
-@dataclass(frozen=True)
-class Standardised:
-    """Indirect standardisation of one population."""
-
-    actual: float
-    expected: float
-    exposure: float  # insured-years or person-years
-
-    @property
-    def ratio(self) -> float | None:
-        return self.actual / self.expected if self.expected > 0 else None
-
-    @property
-    def gap_per_year(self) -> float | None:
-        """(actual − expected) per insured-year: the euros above (or below) expectation."""
-        return (self.actual - self.expected) / self.exposure if self.exposure > 0 else None
-
-
-def indirect(
-    exposure: Mapping[tuple[str, int], float],
-    actual: float,
-    reference_rate: Mapping[tuple[str, int], float],
-) -> Standardised:
-    """Expected = Σ exposure(sex, age) × reference rate(sex, age); compared with ``actual``."""
-    expected = sum(years * reference_rate.get(cell, 0.0) for cell, years in exposure.items())
-    return Standardised(actual, expected, sum(exposure.values()))
 
 
 def overdispersion(
@@ -176,8 +149,3 @@ def direct(
         Interval(rate + factor * (limits.low - total), rate + factor * (limits.high - total)),
         total,
     )
-
-
-def esp_weights(sexes: Iterable[str] = ("F", "M")) -> dict[tuple[str, int], float]:
-    """ESP 2013 as weights per (sex, age class): each sex gets the standard in full."""
-    return {(sex, k): float(w) for sex in sexes for k, w in enumerate(ESP2013)}
