@@ -30,7 +30,7 @@ from samenspel.web.core.forms import (
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import apply_validation_error, programme_view
 from samenspel.web.core.resources import RESOURCES, Resource
-from samenspel.web.core.selectors import records
+from samenspel.web.core.selectors import list_page, records, sortable
 
 
 def _resource(slug: str) -> Resource:
@@ -102,11 +102,24 @@ def record_list(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, slug: str
 ) -> HttpResponse:
     resource = _resource(slug)
-    rows = [
-        (obj, [_cell(obj, n) for n in resource.columns]) for obj in records(programme, resource)
+    query = request.GET.get("q", "").strip()[:200]
+    page, sort = list_page(
+        programme,
+        resource,
+        query=query,
+        sort=request.GET.get("sort", ""),
+        page=request.GET.get("page", ""),
+    )
+    rows = [(obj, [_cell(obj, n) for n in resource.columns]) for obj in page.object_list]
+    can_sort = sortable(resource)
+    headers = [
+        {
+            "label": resource.field(n).verbose_name,
+            "sort": (f"-{n}" if sort == n else n) if n in can_sort else "",
+            "aria": "ascending" if sort == n else "descending" if sort == f"-{n}" else "",
+        }
+        for n in resource.columns
     ]
-    headers = [resource.field(n).verbose_name for n in resource.columns]
-    can_add = may_add(role, resource.model)
     return render(
         request,
         "partnership/record_list.html",
@@ -115,8 +128,11 @@ def record_list(
             "role": role,
             "resource": resource,
             "rows": rows,
+            "page": page,
+            "query": query,
+            "sort": sort,
             "headers": headers,
-            "can_add": can_add,
+            "can_add": may_add(role, resource.model),
         },
     )
 
