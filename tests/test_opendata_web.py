@@ -105,3 +105,12 @@ def test_cbs_population_gives_the_pyramid(world: World) -> None:
     page = client.get(f"/p/{world.a.pk}/population/").content.decode()
     assert "inwoners op 1 januari 2023 (CBS)" in page
     assert "0-4: 2.500" in page
+
+
+def test_many_unknown_names_give_a_short_answer(world: World) -> None:
+    client = world.client_for(world.director)
+    areas = "\n".join(f"Nergenshuizen {i}" for i in range(5000))
+    response = client.post(f"/p/{world.a.pk}/population/", {"action": "areas", "areas": areas})
+    page = response.content.decode()
+    assert response.status_code == 200 and page.count("Nergenshuizen") <= 101
+    assert not RegionArea.objects.filter(programme=world.a).exists()

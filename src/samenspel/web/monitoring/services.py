@@ -29,7 +29,7 @@ from samenspel.analytics.population.validate import Problem, validate_dataset
 from samenspel.analytics.population.vektis import VektisError, VektisFile, read_vektis
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
-from samenspel.web.core.uploads import check_size, row_label
+from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN, check_size, row_label
 from samenspel.web.core.versions import bump
 
 from .models import ABANDONED, Dataset, OpenDataFile, RegiobeeldRun, RegionArea
@@ -362,7 +362,7 @@ def set_region_areas(*, role: ProgrammeRole, text: str) -> list[str]:
         raise DatasetRejectedError(
             [
                 _("No Dutch municipality is called '%(name)s'; check the spelling.") % {"name": n}
-                for n in unknown
+                for n in unknown[:MAX_PROBLEMS_SHOWN]
             ]
         )
     with transaction.atomic():
