@@ -182,11 +182,12 @@ def open_data_context(programme: Programme, year_param: str = "") -> dict[str, A
         "region_areas": region_areas(programme),
         "category_labels": {c.code: _(c.label) for c in CATEGORIES},
     }
+    year = year_param if year_param.isdigit() and len(year_param) == 4 else ""
     figures = remember(
         "open-data",
         programme.pk,
-        (year_param, get_language()),
-        lambda: _open_data_figures(programme, year_param),
+        (year, get_language()),
+        lambda: _open_data_figures(programme, year),
     )
     context.update(figures)
     return context
