@@ -57,6 +57,13 @@ def add_regiobeeld_sheets(book: Workbook, result: dict[str, Any]) -> None:
             sheet.append([row.get(c) for c in columns])
 
 
+def open_data_workbook(context: dict[str, Any]) -> bytes:
+    """The open-data comparison as a workbook of its own."""
+    book = Workbook()
+    add_open_data_sheets(book, context, first=True)
+    return workbook_bytes(book)
+
+
 def add_open_data_sheets(book: Workbook, context: dict[str, Any], *, first: bool = False) -> None:
     """The open-data regiobeeld: the region per kind of care, its municipalities, the trend."""
     o = context["open"]

@@ -15,20 +15,19 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from samenspel.analytics.population.contract import TABLES
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.downloads import attachment, workbook_bytes
+from samenspel.web.core.downloads import attachment
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import programme_view
 from samenspel.web.core.pdf import render_pdf
 from samenspel.web.core.uploads import first_problems
 
 from . import services
-from .excel import add_open_data_sheets, regiobeeld_workbook
+from .excel import open_data_workbook, regiobeeld_workbook
 from .models import Dataset, OpenDataFile, RegiobeeldRun
 from .selectors import open_data_context, regiobeeld_context, run_of
 
@@ -169,10 +168,8 @@ def open_data_excel(
     context = open_data_context(programme, request.GET.get("year", ""))
     if not context.get("open"):
         return redirect("population", programme_id=programme.pk)
-    book = Workbook()
-    add_open_data_sheets(book, context, first=True)
     return attachment(
-        workbook_bytes(book),
+        open_data_workbook(context),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"open-data-{slugify(programme.name)}-{context['open']['year']}.xlsx",
     )
