@@ -270,5 +270,10 @@ def test_cbs_population_problems_are_named():
         read_cbs_population(text.encode(), name="cbs.csv")
     problem = caught.value.problems[0]
     assert (problem.row, problem.column, problem.found) == (2, "Regio's", "Atlantis")
+    # a short row is named, not a crash
+    short = "Geslacht;Leeftijd;Regio's;Perioden;Bevolking\nMannen;0 tot 5 jaar\n"
+    with pytest.raises(CbsError) as caught:
+        read_cbs_population(short.encode(), name="cbs.csv")
+    assert caught.value.problems[0].row == 2 and "has 2 fields" in caught.value.problems[0].text
     with pytest.raises(CbsError, match="missing columns: Leeftijd"):
         read_cbs_population(b"Geslacht;Regio's;Bevolking\nMannen;Oss;5\n")

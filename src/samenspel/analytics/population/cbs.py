@@ -124,6 +124,18 @@ def read_cbs_population(
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
+        if len(row) != len(header):
+            if len(problems) < MAX_PROBLEMS:
+                problems.append(
+                    Problem(
+                        name,
+                        number,
+                        "",
+                        gettext_noop("has %(found)s fields; the header has %(expected)s"),
+                        {"found": len(row), "expected": len(header)},
+                    )
+                )
+            continue
         cells = {role: row[index].strip() for role, index in columns.items() if index is not None}
         sex = SEX_LABELS.get(normalise(cells["sex"]))
         age = _age(cells["age"])
