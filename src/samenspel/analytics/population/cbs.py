@@ -20,17 +20,14 @@ from pathlib import Path
 from .municipalities import match, normalise
 from .sources import gettext_noop, read_text
 from .standardise import age_class
-from .validate import Problem
+from .validate import Problem, ProblemLog, ProblemsError
 from .vektis import parse_number
 
 SEX_LABELS = {"MANNEN": "M", "MAN": "M", "3000": "M", "VROUWEN": "F", "VROUW": "F", "4000": "F"}
-MAX_PROBLEMS = 100
 
 
-class CbsError(ValueError):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems[:5]))
+class CbsError(ProblemsError):
+    """The CBS table cannot be used; ``problems`` names every reason."""
 
 
 @dataclass
@@ -115,26 +112,21 @@ def read_cbs_population(
         )
     bands: dict[tuple[int, str, str, int], float] = {}
     singles: dict[tuple[int, str, str, int], float] = {}
-    problems: list[Problem] = []
+    log = ProblemLog(name)
 
     def problem(row: int, column: int, message: str, found: str) -> None:
-        if len(problems) < MAX_PROBLEMS:
-            problems.append(Problem(name, row, header[column].strip(), message, {}, found))
+        log.add(row, header[column].strip(), message, found=found)
 
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            if len(problems) < MAX_PROBLEMS:
-                problems.append(
-                    Problem(
-                        name,
-                        number,
-                        "",
-                        gettext_noop("has %(found)s fields; the header has %(expected)s"),
-                        {"found": len(row), "expected": len(header)},
-                    )
-                )
+            log.add(
+                number,
+                "",
+                gettext_noop("has %(found)s fields; the header has %(expected)s"),
+                {"found": len(row), "expected": len(header)},
+            )
             continue
         cells = {role: row[index].strip() for role, index in columns.items() if index is not None}
         sex = SEX_LABELS.get(normalise(cells["sex"]))
@@ -167,8 +159,8 @@ def read_cbs_population(
         target = bands if age[0] == "band" else singles
         key = (the_year, code, sex, age[1])
         target[key] = target.get(key, 0.0) + count
-    if problems:
-        raise CbsError(problems)
+    if log.problems:
+        raise CbsError(log.problems)
     persons = bands or singles
     if not persons:
         raise CbsError(

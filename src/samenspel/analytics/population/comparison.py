@@ -9,13 +9,12 @@ gap per insured-year, and a 95% interval from the spread between areas (``standa
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .municipalities import match
+from .municipalities import match, postcode_area
 from .sources import gettext_noop
 from .standardise import (
     AGE_CLASSES,
@@ -238,10 +237,7 @@ def region_keys(file_level: str, names: Iterable[str]) -> tuple[list[str], list[
     keys: list[str] = []
     unknown: list[str] = []
     for name in names:
-        if file_level == "postcode3":
-            (keys if re.fullmatch(r"\d{3}", name.strip()) else unknown).append(name.strip())
-            continue
-        code = match(name)
+        code = postcode_area(name) if file_level == "postcode3" else match(name)
         (keys.append(code) if code else unknown.append(name))
     return keys, unknown
 

@@ -11,7 +11,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "municipalities.csv"
@@ -90,8 +90,11 @@ def _index() -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=4096)
 def identify(name: str) -> str | None:
-    """The CBS code a municipality name (or code) as written in a file stands for, or None."""
+    """The CBS code a municipality name (or code) as written in a file stands for, or None.
+
+    Files repeat each name many times (once per sex and age class), so answers are kept."""
     text = name.strip()
     if re.fullmatch(r"GM\d{4}", text.upper()):
         return text.upper() if text.upper() in all_municipalities() else None
@@ -106,6 +109,12 @@ def match(name: str) -> str | None:
     """The current CBS code for a municipality name as written in a file, or None."""
     code = identify(name)
     return None if code is None else current_code(code)
+
+
+def postcode_area(text: str) -> str | None:
+    """A 3-digit postcode area ("528"), or None."""
+    digits = text.strip()
+    return digits if re.fullmatch(r"\d{3}", digits) else None
 
 
 def current_municipalities() -> list[Municipality]:

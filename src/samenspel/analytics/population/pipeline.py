@@ -9,15 +9,11 @@ from typing import Any
 from .engine import connect, load
 from .regiobeeld import compute_counts
 from .report import DEFAULT_THRESHOLD, build_report
-from .validate import Problem, validate_dataset
+from .validate import ProblemsError, validate_dataset
 
 
-class InvalidDatasetError(ValueError):
+class InvalidDatasetError(ProblemsError):
     """The dataset breaks the contract; nothing was computed."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 def regiobeeld(

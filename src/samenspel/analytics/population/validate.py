@@ -13,6 +13,7 @@ from .contract import CONDITIONS, EVENT_KINDS, SEXES, STREAMS, TABLES
 from .sources import DatasetError, TableFile, find_tables, gettext_noop
 
 EXAMPLES_PER_RULE = 5
+MAX_PROBLEMS = 100  # a file read row by row reports at most this many problems
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,33 @@ class Problem:
             where += f", column '{self.column}'"
         found = f" (found {self.found!r})" if self.found is not None else ""
         return f"{where}: {self.text}{found}"
+
+
+class ProblemsError(ValueError):
+    """Nothing was read or computed; ``problems`` names every reason (file, row, column)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems[:5]))
+
+
+class ProblemLog:
+    """The problems of one file, as they are found; the first MAX_PROBLEMS are kept."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(
+        self,
+        row: int | None,
+        column: str,
+        message: str,
+        params: dict[str, object] | None = None,
+        found: str | None = None,
+    ) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.file, row, column, message, params or {}, found))
 
 
 def _relation_sql(source: TableFile) -> str:

@@ -19,20 +19,18 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .municipalities import current_code, identify, name_of, normalise
+from .municipalities import current_code, identify, name_of, normalise, postcode_area
 from .sources import gettext_noop, read_text
 from .standardise import AGE_CLASSES
-from .validate import Problem
+from .validate import Problem, ProblemLog, ProblemsError
 
 SMALL_POPULATION_YEARS = 5_000  # fewer insured-years than this: flagged as a small population
-MAX_PROBLEMS = 100
 REST_MARKERS = {"", "REST", "RESTCATEGORIE", "ONBEKEND", "NIET TOEGEWEZEN", "OVERIG", "000"}
 SEXES = {"M": "M", "MAN": "M", "V": "F", "VROUW": "F"}
 
@@ -108,12 +106,8 @@ ID_COLUMNS = {
 }
 
 
-class VektisError(ValueError):
-    """The file cannot be used; ``problems`` names every reason (file, row, column)."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems[:5]))
+class VektisError(ProblemsError):
+    """The Vektis file cannot be used; ``problems`` names every reason."""
 
 
 def category_of(column: str) -> str | None:
@@ -193,23 +187,8 @@ def _year_of(name: str, year: int | None, values: set[str]) -> int | None:
     return int(found[-1]) if found else None
 
 
-class _Reader:
-    """Parses rows, collecting problems rather than stopping at the first."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.problems: list[Problem] = []
-
-    def problem(
-        self,
-        row: int | None,
-        column: str,
-        message: str,
-        params: dict[str, object] | None = None,
-        found: str | None = None,
-    ) -> None:
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(Problem(self.name, row, column, message, params or {}, found))
+class _Reader(ProblemLog):
+    """The problems of a Vektis file, and the reading of its header."""
 
     def header(self, header: list[str]) -> tuple[dict[str, int], dict[int, str]]:
         roles: dict[str, int] = {}
@@ -224,7 +203,7 @@ class _Reader:
             elif column:
                 unknown.append(raw.strip())
         if unknown:
-            self.problem(
+            self.add(
                 1,
                 "",
                 gettext_noop("unknown columns: %(columns)s; map them before importing"),
@@ -237,7 +216,7 @@ class _Reader:
         if not cost_columns:
             missing.append("kosten_…")
         if missing:
-            self.problem(
+            self.add(
                 1, "", gettext_noop("missing columns: %(columns)s"), {"columns": ", ".join(missing)}
             )
         return roles, cost_columns
@@ -269,27 +248,27 @@ def read_vektis(
         else gettext_noop("must be a 3-digit postcode area")
     )
     for text, row_number in found.unmatched.items():
-        reader.problem(row_number, area_column, unknown_area, found=text)
+        reader.add(row_number, area_column, unknown_area, found=text)
     if not found.rows:
-        reader.problem(None, "", gettext_noop("has a header but no data rows"))
-    elif not found.cells and not reader.problems:
-        reader.problem(None, "", gettext_noop("has no rows outside the rest category"))
+        reader.add(None, "", gettext_noop("has a header but no data rows"))
+    elif found.cells is None and not reader.problems:
+        reader.add(None, "", gettext_noop("has no rows outside the rest category"))
     the_year = _year_of(name, year, found.years)
     if the_year is None:
-        reader.problem(
+        reader.add(
             None,
             "",
             gettext_noop("says nowhere which year it covers; put the year in the file name"),
         )
-    if reader.problems or the_year is None:
+    if reader.problems or the_year is None or found.cells is None:
         raise VektisError(reader.problems)
-    return _assemble(name, the_year, level, found, columns)
+    return _assemble(name, the_year, level, found.cells, found, columns)
 
 
 @dataclass
 class _Rows:
     rows: int = 0
-    cells: dict[tuple[str, str, int], np.ndarray] = field(default_factory=dict)
+    cells: pd.DataFrame | None = None  # persons, years, costs summed per (area, sex, age)
     rest: dict[str, float] = field(
         default_factory=lambda: {"rows": 0.0, "persons": 0.0, "years": 0.0, "cost": 0.0}
     )
@@ -319,7 +298,7 @@ def _read_rows(
             continue
         found.rows += 1
         if len(row) != len(header):
-            reader.problem(
+            reader.add(
                 row_number,
                 "",
                 gettext_noop("has %(found)s fields; the header has %(expected)s"),
@@ -374,11 +353,7 @@ def _read_rows(
         frame["area"] = [keys[i] for i in keep]
         frame["sex"] = [sexes[i] for i in keep]
         frame["age"] = [int(ages[i]) for i in keep]
-        summed = frame.groupby(["area", "sex", "age"], sort=True).sum()
-        found.cells = {
-            (str(area), str(sex), int(age)): values
-            for (area, sex, age), values in zip(summed.index, summed.to_numpy(), strict=True)
-        }
+        found.cells = frame.groupby(["area", "sex", "age"], sort=True).sum().reset_index()
     return found
 
 
@@ -393,7 +368,7 @@ class _Table:
 
     def _report(self, invalid: np.ndarray, index: int, message: str) -> None:
         for i in np.flatnonzero(invalid & ~self.bad):
-            self.reader.problem(
+            self.reader.add(
                 self.row_numbers[i],
                 self.header[index].strip(),
                 message,
@@ -407,26 +382,16 @@ class _Table:
             return np.zeros(len(self.row_numbers))
         try:  # the common case: every cell a plain number
             array = self.cells[:, index].astype(float)
-        except ValueError:
-            array = self._slow_numbers(index)
+        except ValueError:  # cell by cell: a decimal comma, spaces, an empty cell, or a bad one
+            array = np.array(
+                [np.nan if (v := parse_number(str(t))) is None else v for t in self.cells[:, index]]
+            )
         array[~np.isfinite(array)] = np.nan
         invalid = np.isnan(array)
         if minimum is not None:
             invalid |= array < minimum
         self._report(invalid, index, message)
         return array
-
-    def _slow_numbers(self, index: int) -> np.ndarray:
-        text = pd.Series(self.cells[:, index], dtype=object).astype(str).str.strip()
-        values = pd.to_numeric(text.where(text != "", "0"), errors="coerce")
-        retry = values.isna()
-        if retry.any():
-            fixed = text[retry].str.replace("\u00a0", "").str.replace(" ", "")
-            # a decimal comma, when the number has no point
-            comma = ~fixed.str.contains(".", regex=False)
-            fixed = fixed.mask(comma, fixed.str.replace(",", ".", regex=False))
-            values[retry] = pd.to_numeric(fixed, errors="coerce")
-        return values.to_numpy(dtype=float)
 
     def mapped(
         self, index: int, rows: np.ndarray, convert: Callable[[str], Any], message: str
@@ -440,44 +405,32 @@ class _Table:
 
 
 def _area_key(level: str, text: str, merged: dict[str, str]) -> str | None:
-    if level == "gemeente":
-        return _municipality_key(text, merged)
-    digits = text.strip()
-    return digits if re.fullmatch(r"\d{3}", digits) else None
-
-
-def _municipality_key(text: str, merged: dict[str, str]) -> str | None:
-    current, original = _codes(text)
-    if current is not None and current != original:
+    if level == "postcode3":
+        return postcode_area(text)
+    code = identify(text)
+    if code is None:
+        return None
+    current = current_code(code)
+    if current != code:
         merged.setdefault(text, name_of(current))
     return current
 
 
-@lru_cache(maxsize=4096)
-def _codes(text: str) -> tuple[str | None, str | None]:
-    """(today's code, the code the name stood for) of a municipality name, once per name."""
-    code = identify(text)
-    return (None, None) if code is None else (current_code(code), code)
-
-
 def _assemble(
-    name: str, year: int, level: str, found: _Rows, columns: dict[str, str]
+    name: str, year: int, level: str, cells: pd.DataFrame, found: _Rows, columns: dict[str, str]
 ) -> VektisFile:
-    keys = sorted(found.cells)
-    areas = sorted({k[0] for k in keys})
-    position = {a: i for i, a in enumerate(areas)}
-    matrix = np.array([found.cells[k] for k in keys])
+    areas = sorted(cells["area"].unique())
     return VektisFile(
         name=name,
         year=year,
         level=level,
         areas=areas,
-        area=np.array([position[k[0]] for k in keys]),
-        sex=np.array([k[1] for k in keys]),
-        age=np.array([k[2] for k in keys]),
-        persons=matrix[:, 0],
-        years=matrix[:, 1],
-        costs=matrix[:, 2:],
+        area=np.searchsorted(areas, cells["area"].to_numpy()),
+        sex=cells["sex"].to_numpy(dtype=str),
+        age=cells["age"].to_numpy(dtype=int),
+        persons=cells["persons"].to_numpy(dtype=float),
+        years=cells["years"].to_numpy(dtype=float),
+        costs=cells[list(CATEGORY_CODES)].to_numpy(dtype=float),
         columns=columns,
         rest=found.rest,
         merged=found.merged,

@@ -19,14 +19,14 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from samenspel.analytics.population.cbs import CbsError, CbsPopulation, read_cbs_population
+from samenspel.analytics.population.cbs import CbsPopulation, read_cbs_population
 from samenspel.analytics.population.contract import TABLES
 from samenspel.analytics.population.engine import ENGINES
-from samenspel.analytics.population.municipalities import match
+from samenspel.analytics.population.municipalities import match, postcode_area
 from samenspel.analytics.population.sources import find_tables
 from samenspel.analytics.population.synthetic import generate
-from samenspel.analytics.population.validate import Problem, validate_dataset
-from samenspel.analytics.population.vektis import VektisError, VektisFile, read_vektis
+from samenspel.analytics.population.validate import Problem, ProblemsError, validate_dataset
+from samenspel.analytics.population.vektis import VektisFile, read_vektis
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
 from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN, check_size, row_label
@@ -279,7 +279,7 @@ def read_open_data(kind: str, name: str, content: bytes) -> VektisFile | CbsPopu
         if kind == OpenDataFile.Kind.VEKTIS:
             return read_vektis(content, name=name)
         return read_cbs_population(content, name=name)
-    except (VektisError, CbsError) as exc:
+    except ProblemsError as exc:
         raise DatasetRejectedError([describe_problem(p) for p in exc.problems]) from exc
 
 
@@ -353,7 +353,7 @@ def set_region_areas(*, role: ProgrammeRole, text: str) -> list[str]:
         entry = part.strip()
         if not entry:
             continue
-        code = entry if re.fullmatch(r"\d{3}", entry) else match(entry)
+        code = postcode_area(entry) or match(entry)
         if code is None:
             unknown.append(entry)
         elif code not in codes:
