@@ -18,10 +18,7 @@ from .municipalities import match, postcode_area
 from .sources import gettext_noop
 from .standardise import (
     AGE_CLASSES,
-    Z95,
-    Z998,
     Interval,
-    funnel_limits,
     overdispersion,
     ratio_interval,
 )
@@ -87,7 +84,6 @@ class AreaResult:
     insured_years: float
     total: Comparison
     categories: dict[str, Comparison]
-    funnel: tuple[Interval, Interval] | None  # 95% and 99.8% limits at this expectation
 
     @property
     def small(self) -> bool:
@@ -110,7 +106,6 @@ class Standardisation:
     """The whole file standardised: reference rates, every area, and the region if asked."""
 
     file: VektisFile
-    reference: np.ndarray  # sexes × age classes × categories: cost per insured-year
     phi: dict[str, float]  # over-dispersion per category and "total"
     areas: list[AreaResult]
     region: AreaResult | None
@@ -133,8 +128,9 @@ class Standardisation:
 SEX_INDEX = {"M": 0, "F": 1}
 
 
-def reference_rates(file: VektisFile) -> np.ndarray:
-    """National cost per insured-year per sex × age class × category, from the whole file."""
+def _expected_per_cell(file: VektisFile) -> np.ndarray:
+    """Each cell's insured-years × the national cost per insured-year of its sex × age class ×
+    category, the national rate taken from the whole file."""
     cost = np.zeros((2, len(AGE_CLASSES), len(CATEGORY_CODES)))
     years = np.zeros((2, len(AGE_CLASSES)))
     sex = np.array([SEX_INDEX[s] for s in file.sex])
@@ -142,11 +138,6 @@ def reference_rates(file: VektisFile) -> np.ndarray:
     np.add.at(years, (sex, file.age), file.years)
     with np.errstate(invalid="ignore", divide="ignore"):
         rates = np.where(years[..., None] > 0, cost / years[..., None], 0.0)
-    return rates
-
-
-def _expected_per_cell(file: VektisFile, rates: np.ndarray) -> np.ndarray:
-    sex = np.array([SEX_INDEX[s] for s in file.sex])
     return file.years[:, None] * rates[sex, file.age]
 
 
@@ -155,8 +146,7 @@ def standardise(file: VektisFile, *, region: Sequence[str] = ()) -> Standardisat
 
     ``region`` lists area keys (CBS codes or postcode-3 areas) that together form the region.
     """
-    rates = reference_rates(file)
-    expected_cells = _expected_per_cell(file, rates)
+    expected_cells = _expected_per_cell(file)
     n_areas = len(file.areas)
     actual = np.zeros((n_areas, len(CATEGORY_CODES)))
     expected = np.zeros_like(actual)
@@ -172,22 +162,17 @@ def standardise(file: VektisFile, *, region: Sequence[str] = ()) -> Standardisat
     phi["total"] = _phi(actual.sum(axis=1), expected.sum(axis=1))
 
     def result(key: str, name: str, a: np.ndarray, e: np.ndarray, n: float, p: float) -> AreaResult:
-        total_e = float(e.sum())
-        total_phi = phi["total"]
         return AreaResult(
             key=key,
             name=name,
             insured_persons=p,
             insured_years=n,
-            total=_compare(float(a.sum()), total_e, n, total_phi),
+            total=_compare(float(a.sum()), float(e.sum()), n, phi["total"]),
             categories={
                 code: _compare(float(a[k]), float(e[k]), n, phi[code])
                 for k, code in enumerate(CATEGORY_CODES)
                 if e[k] > 0 or a[k] != 0
             },
-            funnel=None
-            if total_e <= 0 or math.isnan(total_phi)
-            else (funnel_limits(total_e, total_phi, Z95), funnel_limits(total_e, total_phi, Z998)),
         )
 
     areas = [
@@ -205,7 +190,7 @@ def standardise(file: VektisFile, *, region: Sequence[str] = ()) -> Standardisat
             float(years[chosen].sum()),
             float(persons[chosen].sum()),
         )
-    return Standardisation(file, rates, phi, areas, region_result)
+    return Standardisation(file, phi, areas, region_result)
 
 
 def _phi(actual: np.ndarray, expected: np.ndarray) -> float:

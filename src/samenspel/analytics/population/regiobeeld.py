@@ -221,16 +221,15 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         ),
         age_keys,
     )
+    sex_and_age = py.select("person_id", "year", "sex", age_class=_age_class(_.age))
     prevalence_by_age = run(
-        cond_py.join(py.select("person_id", "year", "sex", "age"), keys_py)
-        .mutate(age_class=_age_class(_.age))
+        cond_py.join(sex_and_age, keys_py)
         .group_by([*age_keys, "condition"])
         .aggregate(persons=_.person_id.nunique()),
         [*age_keys, "condition"],
     )
     care_use_by_age = run(
-        by_kind.join(py.select("person_id", "year", "sex", "age"), keys_py)
-        .mutate(age_class=_age_class(_.age))
+        by_kind.join(sex_and_age, keys_py)
         .group_by([*age_keys, "kind"])
         .aggregate(events=_.events.sum(), persons=_.count()),
         [*age_keys, "kind"],

@@ -58,6 +58,20 @@ def _population_lookup(population: pd.DataFrame) -> dict[tuple[int, str], float 
     }
 
 
+def _hidden(
+    frame: pd.DataFrame, indicator: str | pd.Series, where: pd.Series | None = None
+) -> set[tuple[int, str, str]]:
+    """(year, municipality, indicator) of every suppressed row (of those ``where`` selects)."""
+    labels = indicator if isinstance(indicator, pd.Series) else pd.Series(indicator, frame.index)
+    chosen = frame["suppressed"].astype(bool) & (True if where is None else where)
+    return {
+        (int(y), str(m), str(label))
+        for y, m, label in zip(
+            frame["year"][chosen], frame["municipality"][chosen], labels[chosen], strict=True
+        )
+    }
+
+
 def _rate(numerator: pd.Series, denominator: pd.Series, per: float) -> pd.Series:
     return (numerator / denominator * per).where(denominator > 0)
 
@@ -144,41 +158,20 @@ def build_report(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> dict[
     cost = _hide(cost, cost_flags, ["cost", "persons"])
     cost["per_capita"] = _rate(cost["cost"], denominator(cost), 1)
 
-    hidden = {
-        (int(y), str(m))
-        for y, m, flag in zip(pyr["year"], pyr["municipality"], pyr["suppressed"], strict=True)
-        if flag
-    }
     # a standardised figure of a count that is hidden (also by secondary suppression) is hidden
-    hidden_counts = {
-        (int(r.year), str(r.municipality), str(r.condition))
-        for r in prev.itertuples()
-        if r.suppressed
-    }
-    hidden_counts |= {
-        (int(r.year), str(r.municipality), "multimorbidity")
-        for r in multi.itertuples()
-        if r.suppressed
-    }
-    hidden_counts |= {
-        (int(r.year), str(r.municipality), f"care:{r.kind}")
-        for r in use.itertuples()
-        if r.suppressed
-    }
-    hidden_counts |= {
-        (int(r.year), str(r.municipality), "zvw_cost")
-        for r in cost.itertuples()
-        if r.suppressed and r.stream == "Zvw"
-    }
-    hidden_counts |= {
-        (int(r.year), str(r.municipality), "zvw_cost") for r in pop.itertuples() if r.suppressed
-    }
+    hidden_counts = (
+        _hidden(prev, prev["condition"])
+        | _hidden(multi, "multimorbidity")
+        | _hidden(use, "care:" + use["kind"])
+        | _hidden(cost, "zvw_cost", where=cost["stream"] == "Zvw")
+        | _hidden(pop, "zvw_cost")
+    )
     standardised = standardised_rows(
         counts.by_age,
         counts.prevalence_by_age,
         counts.care_use_by_age,
         threshold=k,
-        hidden_pyramids=hidden,
+        hidden_pyramids={(y, m) for y, m, _indicator in _hidden(pyr, "")},
         hidden_counts=hidden_counts,
         national_zvw=national_zvw_by_band(national_zvw_rates(), national_insured_years()),
     )

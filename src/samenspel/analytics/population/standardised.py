@@ -106,8 +106,7 @@ def standardised_rows(
     for year_value, year_frame in by_age.groupby("year"):
         year = int(year_value)
         areas = sorted(str(m) for m in year_frame["municipality"].unique())
-        persons = {m: _grid(year_frame[year_frame["municipality"] == m], "persons") for m in areas}
-        persons[TOTAL] = sum(persons.values(), np.zeros((2, BANDS)))
+        persons = _by_area(year_frame, areas, "persons")
         prevalence = prevalence_by_age[prevalence_by_age["year"] == year]
         grids = _indicator_grids(year_frame, prevalence, areas)
         if care_use_by_age is not None:
@@ -209,12 +208,7 @@ def _zvw_rows(
     hidden: set[tuple[int, str]],
 ) -> list[dict[str, Any]]:
     rates = np.array([[national.get((sex, k), 0.0) for k in range(BANDS)] for sex in "FM"])
-    cost = {
-        m: _grid(year_frame[year_frame["municipality"] == m], "zvw_cost")
-        for m in persons
-        if m != TOTAL
-    }
-    cost[TOTAL] = sum(cost.values(), np.zeros((2, BANDS)))
+    cost = _by_area(year_frame, [m for m in persons if m != TOTAL], "zvw_cost")
     rows = []
     for area in cost:
         n = float(persons[area].sum())
