@@ -24,7 +24,6 @@ from samenspel.analytics.population.suppression import TOTAL
 from samenspel.analytics.population.vektis import (
     CATEGORIES,
     SMALL_POPULATION_YEARS,
-    VektisFile,
     read_vektis,
 )
 from samenspel.web.core.accounts.models import ProgrammeRole
@@ -193,54 +192,49 @@ def open_data_context(programme: Programme, year_param: str = "") -> dict[str, A
     return context
 
 
-def _load(file: OpenDataFile) -> VektisFile | CbsPopulation:
-    content = gzip.decompress(bytes(file.content))
-    if file.kind == OpenDataFile.Kind.VEKTIS:
-        parsed = read_vektis(content, name=file.name)
-        parsed.synthetic = file.synthetic
-        return parsed
-    return read_cbs_population(content, name=file.name)
+def _content(file: OpenDataFile) -> bytes:
+    return gzip.decompress(bytes(file.content))
 
 
 def _open_data_figures(programme: Programme, year_param: str) -> dict[str, Any]:
-    files = list(OpenDataFile.objects.filter(programme=programme))
+    """Read and standardise the files, then shape the shown year. Kept per data version, year
+    and language by the caller; the parsed files themselves are not kept (they are large)."""
     codes = [code for code, _name in region_areas(programme)]
-    vektis = [f for f in files if f.kind == OpenDataFile.Kind.VEKTIS]
-    municipal = sorted((f for f in vektis if f.level == "gemeente"), key=lambda f: f.year or 0)
-    if not municipal or not codes:
+    files = list(OpenDataFile.objects.filter(programme=programme).order_by("year"))
+    results = []
+    for file in files:
+        if file.kind == OpenDataFile.Kind.VEKTIS and file.level == "gemeente":
+            parsed = read_vektis(_content(file), name=file.name)
+            parsed.synthetic = file.synthetic
+            results.append(standardise(parsed, region=codes))
+    if not results or not codes:
         return {"open": None}
-    results = [standardise(_load(f), region=codes) for f in municipal]  # type: ignore[arg-type]
     years = [r.file.year for r in results]
     year = int(year_param) if year_param.isdigit() and int(year_param) in years else years[-1]
     shown = results[years.index(year)]
-    region = shown.region
-    mine = [a for a in shown.areas if a.key in codes]
     ranked = sorted(shown.areas, key=lambda a: -(a.total.ratio or 0))
-    rank = {a.key: i + 1 for i, a in enumerate(ranked)}
     cbs = next((f for f in files if f.kind == OpenDataFile.Kind.CBS), None)
-    pyramid, pyramid_source = _pyramid(shown, codes, cbs, year)
-    postcode_rows = _postcode_areas(vektis, codes, year)
+    population = None if cbs is None else read_cbs_population(_content(cbs), name=cbs.name)
+    pyramid_svg, pyramid_source = _pyramid(shown, codes, population, year)
     return {
         "open": {
             "year": year,
             "years": years,
             "synthetic": shown.file.synthetic,
             "file": shown.file.name,
-            "region": region,
-            "municipalities": sorted(mine, key=lambda a: -(a.total.ratio or 0)),
-            "rank": rank,
+            "region": shown.region,
+            "municipalities": [a for a in ranked if a.key in codes],
+            "rank": {a.key: i + 1 for i, a in enumerate(ranked)},
             "count": len(shown.areas),
             "missing": [c for c in codes if not c.isdigit() and c not in shown.file.areas],
-            "rest": shown.file.rest,
             "merged": shown.file.merged,
             "small_limit": SMALL_POPULATION_YEARS,
-            "phi": shown.phi["total"],
             "funnel_svg": _funnel(shown, codes),
-            "pyramid_svg": pyramid,
+            "pyramid_svg": pyramid_svg,
             "pyramid_source": pyramid_source,
             "trend": _trend_rows(results, codes),
             "trend_svg": _trend_chart(results) if len(results) > 1 else "",
-            "postcode_areas": postcode_rows,
+            "postcode_areas": _postcode_areas(files, codes, year),
         }
     }
 
@@ -267,17 +261,15 @@ def _funnel(shown: Standardisation, codes: list[str]) -> str:
 
 
 def _pyramid(
-    shown: Standardisation, codes: list[str], cbs: OpenDataFile | None, year: int
+    shown: Standardisation, codes: list[str], population: CbsPopulation | None, year: int
 ) -> tuple[str, str]:
+    """CBS inhabitants when a CBS table is loaded, else Vektis's insured persons."""
     counts: dict[tuple[str, int], float] = {}
     source = _("insured persons (Vektis %(year)s)") % {"year": year}
-    if cbs is not None:
-        population = _load(cbs)
-        assert isinstance(population, CbsPopulation)
-        if population.years:
-            cbs_year = year if year in population.years else population.years[-1]
-            counts = population.pyramid(cbs_year, codes)
-            source = _("inhabitants on 1 January %(year)s (CBS)") % {"year": cbs_year}
+    if population is not None and population.years:
+        cbs_year = year if year in population.years else population.years[-1]
+        counts = population.pyramid(cbs_year, codes)
+        source = _("inhabitants on 1 January %(year)s (CBS)") % {"year": cbs_year}
     if not counts:
         counts = pyramid(shown.file, codes)
     women = {AGE_CLASSES[a]: v for (s, a), v in counts.items() if s == "F"}
@@ -310,21 +302,21 @@ def _trend_chart(results: list[Standardisation]) -> str:
             (_("Actual / expected"), [g.total.ratio if g else None for g in regions]),
             (
                 _("Zvw cost per insured-year") + " €",
-                [g.total.actual / g.insured_years if g and g.insured_years else None
-                 for g in regions],
+                [g.total.actual_per_year if g else None for g in regions],
             ),
             (_("Insured-years"), [g.insured_years if g else None for g in regions]),
         ],
         _("Trends in the region"),
-    )  # fmt: skip
+    )
 
 
-def _postcode_areas(vektis: list[OpenDataFile], codes: list[str], year: int) -> list[AreaResult]:
+def _postcode_areas(files: list[OpenDataFile], codes: list[str], year: int) -> list[AreaResult]:
+    """The region's postcode areas in the shown year's postcode-3 file, highest ratio first."""
     postcodes = [c for c in codes if c.isdigit()]
-    file = next((f for f in vektis if f.level == "postcode3" and f.year == year), None)
+    file = next((f for f in files if f.level == "postcode3" and f.year == year), None)
     if file is None or not postcodes:
         return []
-    result = standardise(_load(file), region=postcodes)  # type: ignore[arg-type]
+    result = standardise(read_vektis(_content(file), name=file.name), region=postcodes)
     return sorted(
         (a for a in result.areas if a.key in postcodes), key=lambda a: -(a.total.ratio or 0)
     )
