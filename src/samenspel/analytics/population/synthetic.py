@@ -318,6 +318,20 @@ def _chunk(
     }
 
     ev_person, ev_date, ev_kind, ev_provider, ev_stream, ev_cost = [], [], [], [], [], []
+
+    def keep(
+        who: np.ndarray, dates: np.ndarray, kind: str, family: str, stream: str, cost: np.ndarray
+    ) -> None:
+        """Record events, each dated within the part of the year its person was alive."""
+        alive_until = np.where(death_ord[who] != NO_DEATH, death_ord[who], dates.max() + 1)
+        dates = np.maximum(np.minimum(dates, alive_until), _jan1(birth_year[who]))
+        ev_person.append(ids[who])
+        ev_date.append(dates)
+        ev_kind.append(np.full(len(who), kind, dtype=object))
+        ev_provider.append(provider_of[family][who])
+        ev_stream.append(np.full(len(who), stream, dtype=object))
+        ev_cost.append(np.round(cost, 2))
+
     for year in years:
         age = year - birth_year
         year_start = int(_jan1(year))
@@ -360,36 +374,19 @@ def _chunk(
             if not total:
                 continue
             who = np.repeat(np.arange(n), counts)
-            dates = year_start + rng.integers(0, 365, total)
-            # keep events within the part of the year the person was alive
-            limit = np.where(death_ord[who] != NO_DEATH, death_ord[who], year_start + 400)
-            dates = np.minimum(dates, limit)
-            born_limit = _jan1(birth_year[who])
-            dates = np.maximum(dates, born_limit)
+            day = rng.integers(0, 365, total)
             cost = rng.gamma(2.0, spec.mean_cost / 2.0, total)
             if spec.stream == "Zvw":
                 cost = cost * zvw_factor[who]
-            ev_person.append(ids[who])
-            ev_date.append(dates)
-            ev_kind.append(np.full(total, spec.kind, dtype=object))
-            ev_provider.append(provider_of[spec.provider][who])
-            ev_stream.append(np.full(total, spec.stream, dtype=object))
-            ev_cost.append(np.round(cost, 2))
+            keep(who, year_start + day, spec.kind, spec.provider, spec.stream, cost)
         if extra is None:
             continue
         for who, kind, family, mean in _births(extra, year, sex, age, present):
             if not len(who):
                 continue
-            dates = np.maximum(
-                year_start + extra.integers(0, 365, len(who)), _jan1(birth_year[who])
-            )
-            limit = np.where(death_ord[who] != NO_DEATH, death_ord[who], year_start + 400)
-            ev_person.append(ids[who])
-            ev_date.append(np.minimum(dates, limit))
-            ev_kind.append(np.full(len(who), kind, dtype=object))
-            ev_provider.append(provider_of[family][who])
-            ev_stream.append(np.full(len(who), "Zvw", dtype=object))
-            ev_cost.append(np.round(extra.gamma(2.0, mean / 2.0, len(who)) * zvw_factor[who], 2))
+            day = extra.integers(0, 365, len(who))
+            cost = extra.gamma(2.0, mean / 2.0, len(who)) * zvw_factor[who]
+            keep(who, year_start + day, kind, family, "Zvw", cost)
 
     persons_table = pa.table(
         {
