@@ -114,3 +114,16 @@ def test_many_unknown_names_give_a_short_answer(world: World) -> None:
     page = response.content.decode()
     assert response.status_code == 200 and page.count("Nergenshuizen") <= 101
     assert not RegionArea.objects.filter(programme=world.a).exists()
+
+
+def test_a_hostile_file_name_stays_text_in_the_workbook(world: World) -> None:
+    client = world.client_for(world.director)
+    client.post(f"/p/{world.a.pk}/population/", {"action": "areas", "areas": "Oss"})
+    name = "=cmd|' -C calc'!A0 2023.csv"  # no slash: the upload keeps only the base name
+    assert _upload(client, world.a.pk, name=name).status_code == 302
+    book = load_workbook(
+        io.BytesIO(client.get(f"/p/{world.a.pk}/population/open-data.xlsx").content)
+    )
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(c.value == name and c.quotePrefix for c in cells)
