@@ -51,36 +51,67 @@ def test_respondent_saves_returns_and_submits(world: World, wave: SurveyWave) ->
     url = f"/s/{invitation.token}/"
     page = client.get(url)
     assert page.status_code == 200 and b"Eva Exec" in page.content
-    assert b"Gerrit GP</label>" not in page.content  # one does not rate oneself
-    response = client.post(url, {**_answer(world.exec_h), "submit": "0"})
-    assert response.status_code == 302
-    assert Rating.objects.filter(invitation=invitation).count() == 1
-    again = client.get(url)
-    assert b'name="works_%d" value="1" checked' % world.exec_h.pk in again.content
+    assert b"Gerrit GP</span>" not in page.content  # one does not rate oneself
+    # step 1: choose; step 2: half a card; both saved, nothing counts yet
+    response = client.post(url, {"step": "choose", f"works_{world.exec_h.pk}": "1", "go": "people"})
+    assert response.status_code == 302 and response["Location"].endswith("?step=people")
+    client.post(url, {"step": "people", f"frequency_{world.exec_h.pk}": "weekly"})
+    invitation.refresh_from_db()
+    assert invitation.draft["chosen"] == [world.exec_h.pk]
+    assert invitation.draft["people"][str(world.exec_h.pk)] == {"frequency": "weekly"}
+    assert Rating.objects.filter(invitation=invitation).count() == 0  # a draft counts for nothing
+    again = Client().get(f"{url}?step=people")  # another device, the same link
+    assert b'value="weekly" checked' in again.content
+    assert again.context["done"] == 1 and again.context["total"] == 8
     client.post(url, {**_answer(world.exec_h), **_answer(world.resident), "submit": "1"})
     invitation.refresh_from_db()
     assert invitation.submitted_at is not None
     assert Rating.objects.filter(invitation=invitation).count() == 2
     client.post(url, {**_answer(world.exec_m), "submit": "1"})
     assert Rating.objects.filter(invitation=invitation).count() == 2  # frozen after submitting
+    thanks = client.get(url)
+    assert thanks.status_code == 200 and b"<form method" not in thanks.content
 
 
-def test_incomplete_answers_name_the_person_and_save_nothing(
+def test_incomplete_answers_name_the_person_and_question(world: World, wave: SurveyWave) -> None:
+    invitation = wave.invitations.get(person=world.gp)
+    client = Client(HTTP_COOKIE="django_language=en")
+    data = {**_answer(world.exec_h), **_answer(world.resident, trust_mission="")}
+    response = client.post(f"/s/{invitation.token}/", {**data, "submit": "1"})
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert problems == [
+        "Rita Resident: please answer “Supports the shared mission of the programme”."
+    ]
+    assert Rating.objects.filter(invitation=invitation).count() == 0
+    invitation.refresh_from_db()
+    assert invitation.submitted_at is None
+    # out of the scale or an unknown person: a message, and the draft stays as it was
+    before = invitation.draft
+    bad = {**_answer(world.exec_h, trust_reliability="7")}
+    response = client.post(f"/s/{invitation.token}/", {**bad, "submit": "0"})
+    assert response.context["problems"] == [
+        "Eva Exec: Is reliable: does what they say they will do – choose one of the answers given."
+    ]
+    response = client.post(f"/s/{invitation.token}/", {"works_99999": "1", "step": "choose"})
+    assert response.context["problems"] == ["Unknown person (id 99999)."]
+    invitation.refresh_from_db()
+    assert invitation.draft == before
+
+
+def test_nobody_is_a_valid_answer_and_nothing_chosen_is_not(
     world: World, wave: SurveyWave
 ) -> None:
     invitation = wave.invitations.get(person=world.gp)
-    client = Client()
-    data = {**_answer(world.exec_h), **_answer(world.resident, trust_mission="")}
-    response = client.post(
-        f"/s/{invitation.token}/", {**data, "submit": "0"}, HTTP_COOKIE="django_language=en"
-    )
-    assert response.status_code == 200
-    problems = response.context["problems"]
-    assert len(problems) == 1 and problems[0].startswith("Rita Resident")
-    assert Rating.objects.filter(invitation=invitation).count() == 0
-    bad = {**_answer(world.exec_h, trust_reliability="7")}
-    response = client.post(f"/s/{invitation.token}/", {**bad, "submit": "0"})
-    assert "Eva Exec" in response.context["problems"][0]
+    url = f"/s/{invitation.token}/"
+    client = Client(HTTP_COOKIE="django_language=en")
+    response = client.post(url, {"step": "review", "submit": "1"})
+    assert "Choose the people you work with" in response.context["problems"][0]
+    response = client.post(url, {"step": "choose", "nobody": "1", "go": "people"})
+    assert response["Location"].endswith("?step=review")  # nobody chosen: straight to review
+    client.post(url, {"step": "review", "submit": "1"})
+    invitation.refresh_from_db()
+    assert invitation.submitted_at is not None and not invitation.ratings.exists()
 
 
 def test_closed_wave_is_frozen(world: World, wave: SurveyWave) -> None:
@@ -88,12 +119,15 @@ def test_closed_wave_is_frozen(world: World, wave: SurveyWave) -> None:
     assert director.post(f"/p/{world.a.pk}/waves/{wave.pk}/close/").status_code == 302
     invitation = wave.invitations.get(person=world.gp)
     response = Client().post(f"/s/{invitation.token}/", {**_answer(world.exec_h), "submit": "1"})
-    assert response.status_code == 200 and response.context["locked"]
+    assert response.status_code == 200 and response.context["reason"] == "closed"
+    assert "gesloten" in response.content.decode()
     assert Rating.objects.count() == 0
 
 
-def test_unknown_token_is_404(db: None) -> None:
-    assert Client().get("/s/not-a-token/").status_code == 404
+def test_unknown_token_is_a_friendly_404(db: None) -> None:
+    response = Client().get("/s/not-a-token/")
+    assert response.status_code == 404
+    assert "We herkennen deze link niet" in response.content.decode()
 
 
 def _submit(wave: SurveyWave, respondent: Person, target: Person, trust: str) -> None:

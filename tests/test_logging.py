@@ -4,14 +4,10 @@ administrators' mailbox (a real SMTP server on 127.0.0.1), without tokens, passw
 from __future__ import annotations
 
 import logging.config
-import socket
-from collections.abc import Iterator
 from email import message_from_bytes
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.test import Client
 
@@ -20,30 +16,7 @@ from samenspel.web.core.accounts.access import get_programme_for
 from samenspel.web.dynamics import views as dynamics_views
 from samenspel.web.dynamics.services import open_wave
 
-from .conftest import World
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    handler = Inbox()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+from .conftest import Inbox, World
 
 
 def _boom(*args: object, **kwargs: object) -> int:
@@ -63,7 +36,7 @@ def test_a_server_error_is_logged_and_mailed_without_secrets(
     try:
         _, role = get_programme_for(world.director, world.a.pk)
         invitation = open_wave(role=role, name="Wave").invitations.get(person=world.gp)
-        monkeypatch.setattr(dynamics_views.services, "save_answers", _boom)
+        monkeypatch.setattr(dynamics_views.services, "save_draft", _boom)
         client = Client(raise_request_exception=False)
         response = client.post(
             f"/s/{invitation.token}/?password=hunter2-in-query",

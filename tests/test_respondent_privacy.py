@@ -131,7 +131,8 @@ def test_saved_drafts_count_nowhere(world: World) -> None:
     wave, nurse = _wave(world, named_ties=True)
     for respondent in (world.exec_h, world.gp, nurse):
         _answer(wave, respondent, world.exec_m, submit=False)  # saved, never submitted
-    assert Rating.objects.filter(invitation__wave=wave).count() == 3
+    assert Rating.objects.filter(invitation__wave=wave).count() == 0  # drafts stay drafts
+    assert Invitation.objects.filter(wave=wave).exclude(draft={}).count() == 3
     director = world.client_for(world.director)
     query = f"?wave={wave.pk}&source=survey"
     edges = director.get(f"/p/{world.a.pk}/dynamics/edges.csv{query}").content.decode()

@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from samenspel.web.core.models import Person, Programme
-from samenspel.web.dynamics.models import Invitation
+from samenspel.web.dynamics.models import Invitation, SurveyWave
 from samenspel.web.finance.models import Agreement
 from samenspel.web.monitoring.models import RegiobeeldRun
 from samenspel.web.workspace.demo import DEMO_PASSWORD, load_demo
@@ -37,6 +37,8 @@ def _main_pages() -> list[str]:
     assert any_agreement is not None
     person = Person.objects.filter(programme=programme).first()
     assert person is not None
+    wave = SurveyWave.objects.filter(programme=programme).first()
+    assert wave is not None
     return [
         "/",
         f"/p/{pid}/",
@@ -46,7 +48,9 @@ def _main_pages() -> list[str]:
         f"/p/{pid}/people/new/",
         f"/p/{pid}/groups/",
         f"/p/{pid}/dynamics/",
+        f"/p/{pid}/dynamics/explore/",
         f"/p/{pid}/waves/",
+        f"/p/{pid}/waves/{wave.pk}/",
         f"/p/{pid}/agreements/",
         f"/p/{any_agreement.programme_id}/money/{any_agreement.pk}/",
         f"/p/{pid}/population/",

@@ -120,6 +120,24 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     _serve(host, port)
 
 
+@app.command("mail")
+def mail_command() -> None:
+    """Send the survey invitations and reminders that are due now, for every open wave (for a
+    cron job where no task worker runs; the worker of `samenspel serve` does this by itself)."""
+    _django()
+    from samenspel.web.dynamics.mailing import send_due
+    from samenspel.web.dynamics.models import SurveyWave
+
+    failed = 0
+    for wave in SurveyWave.objects.filter(closed_at__isnull=True, send_at__isnull=False):
+        report = send_due(wave=wave)
+        console.print(f"{wave.programme.name} · {wave.name}: {len(report.sent)} sent")
+        for name, reason in report.failed:
+            failed += 1
+            err.print(f"  [red]{name}: {reason}[/red]")
+    raise typer.Exit(1 if failed else 0)
+
+
 @app.command("export")
 def export_programme(
     programme_id: int, out: Path = typer.Argument(..., help="File to write (.json).")

@@ -46,6 +46,21 @@ def amount(value: float) -> str:
     return number(value, 0)
 
 
+def network_layout(network: Network) -> list[tuple[float, float]]:
+    """Fruchterman-Reingold positions of the nodes in ``network.ids`` order, the same on every
+    call (the static map and the explorer agree)."""
+    ids = network.ids
+    index = {n: i for i, n in enumerate(ids)}
+    graph = ig.Graph(
+        n=len(ids), edges=[(index[t.source], index[t.target]) for t in network.undirected().ties]
+    )
+    random.seed(7)
+    layout = graph.layout_fruchterman_reingold(
+        niter=500, seed=[(random.random(), random.random()) for _ in ids]
+    )
+    return [(float(x), float(y)) for x, y in layout.coords]
+
+
 def network_svg(
     network: Network, names: dict[str, str], colour_by: str, labels: dict[str, str], title: str
 ) -> tuple[str, list[tuple[str, str]]]:
@@ -55,14 +70,7 @@ def network_svg(
         return "", []
     undirected = network.undirected()
     index = {n: i for i, n in enumerate(ids)}
-    graph = ig.Graph(
-        n=len(ids), edges=[(index[t.source], index[t.target]) for t in undirected.ties]
-    )
-    random.seed(7)
-    layout = graph.layout_fruchterman_reingold(
-        niter=500, seed=[(random.random(), random.random()) for _ in ids]
-    )
-    xs, ys = zip(*layout.coords, strict=True)
+    xs, ys = zip(*network_layout(network), strict=True)
     width, height, pad = 900, 560, 30
     span_x = (max(xs) - min(xs)) or 1.0
     span_y = (max(ys) - min(ys)) or 1.0
@@ -76,7 +84,10 @@ def network_svg(
     values = {n: network.nodes[n].get(colour_by, "") for n in ids}
     categories = sorted(set(values.values()))
     colour = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(categories)}
-    degree = graph.degree()
+    degree = [0] * len(ids)
+    for tie in undirected.ties:
+        degree[index[tie.source]] += 1
+        degree[index[tie.target]] += 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'role="img" class="chart network"><title>{escape(title)}</title>'

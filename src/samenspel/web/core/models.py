@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -222,6 +223,13 @@ class Person(ProgrammeScoped):
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        default="nl",
+        help_text=_("The language of survey invitations and reminders."),
+    )
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="people", verbose_name=_("programme")
     )

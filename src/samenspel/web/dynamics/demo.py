@@ -116,6 +116,14 @@ def _wave(
         invitation.saved_at = invitation.submitted_at = timezone.now()
         invitation.save(update_fields=["saved_at", "submitted_at"])
     Rating.objects.bulk_create(ratings)
+    # the invitations went out by mail when the wave opened, a reminder a week later
+    sent = timezone.make_aware(dt.datetime.combine(opened, dt.time(9)))
+    wave.send_at = sent
+    wave.save(update_fields=["send_at"])
+    wave.invitations.update(sent_at=sent)
+    wave.invitations.filter(submitted_at__isnull=True).update(
+        reminded_at=sent + dt.timedelta(days=7), reminders_sent=1
+    )
     bump(wave.programme_id)
     if closed:
         wave.closed_at = timezone.now()
@@ -135,6 +143,6 @@ def load_dynamics_demo(programmes: dict[str, Programme]) -> None:
                 closed=True,
                 growth=0.6,
             )
-            _wave(programme, "Meting 2026", dt.date(2026, 3, 1), shape, seed + 50, closed=True)
+            _wave(programme, "Meting 2026", dt.date(2026, 3, 1), shape, seed + 50, closed=False)
         else:
-            _wave(programme, "Meting 2026", dt.date(2026, 3, 1), shape, seed, closed=True)
+            _wave(programme, "Meting 2026", dt.date(2026, 3, 1), shape, seed, closed=False)

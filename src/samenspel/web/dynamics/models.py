@@ -7,6 +7,7 @@ aggregates with at least the wave's minimum number of respondents are shown.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.analytics.network import MIN_RESPONDENTS
-from samenspel.web.core.models import Person, Programme, ProgrammeScoped
+from samenspel.web.core.models import Organisation, Person, Programme, ProgrammeScoped
 
 
 class Frequency(models.TextChoices):
@@ -36,10 +37,36 @@ class Collaboration(models.IntegerChoices):
 ITEM_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 TRUST_ITEMS = ("trust_reliability", "trust_mission", "trust_openness")
 VALUE_ITEMS = ("value_influence", "value_involvement", "value_resources")
+ITEM_FIELDS = (*TRUST_ITEMS, *VALUE_ITEMS)
+ANSWER_FIELDS = ("frequency", "collaboration", *ITEM_FIELDS)
+
+
+def _item(label: Any, *, optional: bool = False) -> models.PositiveSmallIntegerField:
+    """One trust or value item on the 1–4 scale; optional where a wave asks it per organisation."""
+    return models.PositiveSmallIntegerField(
+        label, validators=ITEM_VALIDATORS, null=optional, blank=optional
+    )
+
+
+class Unit(models.TextChoices):
+    """What respondents rate for trust and value: each person, or each organisation (PARTNER)."""
+
+    PERSON = "person", _("Each person")
+    ORGANISATION = "organisation", _("Each organisation")
 
 
 class SurveyWave(ProgrammeScoped):
     name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(
+        _("trust and value are asked about"),
+        max_length=16,
+        choices=Unit.choices,
+        default=Unit.PERSON,
+        help_text=_(
+            "Per organisation asks each respondent once about every organisation of the people "
+            "they work with, as PARTNER does; contact and collaboration stay per person."
+        ),
+    )
     opened_on = models.DateField(_("opened on"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     min_respondents = models.PositiveSmallIntegerField(
@@ -58,6 +85,18 @@ class SurveyWave(ProgrammeScoped):
             "Said to respondents on the survey's first page. Without it, everyone (the programme "
             "director too) sees the network only per organisation."
         ),
+    )
+    # Invitations and reminders by e-mail; an empty subject or text uses the standard one.
+    subject_nl = models.CharField(_("subject (Dutch)"), max_length=200, blank=True)
+    body_nl = models.TextField(_("text (Dutch)"), blank=True)
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    send_at = models.DateTimeField(_("send invitations at"), null=True, blank=True)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind after (days)"),
+        default=7,
+        validators=[MaxValueValidator(90)],
+        help_text=_("0: no reminders. Reminders go only to people who have not submitted."),
     )
     programme = models.ForeignKey(
         Programme,
@@ -97,6 +136,14 @@ class Invitation(ProgrammeScoped):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Answers saved to continue later; they count for nothing until submitted.
+    draft = models.JSONField(default=dict, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+    # why the last mail failed: no_address, invalid, refused or not_accepted
+    mail_error = models.CharField(max_length=16, blank=True)
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
 
     class Meta:
@@ -110,7 +157,8 @@ class Invitation(ProgrammeScoped):
 
 
 class Rating(ProgrammeScoped):
-    """How a respondent rates working with one other person in the programme."""
+    """How a respondent rates working with one other person in the programme (trust and value
+    stay empty in a wave per organisation)."""
 
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="ratings")
     alter = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ratings_received")
@@ -118,20 +166,12 @@ class Rating(ProgrammeScoped):
     collaboration = models.PositiveSmallIntegerField(
         _("level of collaboration"), choices=Collaboration.choices
     )
-    trust_reliability = models.PositiveSmallIntegerField(_("reliable"), validators=ITEM_VALIDATORS)
-    trust_mission = models.PositiveSmallIntegerField(
-        _("supports the shared mission"), validators=ITEM_VALIDATORS
-    )
-    trust_openness = models.PositiveSmallIntegerField(
-        _("open to discussion"), validators=ITEM_VALIDATORS
-    )
-    value_influence = models.PositiveSmallIntegerField(_("influence"), validators=ITEM_VALIDATORS)
-    value_involvement = models.PositiveSmallIntegerField(
-        _("involvement"), validators=ITEM_VALIDATORS
-    )
-    value_resources = models.PositiveSmallIntegerField(
-        _("contributes resources"), validators=ITEM_VALIDATORS
-    )
+    trust_reliability = _item(_("reliable"), optional=True)
+    trust_mission = _item(_("supports the shared mission"), optional=True)
+    trust_openness = _item(_("open to discussion"), optional=True)
+    value_influence = _item(_("influence"), optional=True)
+    value_involvement = _item(_("involvement"), optional=True)
+    value_resources = _item(_("contributes resources"), optional=True)
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="ratings")
 
     class Meta:
@@ -147,3 +187,30 @@ class Rating(ProgrammeScoped):
             and self.invitation.person_id == self.alter_id
         ):
             raise ValidationError({"alter": _("Respondents do not rate themselves.")})
+
+
+class OrganisationRating(ProgrammeScoped):
+    """In a wave per organisation: how a respondent rates trust in and value of one organisation."""
+
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="organisation_ratings"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="ratings_received"
+    )
+    trust_reliability = _item(_("reliable"))
+    trust_mission = _item(_("supports the shared mission"))
+    trust_openness = _item(_("open to discussion"))
+    value_influence = _item(_("influence"))
+    value_involvement = _item(_("involvement"))
+    value_resources = _item(_("contributes resources"))
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="organisation_ratings"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invitation", "organisation"], name="one_rating_per_organisation"
+            )
+        ]

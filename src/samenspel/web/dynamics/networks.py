@@ -41,7 +41,8 @@ from samenspel.web.core.models import (
 )
 from samenspel.web.core.versions import remember
 
-from .models import TRUST_ITEMS, VALUE_ITEMS, Invitation, SurveyWave
+from .models import TRUST_ITEMS, VALUE_ITEMS, Invitation, SurveyWave, Unit
+from .models import OrganisationRating as OrganisationRatingRow
 from .models import Rating as RatingRow
 
 SOURCES = ("survey", "groups", "interactions", "combined", "patient_sharing")
@@ -164,10 +165,21 @@ class Dynamics:
 
 
 def wave_ratings(wave: SurveyWave) -> list[Rating]:
-    rows = _submitted(wave).values_list(
-        "invitation__person_id", "alter_id", *TRUST_ITEMS, *VALUE_ITEMS
-    )
-    return [Rating(str(r[0]), str(r[1]), (r[2], r[3], r[4]), (r[5], r[6], r[7])) for r in rows]
+    """Submitted trust and value ratings; in a wave per organisation the target is ``o<id>``."""
+    if wave.unit == Unit.ORGANISATION:
+        rows = OrganisationRatingRow.objects.filter(
+            invitation__wave=wave, invitation__submitted_at__isnull=False
+        ).values_list("invitation__person_id", "organisation_id", *TRUST_ITEMS, *VALUE_ITEMS)
+        targets = [f"o{r[1]}" for r in rows]
+    else:
+        rows = _submitted(wave).values_list(
+            "invitation__person_id", "alter_id", *TRUST_ITEMS, *VALUE_ITEMS
+        )
+        targets = [str(r[1]) for r in rows]
+    return [
+        Rating(str(r[0]), target, (r[2], r[3], r[4]), (r[5], r[6], r[7]))
+        for r, target in zip(rows, targets, strict=True)
+    ]
 
 
 def responded(wave: SurveyWave) -> tuple[int, int]:
@@ -348,7 +360,15 @@ def _evaluate(programme: Programme, source: str, wave: SurveyWave | None) -> Dyn
     if wave is not None:
         ratings = wave_ratings(wave)
         organisations = {n: attrs["organisation"] or "—" for n, attrs in nodes.items()}
-        result.person_scores = scores(ratings, min_respondents=wave.min_respondents)
+        if wave.unit == Unit.ORGANISATION:
+            organisations.update(
+                (f"o{pk}", name)
+                for pk, name in Organisation.objects.filter(programme=programme).values_list(
+                    "pk", "name"
+                )
+            )
+        else:
+            result.person_scores = scores(ratings, min_respondents=wave.min_respondents)
         result.organisation_scores = scores(
             ratings, min_respondents=wave.min_respondents, group_of=organisations
         )

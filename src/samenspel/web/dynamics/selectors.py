@@ -8,21 +8,33 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from samenspel.analytics.network import Tie
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.charts import network_svg
+from samenspel.web.core.charts import network_layout, network_svg
 from samenspel.web.core.extensions import SharedPatients, shared_patients
-from samenspel.web.core.models import Programme
+from samenspel.web.core.models import Organisation, Person, Programme
 from samenspel.web.core.pages import code_labels
 from samenspel.web.core.versions import remember
 
 from .advice_text import describe
-from .models import SurveyWave
+from .mailing import failure_text
+from .models import (
+    ANSWER_FIELDS,
+    ITEM_FIELDS,
+    Collaboration,
+    Frequency,
+    Invitation,
+    SurveyWave,
+    Unit,
+)
 from .networks import (
+    ATTRIBUTES,
     SOURCES,
     Dynamics,
     evaluate,
     evaluate_sharing,
+    node_table,
     shows_named_ties,
 )
 
@@ -104,3 +116,266 @@ def dashboard_context(
             "ei_layer": _("E-I by layer"),
         },
     }
+
+
+SURVEY_STEPS = ("choose", "people", "organisations", "review")
+
+
+def survey_steps(invitation: Invitation) -> list[str]:
+    """The steps of this respondent's survey; a wave per organisation has one more."""
+    steps = ["choose", "people", "review"]
+    if invitation.wave.unit == Unit.ORGANISATION:
+        steps.insert(2, "organisations")
+    return steps
+
+
+def _card(values: dict[str, str], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {"values": values, "complete": all(f in values for f in fields)}
+
+
+def survey_context(invitation: Invitation, step: str, problems: list[str]) -> dict[str, Any]:
+    """What one step of the respondent's survey shows: the people to choose from (grouped by
+    organisation), a card per chosen person or organisation, and the progress so far."""
+    draft = invitation.draft or {}
+    chosen: list[int] = draft.get("chosen", [])
+    steps = survey_steps(invitation)
+    if step not in steps:
+        step = "people" if chosen else "choose"
+    others = (
+        Person.objects.filter(programme_id=invitation.programme_id)
+        .exclude(pk=invitation.person_id)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+    groups: dict[str, list[Person]] = {}
+    for person in others:
+        organisation = person.organisation.name if person.organisation else ""
+        groups.setdefault(organisation, []).append(person)
+    by_id = {p.pk: p for p in others}
+    fields = person_fields(invitation.wave)
+    answers = draft.get("people", {})
+    cards = [
+        (by_id[pk], _card(answers.get(str(pk), {}), fields)) for pk in chosen if pk in by_id
+    ]
+    org_answers = draft.get("organisations", {})
+    org_cards = [
+        (org, _card(org_answers.get(str(org.pk), {}), ITEM_FIELDS))
+        for org in rated_organisations(invitation, chosen)
+    ]
+    done, total = progress(invitation)
+    index = steps.index(step)
+    return {
+        "invitation": invitation,
+        "step": step,
+        "steps": steps,
+        "step_number": index + 1,
+        "next_step": steps[index + 1] if index + 1 < len(steps) else "",
+        "previous_step": steps[index - 1] if index else "",
+        "groups": sorted(groups.items(), key=lambda g: (g[0] == "", g[0])),
+        "chosen": set(chosen),
+        "nobody": draft.get("nobody", False),
+        "cards": cards,
+        "org_cards": org_cards,
+        "done": done,
+        "total": total,
+        "problems": problems,
+        "questions": survey_questions(invitation.wave),
+        "org_questions": [
+            q for q in survey_questions(invitation.wave, every=True) if q[0] in ITEM_FIELDS
+        ],
+    }
+
+
+def question_texts() -> dict[str, str]:
+    """Each survey question as the respondent reads it, by answer field."""
+    return {
+        "frequency": _("How often are you in contact?"),
+        "collaboration": _("How far does your collaboration go?"),
+        "trust_reliability": _("Is reliable: does what they say they will do"),
+        "trust_mission": _("Supports the shared mission of the programme"),
+        "trust_openness": _("Is open to discussion"),
+        "value_influence": _("Has influence that helps the programme"),
+        "value_involvement": _("Is involved and committed"),
+        "value_resources": _("Contributes resources (time, money, data, expertise)"),
+    }
+
+
+def survey_questions(
+    wave: SurveyWave, *, every: bool = False
+) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(field, question, answers) asked per person in ``wave`` (``every``: all eight)."""
+    scale = [("1", _("not at all")), ("2", _("a little")), ("3", _("fairly")), ("4", _("very"))]
+    answers = {
+        "frequency": [(v, str(label)) for v, label in Frequency.choices],
+        "collaboration": [(str(v), str(label)) for v, label in Collaboration.choices],
+    }
+    fields = ANSWER_FIELDS if every else person_fields(wave)
+    texts = question_texts()
+    return [(f, texts[f], answers.get(f, scale)) for f in fields]
+
+
+def person_fields(wave: SurveyWave) -> tuple[str, ...]:
+    """The questions asked about each chosen person in ``wave``."""
+    return ANSWER_FIELDS if wave.unit == Unit.PERSON else ("frequency", "collaboration")
+
+
+def rated_organisations(invitation: Invitation, chosen: list[int]) -> list[Organisation]:
+    """In a wave per organisation: the organisations of the chosen people, the respondent's own
+    organisation excepted, by name."""
+    if invitation.wave.unit != Unit.ORGANISATION:
+        return []
+    own = invitation.person.organisation_id
+    ids = set(
+        Person.objects.filter(pk__in=chosen, organisation__isnull=False)
+        .exclude(organisation_id=own)
+        .values_list("organisation_id", flat=True)
+    )
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def progress(invitation: Invitation) -> tuple[int, int]:
+    """(questions answered, questions to answer) for the chosen people and organisations."""
+    draft = invitation.draft or {}
+    chosen = draft.get("chosen", [])
+    fields = person_fields(invitation.wave)
+    people = draft.get("people", {})
+    done = sum(len([f for f in fields if f in people.get(str(pk), {})]) for pk in chosen)
+    total = len(chosen) * len(fields)
+    orgs = rated_organisations(invitation, chosen)
+    org_answers = draft.get("organisations", {})
+    done += sum(len([f for f in ITEM_FIELDS if f in org_answers.get(str(o.pk), {})]) for o in orgs)
+    total += len(orgs) * len(ITEM_FIELDS)
+    return done, total
+
+
+def response_rates(wave: SurveyWave) -> dict[str, list[tuple[str, int, int]]]:
+    """Invited and submitted per stakeholder group, layer and organisation: (label, invited,
+    submitted). Counts of who answered, never what."""
+    nodes, _seated, _names = node_table(wave.programme)
+    labels = code_labels()
+    rows: dict[str, dict[str, list[int]]] = {key: {} for key in COLOURS}
+    for person_id, submitted in wave.invitations.values_list("person_id", "submitted_at"):
+        attrs = nodes.get(str(person_id))
+        if attrs is None:
+            continue
+        for key, table in rows.items():
+            value = attrs[key] or "—"
+            label = labels.get(value, value) if key != "organisation" else value
+            counts = table.setdefault(label, [0, 0])
+            counts[0] += 1
+            counts[1] += submitted is not None
+    return {key: sorted((k, v[0], v[1]) for k, v in table.items()) for key, table in rows.items()}
+
+
+def mail_status(wave: SurveyWave) -> dict[str, Any]:
+    """How far the wave's mail is: sent, reminded, opted out, and failures by name."""
+    invitations = wave.invitations
+    return {
+        "sent": invitations.filter(sent_at__isnull=False).count(),
+        "reminded": invitations.filter(reminders_sent__gt=0).count(),
+        "opted_out": invitations.filter(opted_out_at__isnull=False).count(),
+        "failed": [
+            (name, failure_text(code, address))
+            for name, code, address in invitations.exclude(mail_error="")
+            .order_by("person__name")
+            .values_list("person__name", "mail_error", "person__email")
+        ],
+    }
+
+
+METRICS = ("degree", "betweenness", "closeness", "constraint")
+
+
+def _score(dyn: Dynamics, node: str) -> dict[str, Any] | None:
+    """Trust and value received, only where enough respondents rated (never one person's)."""
+    key = dyn.names[node] if dyn.aggregated else node
+    score = (dyn.organisation_scores if dyn.aggregated else dyn.person_scores).get(key)
+    if score is None or score.suppressed:
+        return None
+    return {"trust": score.trust, "value": score.value, "respondents": score.respondents}
+
+
+def explorer_data(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole
+) -> dict[str, Any]:
+    """The network as the explorer draws it, with exactly what ``role`` may see: positions,
+    attributes, the four centrality measures, scores above the respondent minimum, and with
+    ``compare=<wave>`` each tie marked kept, new or gone since that wave."""
+    wave, source, _colour = selection(request, programme)
+    dyn, _sharing = network_for(request, programme, role, source, wave)
+    network = dyn.network.undirected()
+    ties = {(t.source, t.target) if t.source < t.target else (t.target, t.source): t.weight
+            for t in network.ties}  # fmt: skip
+    status = dict.fromkeys(ties, "kept")
+    nodes = dict(dyn.network.nodes)
+    names = dict(dyn.names)
+    compare_id = request.GET.get("compare", "")
+    earlier = (
+        SurveyWave.objects.filter(programme=programme, pk=int(compare_id)).first()
+        if compare_id.isdigit() and source != "patient_sharing"
+        else None
+    )
+    if earlier is not None and earlier != wave:
+        before, _ = network_for(request, programme, role, source, earlier)
+        old = {(t.source, t.target) if t.source < t.target else (t.target, t.source): t.weight
+               for t in before.network.undirected().ties}  # fmt: skip
+        status = {pair: "kept" if pair in old else "new" for pair in ties}
+        for pair, weight in old.items():
+            if pair not in ties:
+                ties[pair], status[pair] = weight, "gone"
+        for node in before.network.ids:
+            nodes.setdefault(node, before.network.nodes[node])
+            names.setdefault(node, before.names[node])
+    positions = network_layout(type(dyn.network)(nodes, [Tie(a, b) for a, b in ties]))
+    xs, ys = [p[0] for p in positions] or [0.0], [p[1] for p in positions] or [0.0]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    positions = [((x - min(xs)) / span, (y - min(ys)) / span) for x, y in positions]
+    c = dyn.centrality
+    labels = code_labels()
+    attributes = [a for a in ATTRIBUTES if any(a in attrs for attrs in nodes.values())]
+    return {
+        "aggregated": dyn.aggregated,
+        "withheld": dyn.withheld,
+        "attributes": attributes,
+        "labels": {v: labels.get(v, v) for attrs in nodes.values() for v in attrs.values()},
+        "nodes": [
+            {
+                "id": n,
+                "name": names[n],
+                "x": round(x, 4),
+                "y": round(y, 4),
+                "attrs": {a: nodes[n].get(a, "") for a in attributes},
+                "metrics": {
+                    m: (None if getattr(c, m).get(n) is None else round(getattr(c, m)[n], 6))
+                    for m in METRICS
+                },
+                "score": _score(dyn, n) if n in dyn.names else None,
+            }
+            for n, (x, y) in zip(nodes, positions, strict=True)
+        ],
+        "edges": [
+            {"source": a, "target": b, "weight": w, "status": status[(a, b)]}
+            for (a, b), w in ties.items()
+        ],
+    }
+
+
+def network_table(dyn: Dynamics) -> list[dict[str, Any]]:
+    """The explorer's table alternative: each node, its attributes, ties and neighbours."""
+    neighbours: dict[str, set[str]] = {n: set() for n in dyn.network.ids}
+    for tie in dyn.network.ties:
+        neighbours[tie.source].add(dyn.names[tie.target])
+        neighbours[tie.target].add(dyn.names[tie.source])
+    return sorted(
+        (
+            {
+                "name": dyn.names[n],
+                "attrs": dyn.network.nodes[n],
+                "degree": len(neighbours[n]),
+                "betweenness": dyn.centrality.betweenness[n],
+                "neighbours": sorted(neighbours[n]),
+            }
+            for n in dyn.network.ids
+        ),
+        key=lambda row: row["name"],
+    )

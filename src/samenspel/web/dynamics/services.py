@@ -14,12 +14,19 @@ from django.utils.translation import gettext as _
 from samenspel.analytics.network import MIN_RESPONDENTS
 from samenspel.web.core.accounts.access import PermissionDeniedError, is_director
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.models import Person
+from samenspel.web.core.models import Organisation, Person
 from samenspel.web.core.versions import bump
 
-from .models import TRUST_ITEMS, VALUE_ITEMS, Invitation, Rating, SurveyWave
-
-ANSWER_FIELDS = ("frequency", "collaboration", *TRUST_ITEMS, *VALUE_ITEMS)
+from .models import (
+    ITEM_FIELDS,
+    Frequency,
+    Invitation,
+    OrganisationRating,
+    Rating,
+    SurveyWave,
+    Unit,
+)
+from .selectors import person_fields, question_texts, rated_organisations
 
 
 def _require_director(role: ProgrammeRole) -> None:
@@ -35,6 +42,7 @@ def open_wave(
     opened_on: dt.date | None = None,
     min_respondents: int = MIN_RESPONDENTS,
     named_ties: bool = False,
+    unit: str = Unit.PERSON,
 ) -> SurveyWave:
     """Open a wave and invite every person of the programme.
 
@@ -47,6 +55,7 @@ def open_wave(
         opened_on=opened_on or timezone.localdate(),
         min_respondents=min_respondents,
         named_ties=named_ties,
+        unit=unit,
     )
     wave.full_clean()
     wave.save()
@@ -78,7 +87,7 @@ def close_wave(*, role: ProgrammeRole, wave: SurveyWave) -> None:
 
 
 def _label(field: str) -> str:
-    return str(getattr(Rating._meta.get_field(field), "verbose_name", field))
+    return question_texts()[field]
 
 
 class AnswerError(ValidationError):
@@ -89,56 +98,176 @@ class AnswerError(ValidationError):
         super().__init__(problems)
 
 
-@transaction.atomic
-def save_answers(
-    invitation: Invitation, answers: Mapping[int, Mapping[str, Any]], *, submit: bool
-) -> int:
-    """Replace the respondent's answers (alter person id → answers); all or nothing.
+def _valid(field: str, value: str) -> bool:
+    if field == "frequency":
+        return value in Frequency.values
+    if not value.isdigit():
+        return False
+    top = 5 if field == "collaboration" else 4
+    return 1 <= int(value) <= top
 
-    Raises AnswerError naming every incomplete or invalid answer, and ValidationError when the
-    wave is closed or the answers were already submitted.
-    """
+
+def _check_values(
+    name: str, values: Mapping[str, Any], fields: tuple[str, ...], problems: list[str]
+) -> dict[str, str]:
+    """The answered fields of one card as strings; a value out of range is a problem."""
+    kept: dict[str, str] = {}
+    for field in fields:
+        value = str(values.get(field) or "").strip()
+        if not value:
+            continue
+        if _valid(field, value):
+            kept[field] = value
+        else:
+            problems.append(
+                _("%(person)s: %(question)s – choose one of the answers given.")
+                % {"person": name, "question": _label(field)}
+            )
+    return kept
+
+
+def _locked_invitation(invitation: Invitation) -> Invitation:
+    """The invitation, locked for this transaction; refuses a closed wave or a submitted survey."""
     wave = SurveyWave.objects.select_for_update().get(pk=invitation.wave_id)
+    current = Invitation.objects.select_for_update().select_related("person").get(pk=invitation.pk)
     if wave.is_closed:
         raise ValidationError(_("This survey wave is closed; answers can no longer change."))
-    if invitation.submitted_at is not None:
+    if current.submitted_at is not None:
         raise ValidationError(_("You have already submitted your answers."))
-    people = {p.pk: p for p in Person.objects.filter(programme_id=invitation.programme_id)}
+    current.wave = wave
+    return current
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    invitation: Invitation,
+    chosen: list[int] | None = None,
+    nobody: bool = False,
+    people: Mapping[int, Mapping[str, Any]] | None = None,
+    organisations: Mapping[int, Mapping[str, Any]] | None = None,
+) -> Invitation:
+    """Save the respondent's answers so far, to continue later; they count for nothing until
+    submitted. ``chosen`` replaces the people chosen (None keeps them); answers merge in.
+
+    All or nothing: an unknown person or organisation, or an answer outside the scale, raises
+    AnswerError naming it, and nothing is saved.
+    """
+    current = _locked_invitation(invitation)
+    wave = current.wave
+    known = dict(
+        Person.objects.filter(programme_id=current.programme_id)
+        .exclude(pk=current.person_id)
+        .values_list("pk", "name")
+    )
+    draft = dict(current.draft or {})
     problems: list[str] = []
-    ratings: list[Rating] = []
-    for alter_id, values in answers.items():
-        alter = people.get(alter_id)
-        if alter is None or alter_id == invitation.person_id:
-            problems.append(_("Unknown person (id %(id)s).") % {"id": alter_id})
+    if chosen is not None:
+        unknown = [pk for pk in chosen if pk not in known]
+        problems += [_("Unknown person (id %(id)s).") % {"id": pk} for pk in unknown]
+        draft["chosen"] = [pk for pk in dict.fromkeys(chosen) if pk in known]
+        draft["nobody"] = bool(nobody) and not draft["chosen"]
+    answers = {int(k): v for k, v in draft.get("people", {}).items()}
+    for pk, values in (people or {}).items():
+        if pk not in known:
+            problems.append(_("Unknown person (id %(id)s).") % {"id": pk})
             continue
-        missing = [f for f in ANSWER_FIELDS if values.get(f) in (None, "")]
-        if missing:
-            labels = ", ".join(_label(f) for f in missing)
-            problems.append(
-                _("%(person)s: answer %(questions)s.") % {"person": alter.name, "questions": labels}
-            )
+        fields = person_fields(wave)
+        answers[pk] = {**answers.get(pk, {}), **_check_values(known[pk], values, fields, problems)}
+    org_answers = {int(k): v for k, v in draft.get("organisations", {}).items()}
+    org_names = dict(
+        Organisation.objects.filter(programme_id=current.programme_id).values_list("pk", "name")
+    )
+    for pk, values in (organisations or {}).items():
+        if pk not in org_names or wave.unit != Unit.ORGANISATION:
+            problems.append(_("Unknown organisation (id %(id)s).") % {"id": pk})
             continue
-        rating = Rating(
-            programme_id=invitation.programme_id,
-            invitation=invitation,
-            alter=alter,
-            **{f: values[f] for f in ANSWER_FIELDS},
-        )
-        try:
-            rating.full_clean(exclude=["invitation", "programme"])
-        except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                label = _label(field) if field != "__all__" else ""
-                problems.append(f"{alter.name}: {label} – {' '.join(messages)}")
-            continue
-        ratings.append(rating)
+        checked = _check_values(org_names[pk], values, ITEM_FIELDS, problems)
+        org_answers[pk] = {**org_answers.get(pk, {}), **checked}
     if problems:
         raise AnswerError(problems)
-    invitation.ratings.all().delete()
-    Rating.objects.bulk_create(ratings)
-    bump(invitation.programme_id)
-    invitation.saved_at = timezone.now()
-    if submit:
-        invitation.submitted_at = invitation.saved_at
-    invitation.save(update_fields=["saved_at", "submitted_at"])
-    return len(ratings)
+    draft["people"] = {str(k): v for k, v in answers.items()}
+    draft["organisations"] = {str(k): v for k, v in org_answers.items()}
+    current.draft = draft
+    current.saved_at = timezone.now()
+    current.save(update_fields=["draft", "saved_at"])
+    return current
+
+
+def _missing(name: str, values: Mapping[str, str], fields: tuple[str, ...]) -> str | None:
+    missing = [f for f in fields if f not in values]
+    if not missing:
+        return None
+    labels = "”, “".join(_label(f) for f in missing)
+    return _("%(person)s: please answer “%(questions)s”.") % {"person": name, "questions": labels}
+
+
+@transaction.atomic
+def submit(*, invitation: Invitation) -> int:
+    """Submit the saved answers: every chosen person (and organisation) fully answered, or
+    AnswerError names each gap and nothing is stored. Returns the number of people named."""
+    current = _locked_invitation(invitation)
+    draft = current.draft or {}
+    chosen: list[int] = draft.get("chosen", [])
+    if not chosen and not draft.get("nobody"):
+        raise AnswerError(
+            [_("Choose the people you work with, or say that you work with nobody here yet.")]
+        )
+    people = {p.pk: p for p in Person.objects.filter(pk__in=chosen)}
+    fields = person_fields(current.wave)
+    answers = draft.get("people", {})
+    problems = [
+        problem
+        for pk in chosen
+        if (problem := _missing(people[pk].name, answers.get(str(pk), {}), fields))
+    ]
+    organisations = rated_organisations(current, chosen)
+    org_answers = draft.get("organisations", {})
+    problems += [
+        problem
+        for org in organisations
+        if (problem := _missing(org.name, org_answers.get(str(org.pk), {}), ITEM_FIELDS))
+    ]
+    if problems:
+        raise AnswerError(problems)
+    current.ratings.all().delete()
+    current.organisation_ratings.all().delete()
+    Rating.objects.bulk_create(
+        Rating(
+            programme_id=current.programme_id,
+            invitation=current,
+            alter=people[pk],
+            **{f: answers[str(pk)][f] for f in fields},
+        )
+        for pk in chosen
+    )
+    OrganisationRating.objects.bulk_create(
+        OrganisationRating(
+            programme_id=current.programme_id,
+            invitation=current,
+            organisation=org,
+            **{f: org_answers[str(org.pk)][f] for f in ITEM_FIELDS},
+        )
+        for org in organisations
+    )
+    current.submitted_at = current.saved_at = timezone.now()
+    current.save(update_fields=["saved_at", "submitted_at"])
+    bump(current.programme_id)
+    return len(chosen)
+
+
+def save_answers(
+    *, invitation: Invitation, answers: Mapping[int, Mapping[str, Any]], submit_now: bool
+) -> int:
+    """Choose exactly the people in ``answers`` with their answers, save, and submit when
+    ``submit_now`` (the one-form survey of the API and of scripts)."""
+    with transaction.atomic():
+        save_draft(invitation=invitation, chosen=list(answers), people=answers)
+        return submit(invitation=invitation) if submit_now else len(answers)
+
+
+def opt_out(*, invitation: Invitation) -> None:
+    """No more mail about this wave to the person behind the link."""
+    Invitation.objects.filter(pk=invitation.pk, opted_out_at__isnull=True).update(
+        opted_out_at=timezone.now()
+    )

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samenspel.analytics.network import MIN_RESPONDENTS
-from samenspel.web.core import choices as c
 from samenspel.web.core.accounts.access import (
     PermissionDeniedError,
     is_director,
@@ -21,23 +23,52 @@ from samenspel.web.core.accounts.access import (
 )
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.downloads import attachment, csv_response
-from samenspel.web.core.models import Person, Programme
+from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import programme_view
 from samenspel.web.core.pdf import render_pdf
 
-from . import services
-from .models import Collaboration, Frequency, Invitation, SurveyWave
+from . import mailing, services
+from .forms import WaveMailForm
+from .models import ANSWER_FIELDS, ITEM_FIELDS, Invitation, SurveyWave, Unit
 from .networks import (
     ATTRIBUTES,
     Dynamics,
     evaluate,
 )
-from .selectors import dashboard_context, network_for, selection
+from .selectors import (
+    METRICS,
+    SURVEY_STEPS,
+    dashboard_context,
+    explorer_data,
+    mail_status,
+    network_for,
+    network_table,
+    response_rates,
+    selection,
+    survey_context,
+)
 
 
 @programme_view
 def dashboard(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     return render(request, "dynamics/dashboard.html", dashboard_context(request, programme, role))
+
+
+@programme_view
+def explore(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
+    """The interactive network: names on the nodes, colour, size, filters, search, ego view,
+    change since an earlier wave; with the same network as a table for screen readers."""
+    context = dashboard_context(request, programme, role)
+    context["metrics"] = METRICS
+    context["compare"] = request.GET.get("compare", "")
+    context["has_library"] = finders.find("vendor/cytoscape.min.js") is not None
+    context["table"] = network_table(context["dyn"])
+    return render(request, "dynamics/explore.html", context)
+
+
+@programme_view
+def network_json(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
+    return JsonResponse(explorer_data(request, programme, role))
 
 
 @programme_view
@@ -114,6 +145,7 @@ def waves(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> Ht
                 name=request.POST.get("name", ""),
                 min_respondents=int(request.POST.get("min_respondents") or MIN_RESPONDENTS),
                 named_ties=request.POST.get("named_ties") == "1",
+                unit=request.POST.get("unit", Unit.PERSON),
             )
         except (ValidationError, ValueError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
@@ -129,7 +161,56 @@ def waves(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> Ht
     return render(
         request,
         "dynamics/waves.html",
-        {"programme": programme, "role": role, "rows": rows, "min_respondents": MIN_RESPONDENTS},
+        {
+            "programme": programme,
+            "role": role,
+            "rows": rows,
+            "min_respondents": MIN_RESPONDENTS,
+            "units": Unit.choices,
+        },
+    )
+
+
+@programme_view
+def wave_detail(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, wave_id: int
+) -> HttpResponse:
+    """One wave: the response so far (live), and for the director its invitations by mail."""
+    wave = get_object_or_404(SurveyWave, pk=wave_id, programme=programme)
+    director = is_director(role)
+    form = WaveMailForm(instance=wave) if director else None
+    if request.method == "POST":
+        if not director:
+            raise PermissionDenied
+        form = WaveMailForm(request.POST, instance=wave)
+        if form.is_valid():
+            form.save()
+            if request.POST.get("send") == "1":
+                try:
+                    mailing.schedule(role=role, wave=wave, send_at=form.cleaned_data["send_at"])
+                except ValidationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                else:
+                    messages.success(request, _("The invitations are on their way."))
+            else:
+                messages.success(request, _("Texts saved."))
+            return redirect("wave", programme_id=programme.pk, wave_id=wave.pk)
+    template = "dynamics/_response.html" if request.GET.get("part") == "response" else (
+        "dynamics/wave.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "programme": programme,
+            "role": role,
+            "wave": wave,
+            "form": form,
+            "rates": response_rates(wave),
+            "invited": wave.invitations.count(),
+            "submitted": wave.invitations.filter(submitted_at__isnull=False).count(),
+            "mail": mail_status(wave) if director else None,
+        },
     )
 
 
@@ -177,80 +258,93 @@ def wave_action(
     return redirect("waves", programme_id=programme.pk)
 
 
+def _posted_answers(
+    post: Any, prefix: str, fields: tuple[str, ...]
+) -> dict[int, dict[str, str]]:
+    """Answers posted as ``<prefix><field>_<id>``, per id."""
+    answers: dict[int, dict[str, str]] = {}
+    for field in fields:
+        head = f"{prefix}{field}_"
+        for key, value in post.items():
+            if key.startswith(head) and key[len(head) :].isdigit():
+                answers.setdefault(int(key[len(head) :]), {})[field] = value
+    return answers
+
+
+def _save_posted(request: HttpRequest, invitation: Invitation) -> None:
+    """Save what this step posted; the people chosen change only on the first step (or when a
+    one-page form posts everything at once)."""
+    post = request.POST
+    step = post.get("step", "")
+    chosen = None
+    if step in ("", "choose"):
+        chosen = [int(k[6:]) for k in post if k.startswith("works_") and k[6:].isdigit()]
+    services.save_draft(
+        invitation=invitation,
+        chosen=chosen,
+        nobody=post.get("nobody") == "1",
+        people=_posted_answers(post, "", ANSWER_FIELDS),
+        organisations=_posted_answers(post, "org_", ITEM_FIELDS),
+    )
+
+
 def respond(request: HttpRequest, token: str) -> HttpResponse:
-    """The respondent's page: no account, a personal link; save and return, or submit."""
+    """The respondent's survey, step by step on a personal link (no account): choose people,
+    describe each working relationship, (per organisation) rate organisations, check and submit.
+    Every step is saved; a saved survey can be continued later with the same link."""
     invitation = (
         Invitation.objects.select_related("wave", "person", "programme").filter(token=token).first()
     )
     if invitation is None:
-        raise Http404("No such invitation.")
-    others = (
-        Person.objects.filter(programme_id=invitation.programme_id)
-        .exclude(pk=invitation.person_id)
-        .select_related("organisation")
-        .order_by("organisation__name", "name")
-    )
-    current = {r.alter_id: r for r in invitation.ratings.all()}
+        return render(request, "dynamics/survey_gone.html", {"reason": "unknown"}, status=404)
+    if invitation.wave.is_closed or invitation.submitted_at is not None:
+        reason = "submitted" if invitation.submitted_at else "closed"
+        return render(
+            request, "dynamics/survey_gone.html", {"reason": reason, "invitation": invitation}
+        )
+    step = request.GET.get("step", "")
     problems: list[str] = []
-    answers: dict[int, dict[str, str]] = {}
-    locked = invitation.wave.is_closed or invitation.submitted_at is not None
-    if request.method == "POST" and not locked:
-        for person in others:
-            if request.POST.get(f"works_{person.pk}"):
-                answers[person.pk] = {
-                    f: request.POST.get(f"{f}_{person.pk}", "") for f in services.ANSWER_FIELDS
-                }
+    if request.method == "POST":
+        step = request.POST.get("step", "") or "review"
         try:
-            count = services.save_answers(
-                invitation, answers, submit=request.POST.get("submit") == "1"
-            )
+            _save_posted(request, invitation)
+            invitation.refresh_from_db(fields=["draft"])
+            if request.POST.get("submit") == "1":
+                services.submit(invitation=invitation)
+                return redirect("respond", token=token)
         except services.AnswerError as exc:
             problems = exc.problems
         except ValidationError as exc:
             problems = list(exc.messages)
         else:
-            if request.POST.get("submit") == "1":
-                messages.success(request, _("Thank you. Your answers are submitted."))
-            else:
+            go = request.POST.get("go", "")
+            if go not in SURVEY_STEPS:
                 messages.success(
                     request,
-                    _(
-                        "Saved (%(n)d people). You can come back to this "
-                        "page with your personal link."
-                    )
-                    % {"n": count},
+                    _("Saved. You can come back later with your personal link to continue."),
                 )
-            return redirect("respond", token=token)
-    rows = []
-    for person in others:
-        posted = answers.get(person.pk)
-        existing = current.get(person.pk)
-        values = posted or (
-            {f: str(getattr(existing, f)) for f in services.ANSWER_FIELDS} if existing else {}
-        )
-        rows.append((person, bool(posted or existing) if not problems else bool(posted), values))
+                go = step
+            elif go in ("people", "organisations") and not invitation.draft.get("chosen"):
+                go = "review"
+            return redirect(f"{request.path}?step={go}")
+        invitation.refresh_from_db()
     return render(
-        request,
-        "dynamics/respond.html",
-        {
-            "invitation": invitation,
-            "rows": rows,
-            "problems": problems,
-            "locked": locked,
-            "frequencies": Frequency.choices,
-            "levels": Collaboration.choices,
-            "items": [
-                ("trust_reliability", _("Reliable")),
-                ("trust_mission", _("Supports the mission")),
-                ("trust_openness", _("Open to discussion")),
-                ("value_influence", _("Influence")),
-                ("value_involvement", _("Involvement")),
-                ("value_resources", _("Contributes resources")),
-            ],
-            "scale": [(1, _("not at all")), (2, _("a little")), (3, _("fairly")), (4, _("very"))],
-            "layers": c.Layer.choices,
-        },
+        request, "dynamics/respond.html", survey_context(invitation, step, problems)
     )
+
+
+def opt_out(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop all mail about this wave to the person behind the link (asked first: a link in a
+    mail may be opened by a mail scanner)."""
+    invitation = Invitation.objects.select_related("wave").filter(token=token).first()
+    if invitation is None:
+        return render(request, "dynamics/survey_gone.html", {"reason": "unknown"}, status=404)
+    reason = "opt_out_confirm"
+    if request.method == "POST":
+        services.opt_out(invitation=invitation)
+        reason = "opted_out"
+    context = {"reason": reason, "invitation": invitation}
+    return render(request, "dynamics/survey_gone.html", context)
 
 
 @login_required

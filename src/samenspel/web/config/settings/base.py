@@ -182,6 +182,23 @@ LOGGING = logging_config(
 
 NINJA_PAGINATION_PER_PAGE = 100
 
+# Mail (survey invitations, reminders, error reports): SMTP from the environment.
+EMAIL_BACKEND = os.environ.get(
+    "SAMENSPEL_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("SAMENSPEL_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SAMENSPEL_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SAMENSPEL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SAMENSPEL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("SAMENSPEL_EMAIL_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("SAMENSPEL_EMAIL_SSL", "0") == "1"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("SAMENSPEL_EMAIL_FROM", "Samenspel <samenspel@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address personal survey links in mail start with (mail goes out from the task worker,
+# which has no request to take it from).
+SAMENSPEL_SITE_URL = os.environ.get("SAMENSPEL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Background work (regiobeeld runs) goes through a task queue stored in the database; run
 # `python manage.py db_worker` next to the web server (`samenspel serve` starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -14,3 +14,7 @@ DEBUG = os.environ.get("SAMENSPEL_DEBUG", "1") == "1"
 # The demo on this machine asks no second step; production requires it (SAMENSPEL_2FA_REQUIRED).
 SAMENSPEL_2FA_REQUIRED = os.environ.get("SAMENSPEL_2FA_REQUIRED", "0") == "1"
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Mail is printed in the terminal unless an SMTP server is configured.
+EMAIL_BACKEND = os.environ.get(
+    "SAMENSPEL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
