@@ -300,23 +300,33 @@ def explorer_data(
 ) -> dict[str, Any]:
     """The network as the explorer draws it, with exactly what ``role`` may see: positions,
     attributes, the four centrality measures, scores above the respondent minimum, and with
-    ``compare=<wave>`` each tie marked kept, new or gone since that wave."""
+    ``compare=<wave>`` each tie marked kept, new or gone since that wave. Kept until the data
+    change, per role's view."""
     wave, source, _colour = selection(request, programme)
-    dyn, _sharing = network_for(request, programme, role, source, wave)
-    network = dyn.network.undirected()
-    ties = {(t.source, t.target) if t.source < t.target else (t.target, t.source): t.weight
-            for t in network.ties}  # fmt: skip
-    status = dict.fromkeys(ties, "kept")
-    nodes = dict(dyn.network.nodes)
-    names = dict(dyn.names)
+    dyn, sharing = network_for(request, programme, role, source, wave)
     compare_id = request.GET.get("compare", "")
     earlier = (
         SurveyWave.objects.filter(programme=programme, pk=int(compare_id)).first()
         if compare_id.isdigit() and source != "patient_sharing"
         else None
     )
+    before, earlier_key = None, None
     if earlier is not None and earlier != wave:
-        before, _ = network_for(request, programme, role, source, earlier)
+        before = network_for(request, programme, role, source, earlier)[0]
+        earlier_key = (earlier.pk, shows_named_ties(role, earlier))
+    key = (source, wave.pk if wave else None, sharing.run_id if sharing else None,
+           shows_named_ties(role, wave), earlier_key, get_language())  # fmt: skip
+    return remember("explorer", programme.pk, key, lambda: _explorer(dyn, before))
+
+
+def _explorer(dyn: Dynamics, before: Dynamics | None) -> dict[str, Any]:
+    network = dyn.network.undirected()
+    ties = {(t.source, t.target) if t.source < t.target else (t.target, t.source): t.weight
+            for t in network.ties}  # fmt: skip
+    status = dict.fromkeys(ties, "kept")
+    nodes = dict(dyn.network.nodes)
+    names = dict(dyn.names)
+    if before is not None:
         old = {(t.source, t.target) if t.source < t.target else (t.target, t.source): t.weight
                for t in before.network.undirected().ties}  # fmt: skip
         status = {pair: "kept" if pair in old else "new" for pair in ties}

@@ -89,7 +89,7 @@
         n.toggleClass("hidden", hidden);
       });
     });
-    count.textContent = text("found").replace("{n}", String(cy.nodes(":visible").length));
+    count.textContent = text("found").replace("{n}", String(cy.nodes().not(".hidden").length));
   }
 
   function metricRow(name, value) {
@@ -134,15 +134,20 @@
   }
 
   function reset() {
+    lastQuery = search.value = "";
     cy.elements().removeClass("faded ego");
     document.querySelectorAll("#ex-filters input").forEach(function (i) { i.checked = true; });
     applyFilters();
     cy.fit(undefined, 20);
   }
 
+  let lastQuery = "";
+
   function findPerson() {
+    // "change" also fires when the box loses focus: a query already shown is not repeated
     const q = search.value.trim().toLowerCase();
-    if (!q) return;
+    if (!q || q === lastQuery) return;
+    lastQuery = q;
     const exact = cy.nodes().filter(function (n) { return n.data("label").toLowerCase() === q; });
     const match = exact.length ? exact : cy.nodes().filter(function (n) { return n.data("label").toLowerCase().includes(q); });
     if (match.length) select(match[0]);
