@@ -29,6 +29,8 @@ class Network:
     nodes: dict[str, dict[str, str]]
     ties: list[Tie] = field(default_factory=list)
     directed: bool = False
+    # the undirected view, made once: every measure asks for it
+    _undirected: Network | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         merged: dict[tuple[str, str], float] = {}
@@ -64,11 +66,14 @@ class Network:
         """The same network with directions dropped (a reciprocated tie counts once)."""
         if not self.directed:
             return self
-        weights: dict[tuple[str, str], float] = {}
-        for tie in self.ties:
-            a, b = sorted((tie.source, tie.target))
-            weights[(a, b)] = max(weights.get((a, b), 0.0), tie.weight)
-        return Network(dict(self.nodes), [Tie(a, b, w) for (a, b), w in weights.items()])
+        if self._undirected is None:
+            weights: dict[tuple[str, str], float] = {}
+            for tie in self.ties:
+                a, b = sorted((tie.source, tie.target))
+                weights[(a, b)] = max(weights.get((a, b), 0.0), tie.weight)
+            ties = [Tie(a, b, w) for (a, b), w in weights.items()]
+            self._undirected = Network(dict(self.nodes), ties)
+        return self._undirected
 
     def attribute(self, name: str) -> dict[str, str]:
         missing = [n for n, attrs in self.nodes.items() if name not in attrs]

@@ -167,8 +167,9 @@
       }).concat(data.edges.map(function (e, i) {
         return { group: "edges", data: { id: "e" + i, source: e.source, target: e.target }, classes: "tie-" + e.status };
       })),
-      layout: { name: "preset", fit: true, padding: 20 },
+      layout: { name: "preset", fit: false },
       minZoom: 0.1, maxZoom: 6, textureOnViewport: many, hideEdgesOnViewport: many,
+      pixelRatio: many ? 1 : "auto",
       style: [
         { selector: "node", style: { "background-color": "data(colour)", width: "data(size)", height: "data(size)",
           label: "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3, color: "#1d2733",
