@@ -2,8 +2,9 @@
 benchmark network (the one of network_bench.py), in Debian's chromium at desktop width.
 
 It builds a programme with that network as a survey wave in a fresh SQLite database, starts the
-app (Django's server, serving the static files itself), logs in as the programme director and opens the explorer twice: the first time the server
-computes every measure and the layout, the second time they are kept. Usage:
+app (Django's server, serving the static files itself), logs in as the programme director and
+opens the explorer twice: the first time the server computes every measure and the layout, the
+second time they are kept. Usage:
 
     .venv/bin/python benchmarks/explorer_bench.py [--people 2000] [--ties 40000]
 """
@@ -107,7 +108,8 @@ def main() -> None:
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "django", "runserver", "--noreload", "--insecure", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "django", "runserver", "--noreload", "--insecure",
+         f"127.0.0.1:{port}"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
