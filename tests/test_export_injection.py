@@ -52,7 +52,11 @@ def _poison(programme: Programme) -> int:
             and not f.choices and f.name not in SKIP and not isinstance(f, models.EmailField)
         ]  # fmt: skip
         for obj in model._default_manager.filter(programme=programme):
-            values = {f.name: f"{next(payloads)} {obj.pk}"[: f.max_length or 500] for f in texts}
+            suffix = f" {obj.pk}"  # kept when a short field cuts the payload: values stay unique
+            values = {
+                f.name: next(payloads)[: (f.max_length or 500) - len(suffix)] + suffix
+                for f in texts
+            }
             if values:
                 model._default_manager.filter(pk=obj.pk).update(**values)
                 changed += 1

@@ -46,6 +46,27 @@ def amount(value: float) -> str:
     return number(value, 0)
 
 
+# An agreement's amounts are in euros, or in thousands of euros.
+AMOUNT_UNITS = ("euro", "thousand")
+
+
+def unit_label(unit: str) -> str:
+    """The unit of an agreement's amounts as written beside them: € or × €1.000."""
+    return f"× €{number(1000, 0)}" if unit == "thousand" else "€"
+
+
+def money(value: float | None, unit: str = "euro") -> str:
+    """An amount with its unit in the reader's format: € 1.968, or 1.968 × €1.000."""
+    if value is None:
+        return "—"
+    return f"{amount(value)} {unit_label(unit)}" if unit == "thousand" else f"€ {amount(value)}"
+
+
+def excel_money_format(unit: str) -> str:
+    """The Excel number format showing the same unit (Excel localises the separators)."""
+    return '#,##0 "× €1.000"' if unit == "thousand" else '"€" #,##0'
+
+
 def network_layout(network: Network) -> list[tuple[float, float]]:
     """Fruchterman-Reingold positions of the nodes in ``network.ids`` order, the same on every
     call (the static map and the explorer agree)."""
@@ -118,21 +139,25 @@ def _short(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def wrong_pocket_svg(rows: Sequence[tuple[str, float, float, float]], title: str) -> str:
+def wrong_pocket_svg(
+    rows: Sequence[tuple[str, float, float, float]], title: str, unit: str = "euro"
+) -> str:
     """Per party: what it invests (left, orange), what it saves (right, blue), and its net (dot).
 
-    ``rows`` are (party, invests, saves, net) in present value.
+    ``rows`` are (party, invests, saves, net) in present value, in ``unit``.
     """
     if not rows:
         return ""
     label_w, bar_w, row_h, top = 300, 520, 34, 30
+    right = 140 if unit == "thousand" else 90
     extent = max([1.0, *[max(r[1], r[2], abs(r[3])) for r in rows]])
     mid = label_w + bar_w / 2
     scale = (bar_w / 2 - 10) / extent
     height = top + row_h * len(rows) + 24
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {label_w + bar_w + 90} '
-        f'{height}" class="chart"><title>{escape(title)}</title>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'viewBox="0 0 {label_w + bar_w + right} {height}" class="chart">'
+        f"<title>{escape(title)}</title>",
         f'<line x1="{mid}" y1="{top - 8}" x2="{mid}" y2="{height - 20}" stroke="{MUTED}"/>',
     ]
     for i, (party, invests, saves, net) in enumerate(rows):
@@ -145,21 +170,22 @@ def wrong_pocket_svg(rows: Sequence[tuple[str, float, float, float]], title: str
             w = invests * scale
             parts.append(
                 f'<rect x="{mid - w:.1f}" y="{y + 6}" width="{w:.1f}" height="20" fill="{COST}">'
-                f"<title>{escape(party)}: {amount(invests)}</title></rect>"
+                f"<title>{escape(party)}: {money(invests, unit)}</title></rect>"
             )
         if saves:
             w = saves * scale
             parts.append(
                 f'<rect x="{mid:.1f}" y="{y + 6}" width="{w:.1f}" height="20" fill="{SAVING}">'
-                f"<title>{escape(party)}: {amount(saves)}</title></rect>"
+                f"<title>{escape(party)}: {money(saves, unit)}</title></rect>"
             )
         cx = mid + net * scale
         parts.append(
             f'<circle cx="{cx:.1f}" cy="{y + 16}" r="6" fill="#fff" stroke="{INK}" '
-            f'stroke-width="2"><title>{escape(_("net"))} {amount(net)}</title></circle>'
+            f'stroke-width="2"><title>{escape(_("net"))} {money(net, unit)}</title></circle>'
         )
         parts.append(
-            f'<text x="{label_w + bar_w + 6}" y="{y + 20}" font-size="13">{amount(net)}</text>'
+            f'<text x="{label_w + bar_w + 6}" y="{y + 20}" font-size="13">'
+            f"{escape(money(net, unit))}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

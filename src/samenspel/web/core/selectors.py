@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from .models import Programme
 from .resources import Resource
@@ -86,3 +89,11 @@ def list_page(
         qs = qs.order_by(f"-{path}" if sort.startswith("-") else path, "pk")
         applied = sort
     return Paginator(qs, PAGE_SIZE).get_page(page), applied
+
+
+def demo_text(value: Any, programme: Programme) -> Any:
+    """A demo programme's text in the reader's language: the demo is written in English and
+    translated in the message catalogue. Text that users wrote is never translated."""
+    if programme.is_demo and isinstance(value, str) and value:
+        return gettext(value)
+    return value

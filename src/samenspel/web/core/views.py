@@ -30,7 +30,7 @@ from samenspel.web.core.forms import (
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import apply_validation_error, programme_view
 from samenspel.web.core.resources import RESOURCES, Resource
-from samenspel.web.core.selectors import list_page, records, sortable
+from samenspel.web.core.selectors import demo_text, list_page, records, sortable
 
 
 def _resource(slug: str) -> Resource:
@@ -87,14 +87,14 @@ def programme_edit(request: HttpRequest, programme: Programme, role: ProgrammeRo
     )
 
 
-def _cell(obj: models.Model, name: str) -> Any:
+def _cell(obj: models.Model, name: str, programme: Programme) -> Any:
     field = obj._meta.get_field(name)
     if getattr(field, "choices", None):
         return getattr(obj, f"get_{name}_display")()
     if isinstance(field, models.ManyToManyField):
         return ", ".join(str(o) for o in getattr(obj, name).all())
     value = getattr(obj, name)
-    return "" if value is None else value
+    return "" if value is None else demo_text(value, programme)
 
 
 @programme_view
@@ -110,7 +110,7 @@ def record_list(
         sort=request.GET.get("sort", ""),
         page=request.GET.get("page", ""),
     )
-    rows = [(obj, [_cell(obj, n) for n in resource.columns]) for obj in page.object_list]
+    rows = [(obj, [_cell(obj, n, programme) for n in resource.columns]) for obj in page.object_list]
     can_sort = sortable(resource)
     headers = [
         {
@@ -143,7 +143,7 @@ def record_detail(
 ) -> HttpResponse:
     resource = _resource(slug)
     obj = get_object_or_404(records(programme, resource), pk=record_id)
-    fields = [(resource.field(n).verbose_name, _cell(obj, n)) for n in resource.fields]
+    fields = [(resource.field(n).verbose_name, _cell(obj, n, programme)) for n in resource.fields]
     context: dict[str, Any] = {
         "programme": programme,
         "role": role,

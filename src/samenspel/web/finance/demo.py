@@ -1,8 +1,12 @@
-"""Illustrative agreements for the demo programmes (fictional amounts, in thousands of euros)."""
+"""Illustrative agreements for the demo programmes (fictional amounts, in thousands of euros).
+
+Their texts are English message ids, shown in the reader's language (see workspace.demo_texts)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+
+from django.utils.translation import gettext_noop
 
 from samenspel.web.core.models import Organisation, Programme
 
@@ -58,19 +62,22 @@ def load_money_demo(programmes: dict[str, Programme]) -> None:
         name="Substitutie-afspraak 2026-2030",
         start_year=2026,
         horizon=5,
-        description="Illustrative amounts in thousands of euros.",
+        description=gettext_noop("Illustrative amounts."),
+        amount_unit="thousand",
     )
     CareTask.objects.create(
         programme=samendraads,
         agreement=agreement,
         performer=care_group,
-        name="Anticoagulation monitoring in general practice",
-        target_population="Patients on vitamin K antagonists",
+        name=gettext_noop("Anticoagulation monitoring in general practice"),
+        target_population=gettext_noop("Patients on vitamin K antagonists"),
         volume=1800,
-        unit="patients",
+        unit=gettext_noop("patients"),
     )
     anticoag = _intervention(
-        agreement, "Anticoagulatiezorg naar de eerste lijn", [hospital, care_group, insurer]
+        agreement,
+        gettext_noop("Anticoagulation care moves to general practice"),
+        [hospital, care_group, insurer],
     )
     _line(anticoag, "cost", care_group, "other", 250, 300, 380)
     _line(anticoag, "cost", hospital, "other", 60, 80, 120, "1")
@@ -78,7 +85,9 @@ def load_money_demo(programmes: dict[str, Programme]) -> None:
     _line(anticoag, "saving", insurer, "Zvw", 380, 520, 600, "2,3,4,5")
     _line(anticoag, "saving", care_group, "Zvw", 120, 150, 170)
     elderly = _intervention(
-        agreement, "Ketenzorg kwetsbare ouderen", [hospital, care_group, insurer, town]
+        agreement,
+        gettext_noop("Integrated care for frail older people"),
+        [hospital, care_group, insurer, town],
     )
     _line(elderly, "cost", care_group, "other", 150, 200, 260)
     _line(elderly, "cost", town, "Wmo", 60, 80, 110)
@@ -95,19 +104,22 @@ def load_money_demo(programmes: dict[str, Programme]) -> None:
         name="Wijkafspraak Ruwaard",
         start_year=2026,
         horizon=5,
-        description="Illustrative amounts in thousands of euros.",
+        description=gettext_noop("Illustrative amounts."),
+        amount_unit="thousand",
     )
     CareTask.objects.create(
         programme=ruwaard,
         agreement=plan,
         performer=welfare,
-        name="One kitchen-table conversation per household",
-        target_population="Households with a Wmo request",
+        name=gettext_noop("One kitchen-table conversation per household"),
+        target_population=gettext_noop("Households with a Wmo request"),
         volume=400,
-        unit="households",
+        unit=gettext_noop("households"),
     )
     team = _intervention(
-        plan, "Eén wijkteam", [municipality, health_centre, welfare, homecare, r_insurer]
+        plan,
+        gettext_noop("One neighbourhood team"),
+        [municipality, health_centre, welfare, homecare, r_insurer],
     )
     _line(team, "cost", municipality, "Wmo", 120, 150, 200)
     _line(team, "cost", welfare, "Wmo", 40, 60, 80)
@@ -115,7 +127,9 @@ def load_money_demo(programmes: dict[str, Programme]) -> None:
     _line(team, "saving", municipality, "Wmo", 60, 110, 150, "2,3,4,5")
     _line(team, "saving", r_insurer, "Zvw", 80, 140, 200, "2,3,4,5")
     _line(team, "saving", homecare, "Zvw", 10, 20, 30)
-    homes = _intervention(plan, "Woningaanpassing zonder wachtlijst", [municipality, housing])
+    homes = _intervention(
+        plan, gettext_noop("Home adaptations without a waiting list"), [municipality, housing]
+    )
     _line(homes, "cost", housing, "own_funds", 80, 100, 130, "1,2")
     _line(homes, "saving", municipality, "Wmo", 20, 35, 45)
     _line(homes, "saving", r_insurer, "Zvw", 5, 15, 25, "2,3,4,5")

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
+from samenspel.web.core.charts import excel_money_format, unit_label
 from samenspel.web.core.downloads import workbook_bytes
 from samenspel.web.core.excel_charts import add_bar_chart
 
@@ -30,6 +32,15 @@ def _blank_if_none(value: float | None) -> float | str:
     return "" if value is None else value
 
 
+def _as_money(sheet: Worksheet, unit: str, *, after_row: int) -> None:
+    """Show every number below ``after_row`` with the agreement's unit (€ or × €1.000)."""
+    number_format = excel_money_format(unit)
+    for row in sheet.iter_rows(min_row=after_row + 1):
+        for cell in row:
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = number_format
+
+
 def agreement_workbook(agreement: Agreement, evaluation: Evaluation) -> bytes:
     """The agreement's business case, allocation and side payments as a workbook."""
     book = Workbook()
@@ -47,6 +58,7 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
     sheet = book.create_sheet(_("Business case"))
     sheet.append([str(agreement), f"{agreement.programme}"])
     sheet.append([_("Discount rate"), float(agreement.discount_rate)])
+    sheet.append([_("Amounts in"), unit_label(agreement.amount_unit)])
     if evaluation.problems:
         sheet.append([_("Problems")])
         for problem in evaluation.problems:
@@ -55,12 +67,14 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
     if case is not None:
         sheet.append([])
         sheet.append([_("Party"), "", *case.years, _("NPV")])
+        header_row = sheet.max_row
         for party in case.parties:
             sheet.append([party.party, _("costs"), *party.costs])
             sheet.append(["", _("savings and revenues"), *party.savings])
             sheet.append(["", _("net"), *party.net, party.npv])
             sheet.append(["", _("cumulative"), *party.cumulative])
         sheet.append([_("Total"), "", *[""] * len(case.years), case.total_npv])
+        _as_money(sheet, agreement.amount_unit, after_row=header_row)
 
         pocket = book.create_sheet(_("Wrong pocket"))
         pocket.append([_("Party"), _("Invests (PV)"), _("Saves (PV)"), _("Net (PV)")])
@@ -70,6 +84,7 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
         pocket.append([_("Financing stream"), _("Savings and revenues (PV)")])
         for stream, value in case.streams.items():
             pocket.append([stream, value])
+        _as_money(pocket, agreement.amount_unit, after_row=1)
         shown = len(case.wrong_pocket)
         add_bar_chart(
             pocket,
@@ -107,6 +122,8 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
                 transfers.append([_rule(rule), t.payer, t.payee, t.amount, y.amount])
         allocation.append([])
         allocation.append([_("Least-core epsilon"), evaluation.least_core_epsilon])
+        _as_money(allocation, agreement.amount_unit, after_row=1)
+        _as_money(transfers, agreement.amount_unit, after_row=1)
         if evaluation.risks:
             risk = book.create_sheet(_("Uncertainty"))
             risk.append([_("Probability of a positive NPV after side payments")])

@@ -68,6 +68,13 @@ class Agreement(ProgrammeScoped):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.5"))],
         help_text=_("As a fraction: 0.0225 is the Dutch MKBA standard of 2.25%."),
     )
+    amount_unit = models.CharField(
+        _("amounts in"),
+        max_length=10,
+        choices=[("euro", _("euros")), ("thousand", _("thousands of euros"))],
+        default="euro",
+        help_text=_("How this agreement's amounts are entered; every page and export says so."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("programme")

@@ -8,7 +8,8 @@ register(
     Resource(
         "agreements",
         Agreement,
-        ("name", "scenario", "description", "start_year", "horizon", "discount_rate"),
+        ("name", "scenario", "description", "start_year", "horizon", "discount_rate",
+         "amount_unit"),
         ("name", "scenario", "start_year", "horizon", "discount_rate"),
     ),
     Resource(

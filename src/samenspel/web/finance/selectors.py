@@ -42,7 +42,9 @@ def dashboard_context(
         for rule, result in evaluation.settlements.items()
     ]
     chart = (
-        wrong_pocket_svg(evaluation.case.wrong_pocket, _("Who invests and who saves"))
+        wrong_pocket_svg(
+            evaluation.case.wrong_pocket, _("Who invests and who saves"), agreement.amount_unit
+        )
         if evaluation.case
         else ""
     )

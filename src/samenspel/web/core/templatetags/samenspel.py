@@ -5,6 +5,9 @@ from typing import Any
 from django import template
 
 from samenspel.analytics.population.municipalities import name_of
+from samenspel.web.core.charts import money as money_text
+from samenspel.web.core.charts import unit_label
+from samenspel.web.core.selectors import demo_text
 
 register = template.Library()
 
@@ -31,3 +34,25 @@ def heat(value: Any) -> str:
 def municipality(code: Any) -> str:
     """``{{ "GM0828"|municipality }}`` → "Oss": the CBS name of a municipality code."""
     return name_of(str(code)) if code else ""
+
+
+@register.filter
+def money(value: Any, unit: str = "euro") -> str:
+    """``{{ amount|money:agreement.amount_unit }}`` → "€ 1.968" or "1.968 × €1.000"."""
+    try:
+        return money_text(None if value in (None, "") else float(value), unit)
+    except (TypeError, ValueError):
+        return "—"
+
+
+@register.filter
+def unit(code: str) -> str:
+    """``{{ agreement.amount_unit|unit }}`` → "€" or "× €1.000"."""
+    return unit_label(code)
+
+
+@register.filter
+def content(value: Any, programme: Any) -> Any:
+    """``{{ programme.vision|content:programme }}``: a demo programme's text in the reader's
+    language; anything users wrote stays as written."""
+    return demo_text(value, programme) if programme is not None else value

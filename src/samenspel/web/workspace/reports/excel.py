@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from samenspel.analytics.population.regiobeeld import AGE_BANDS
+from samenspel.web.core.charts import excel_money_format
 from samenspel.web.core.downloads import workbook_bytes
 from samenspel.web.core.excel_charts import add_bar_chart
 from samenspel.web.finance.excel import add_agreement_sheets
@@ -56,6 +57,8 @@ def _summary(book: Workbook, report: ReportSections) -> None:
     if g.money:
         sheet.append([_("Agreement"), str(g.money["agreement"])])
         sheet.append([_("Total NPV"), g.money["total_npv"]])
+        unit = g.money["agreement"].amount_unit
+        sheet.cell(row=sheet.max_row, column=2).number_format = excel_money_format(unit)
     if g.population:
         sheet.append([_("Regiobeeld year"), g.population["year"]])
         sheet.append([_("Population"), g.population["population"]])
