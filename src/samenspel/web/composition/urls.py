@@ -9,4 +9,5 @@ urlpatterns = [
     path("p/import/", views.import_programme, name="programme_import"),
     path("p/<int:programme_id>/export.json", views.export_json, name="programme_export"),
     path("p/<int:programme_id>/import/", views.import_table, name="table_import"),
+    path("p/<int:programme_id>/ideas/", views.ideas, name="ideas"),
 ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,8 @@ from samenspel.web.composition import exchange, services, tabular
 from samenspel.web.composition.selectors import composition_of
 from samenspel.web.core import choices as c
 from samenspel.web.core.accounts.access import (
+    PermissionDeniedError,
+    is_director,
     visible_programmes,
 )
 from samenspel.web.core.accounts.models import ProgrammeRole
@@ -23,7 +25,7 @@ from samenspel.web.core.forms import (
     ProgrammeImportForm,
     TableImportForm,
 )
-from samenspel.web.core.models import Programme
+from samenspel.web.core.models import Idea, Programme
 from samenspel.web.core.pages import code_labels, programme_view
 from samenspel.web.core.uploads import first_problems
 
@@ -117,3 +119,48 @@ def import_table(request: HttpRequest, programme: Programme, role: ProgrammeRole
             "columns": tabular.COLUMNS,
         },
     )
+
+
+@programme_view
+def ideas(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
+    """Ideas from the field: every member may propose one; the director accepts or declines.
+    A member sees their own ideas and the answers; the director sees all."""
+    if request.method == "POST":
+        idea_id = request.POST.get("idea", "")
+        try:
+            if idea_id.isdigit():
+                idea = get_object_or_404(Idea, pk=int(idea_id), programme=programme)
+                services.decide_idea(
+                    role=role,
+                    idea=idea,
+                    accept=request.POST.get("decision") == "accept",
+                    answer=request.POST.get("answer", ""),
+                )
+                messages.success(request, _("Your decision is recorded."))
+            else:
+                services.propose_idea(
+                    role=role,
+                    title=request.POST.get("title", ""),
+                    description=request.POST.get("description", ""),
+                )
+                messages.success(request, _("Thank you. The programme director will look at it."))
+        except PermissionDeniedError as exc:
+            raise PermissionDenied from exc
+        except ValidationError as exc:
+            messages.error(request, " ".join(_idea_problems(exc)))
+        return redirect("ideas", programme_id=programme.pk)
+    shown = Idea.objects.filter(programme=programme).select_related("proposed_by", "initiative")
+    if not is_director(role):
+        shown = shown.filter(proposed_by=request.user)
+    return render(
+        request,
+        "partnership/ideas.html",
+        {"programme": programme, "role": role, "ideas": shown, "director": is_director(role)},
+    )
+
+
+def _idea_problems(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        labels = {"title": _("Title"), "description": _("Description")}
+        return [f"{labels.get(f, f)}: {' '.join(m)}" for f, m in exc.message_dict.items()]
+    return list(exc.messages)

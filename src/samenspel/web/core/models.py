@@ -506,3 +506,36 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme_id}: {self.token}"
+
+
+class Idea(ProgrammeScoped):
+    """An idea from the field, proposed by a member (a partner or a resident with an account);
+    the programme director accepts it as an initiative or declines it."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the programme director")
+        ACCEPTED = "accepted", _("Accepted as an initiative")
+        DECLINED = "declined", _("Declined")
+
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("what is the idea, and who would take part?"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="ideas"
+    )
+    proposed_on = models.DateField(_("proposed on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    answer = models.TextField(_("answer from the programme director"), blank=True)
+    initiative = models.OneToOneField(
+        Initiative, on_delete=models.SET_NULL, null=True, blank=True, related_name="idea"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="ideas")
+
+    class Meta:
+        ordering = ["programme", "-proposed_on", "-id"]
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+
+    def __str__(self) -> str:
+        return self.title

@@ -12,6 +12,7 @@ from samenspel.analytics.network import Tie
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.charts import network_layout, network_svg
+from samenspel.web.core.choices import StakeholderGroup
 from samenspel.web.core.extensions import SharedPatients, shared_patients
 from samenspel.web.core.models import Organisation, Person, Programme
 from samenspel.web.core.pages import code_labels
@@ -25,6 +26,7 @@ from .models import (
     Collaboration,
     Frequency,
     Invitation,
+    Rating,
     SurveyWave,
     Unit,
 )
@@ -108,6 +110,9 @@ def dashboard_context(
         "sharing_run": sharing_run,
         "brokers": [(dyn.names[n], counts, total) for n, counts, total in dyn.brokers],
         "org_scores": sorted(dyn.organisation_scores.items()),
+        "org_ids": dict(
+            Organisation.objects.filter(programme=programme).values_list("name", "pk")
+        ),
         "query": request.GET.urlencode(),
         "metric_labels": {
             "density": _("Density (undirected)"),
@@ -389,3 +394,60 @@ def network_table(dyn: Dynamics) -> list[dict[str, Any]]:
         ),
         key=lambda row: row["name"],
     )
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def organisation_profile(
+    programme: Programme, wave: SurveyWave, organisation: Organisation
+) -> dict[str, Any]:
+    """PARTNER's member profile of one organisation in one wave: trust and value it received
+    against the network average, and ties per stakeholder group, counted in respondents.
+    Every figure rests on at least the wave's minimum of respondents; below it, it is withheld."""
+    k = wave.min_respondents
+    dyn = evaluate(programme, source="survey", wave=wave, named=True)  # aggregates only leave here
+    shown = [s for s in dyn.organisation_scores.values() if not s.suppressed]
+    score = dyn.organisation_scores.get(organisation.name)
+    groups = dict(
+        Person.objects.filter(programme=programme).values_list("pk", "stakeholder_group")
+    )
+    org_of = dict(Person.objects.filter(programme=programme).values_list("pk", "organisation_id"))
+    incoming: dict[str, set[int]] = {}
+    outgoing: dict[str, set[int]] = {}
+    for ego, alter in Rating.objects.filter(
+        invitation__wave=wave, invitation__submitted_at__isnull=False
+    ).values_list("invitation__person_id", "alter_id"):
+        if org_of.get(alter) == organisation.pk and org_of.get(ego) != organisation.pk:
+            incoming.setdefault(groups[ego], set()).add(ego)
+        if org_of.get(ego) == organisation.pk and org_of.get(alter) != organisation.pk:
+            outgoing.setdefault(groups[alter], set()).add(ego)
+    labels = code_labels()
+    ties = [
+        (
+            labels.get(group, group),
+            _counted(incoming.get(group), k),
+            _counted(outgoing.get(group), k),
+        )
+        for group in StakeholderGroup.values
+    ]
+    return {
+        "organisation": organisation,
+        "wave": wave,
+        "min_respondents": k,
+        "withheld": dyn.responded < k,
+        "responded": dyn.responded,
+        "score": score if score is not None and not score.suppressed else None,
+        "raters": score.respondents if score is not None else 0,
+        "average_trust": _mean([s.trust for s in shown if s.trust is not None]),
+        "average_value": _mean([s.value for s in shown if s.value is not None]),
+        "organisations_scored": len(shown),
+        "ties": ties,
+    }
+
+
+def _counted(respondents: set[int] | None, k: int) -> int | None:
+    """How many respondents, or None when fewer than ``k`` (a small count points at people)."""
+    n = len(respondents or ())
+    return n if n >= k else None

@@ -8,6 +8,16 @@ urlpatterns = [
     path("p/compare/dynamics/", views.compare_dynamics, name="compare_dynamics"),
     path("p/<int:programme_id>/dynamics/", views.dashboard, name="dynamics"),
     path("p/<int:programme_id>/dynamics/explore/", views.explore, name="explore"),
+    path(
+        "p/<int:programme_id>/dynamics/profile/<int:organisation_id>/",
+        views.profile,
+        name="organisation_profile",
+    ),
+    path(
+        "p/<int:programme_id>/dynamics/profile/<int:organisation_id>.pdf",
+        views.profile_pdf,
+        name="organisation_profile_pdf",
+    ),
     path("p/<int:programme_id>/dynamics/network.json", views.network_json, name="network_json"),
     path("p/<int:programme_id>/dynamics/report.pdf", views.dashboard_pdf, name="dynamics_pdf"),
     path("p/<int:programme_id>/dynamics/nodes.csv", views.export_nodes, name="dynamics_nodes"),

@@ -23,7 +23,7 @@ from samenspel.web.core.accounts.access import (
 )
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.downloads import attachment, csv_response
-from samenspel.web.core.models import Programme
+from samenspel.web.core.models import Organisation, Programme
 from samenspel.web.core.pages import programme_view
 from samenspel.web.core.pdf import render_pdf
 
@@ -43,6 +43,7 @@ from .selectors import (
     mail_status,
     network_for,
     network_table,
+    organisation_profile,
     response_rates,
     selection,
     survey_context,
@@ -69,6 +70,42 @@ def explore(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> 
 @programme_view
 def network_json(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     return JsonResponse(explorer_data(request, programme, role))
+
+
+def _profile(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, organisation_id: int
+) -> dict[str, Any]:
+    """The profile of one organisation: the director sees every organisation's, a partner
+    member only their own; viewers none."""
+    organisation = get_object_or_404(Organisation, pk=organisation_id, programme=programme)
+    if not (is_director(role) or role.organisation_id == organisation.pk):
+        raise PermissionDenied
+    wave, _source, _colour = selection(request, programme)
+    if wave is None:
+        raise Http404("No survey wave yet.")
+    return {
+        "programme": programme,
+        "role": role,
+        "profile": organisation_profile(programme, wave, organisation),
+    }
+
+
+@programme_view
+def profile(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, organisation_id: int
+) -> HttpResponse:
+    context = _profile(request, programme, role, organisation_id)
+    return render(request, "dynamics/profile.html", context)
+
+
+@programme_view
+def profile_pdf(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, organisation_id: int
+) -> HttpResponse:
+    context = _profile(request, programme, role, organisation_id)
+    content = render_pdf(request, "dynamics/profile_print.html", context)
+    name = slugify(context["profile"]["organisation"].name)
+    return attachment(content, "application/pdf", f"profiel-{name}.pdf")
 
 
 @programme_view

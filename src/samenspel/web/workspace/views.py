@@ -9,10 +9,11 @@ from django.shortcuts import render
 from samenspel.web.composition.selectors import composition_of, initiative_timeline
 from samenspel.web.core import choices as c
 from samenspel.web.core.accounts.access import (
+    is_director,
     roles_of,
 )
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.models import Programme
+from samenspel.web.core.models import Idea, Programme
 from samenspel.web.core.pages import code_labels, programme_view
 from samenspel.web.core.versions import versions_of
 from samenspel.web.workspace.overview import glance
@@ -41,5 +42,10 @@ def programme_overview(
         "layers": c.Layer.choices,
         "four_groups": ["executive", "manager", "professional", "resident"],
         "glance": glance(programme),
+        "ideas_waiting": (
+            Idea.objects.filter(programme=programme, status=Idea.Status.WAITING).count()
+            if is_director(role)
+            else 0
+        ),
     }
     return render(request, "partnership/overview.html", context)
