@@ -61,14 +61,16 @@ def load_demo(env: dict[str, str]) -> dict[str, str]:
         "from samenspel.web.core.models import Programme as P;"
         "from samenspel.web.finance.models import Agreement as A;"
         "from samenspel.web.monitoring.models import RegiobeeldRun as R;"
+        "from samenspel.web.dynamics.models import Invitation as I;"
         "r=P.objects.get(name='Proeftuin Ruwaard'); s=P.objects.get(name='Samendraads');"
         "print(r.pk, s.pk, A.objects.filter(programme=s).first().pk,"
-        " R.objects.filter(programme=r).first().pk)"
+        " R.objects.filter(programme=r).first().pk,"
+        " I.objects.filter(programme=r, submitted_at=None, wave__closed_at=None).first().token)"
     )
     ids = subprocess.run(
         [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
     ).stdout.split()
-    return dict(zip(("ruwaard", "samendraads", "agreement", "run"), ids, strict=True))
+    return dict(zip(("ruwaard", "samendraads", "agreement", "run", "survey"), ids, strict=True))
 
 
 def wait_until_up(url: str, seconds: float = 180) -> None:

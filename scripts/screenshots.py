@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from load import free_port, load_demo, wait_until_up
@@ -26,10 +26,27 @@ SHOTS = {  # file: (page, the heading scrolled to the top, or "" for the top of 
     "dynamics.png": ("/p/{ruwaard}/dynamics/", "Samenwerkingsnetwerk"),
     "money.png": ("/p/{samendraads}/money/{agreement}/", "Wie investeert en wie bespaart"),
     "regiobeeld.png": ("/p/{ruwaard}/population/runs/{run}/", ""),
+    "explorer.png": ("/p/{ruwaard}/dynamics/explore/", ""),
 }
 
 
 SCROLL_TO = "e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 12)"
+
+
+def _survey_on_a_phone(browser: Browser, base: str, token: str) -> None:
+    """A respondent on a phone: three people chosen, the first card half answered."""
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    phone.goto(f"{base}/s/{token}/?step=choose")
+    for i in (0, 4, 9):
+        phone.locator(f"#people-list .pick >> nth={i}").click()
+    phone.get_by_role("button", name="Volgende").click()
+    card = phone.locator("fieldset.card").first
+    for question, answer in ((0, 1), (1, 2), (2, 3)):
+        card.locator("fieldset.question").nth(question).locator("label").nth(answer).click()
+    phone.locator("h1").evaluate(SCROLL_TO)
+    phone.screenshot(path=str(OUT / "survey-phone.png"))
+    print(f"wrote {OUT / 'survey-phone.png'}")
+    phone.close()
 
 
 def main() -> None:
@@ -63,8 +80,16 @@ def main() -> None:
                 page.goto(base + path.format(**ids))
                 if heading:
                     page.locator("h2", has_text=heading).first.evaluate(SCROLL_TO)
+                if name == "explorer.png":
+                    page.wait_for_selector("#explorer[data-ready='1']", state="attached")
+                    page.fill("#ex-search", "Daan Verhoeven")
+                    page.press("#ex-search", "Enter")
+                    page.locator("#ex-who").wait_for()
+                    page.wait_for_timeout(600)  # the zoom to the person's network
+                    page.locator("h1").evaluate(SCROLL_TO)
                 page.screenshot(path=str(OUT / name))
                 print(f"wrote {OUT / name}")
+            _survey_on_a_phone(browser, base, ids["survey"])
             browser.close()
     finally:
         server.terminate()

@@ -214,6 +214,7 @@ def test_two_editors_do_not_overwrite_each_other(world: World, agreement: Agreem
         "horizon": 3,
         "discount_rate": "0.10",
         "description": "",
+        "amount_unit": "euro",
     }
     saved = first.post(url, {**base, "description": "from A", "version": 1})
     assert saved.status_code == 302

@@ -8,7 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-from samenspel.web.core.models import Person, Programme
+from samenspel.web.core.models import Organisation, Person, Programme
 from samenspel.web.dynamics.models import Invitation, SurveyWave
 from samenspel.web.finance.models import Agreement
 from samenspel.web.monitoring.models import RegiobeeldRun
@@ -39,6 +39,8 @@ def _main_pages() -> list[str]:
     assert person is not None
     wave = SurveyWave.objects.filter(programme=programme).first()
     assert wave is not None
+    organisation = Organisation.objects.filter(programme=programme).first()
+    assert organisation is not None
     return [
         "/",
         f"/p/{pid}/",
@@ -51,6 +53,8 @@ def _main_pages() -> list[str]:
         f"/p/{pid}/dynamics/explore/",
         f"/p/{pid}/waves/",
         f"/p/{pid}/waves/{wave.pk}/",
+        f"/p/{pid}/dynamics/profile/{organisation.pk}/",
+        f"/p/{pid}/ideas/",
         f"/p/{pid}/agreements/",
         f"/p/{any_agreement.programme_id}/money/{any_agreement.pk}/",
         f"/p/{pid}/population/",

@@ -52,15 +52,15 @@ def _option_value(page: Page, pid: int, slug: str, select: str, label: str) -> s
 
 
 def _answer_survey(page: Page, link: str, colleague_ids: list[str]) -> None:
+    """Choose the colleagues, answer every question on their cards, check and submit."""
     page.goto(link)
     for pk in colleague_ids:
         page.check(f"input[name=works_{pk}]")
-        page.select_option(f"select[name=frequency_{pk}]", index=3)
-        page.select_option(f"select[name=collaboration_{pk}]", index=3)
-        for item in page.locator(f"select[name$='_{pk}']").all():
-            name = item.get_attribute("name") or ""
-            if not name.startswith(("frequency_", "collaboration_")):
-                item.select_option(index=4)
+    page.get_by_role("button", name="Volgende").click()
+    for question in page.locator("fieldset.question").all():
+        labels = question.locator("label")
+        labels.nth(min(3, labels.count() - 1)).click()
+    page.get_by_role("button", name="Volgende").click()
     page.click("button[name=submit][value='1']")
     expect(page.locator("main")).to_contain_text("Dank u wel")
 
@@ -188,7 +188,7 @@ def test_director_composes_surveys_divides_and_monitors(new_page: Any, tmp_path:
     # Two parties who need each other: the gain of 200,000 is split evenly.
     expect(shapley).to_contain_text("100.000")
     expect(page.locator("main")).to_contain_text(
-        "Zorgverzekeraar Noord betaalt Ziekenhuis Noord 200.000 per jaar"
+        "Zorgverzekeraar Noord betaalt Ziekenhuis Noord € 200.000 per jaar"
     )
 
     # Population: upload a synthetic region (three CSV files) and compute its regiobeeld.
