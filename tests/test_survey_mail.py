@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import socket
 from collections.abc import Callable, Iterator
 from email import message_from_bytes
 from email.message import Message
@@ -217,3 +218,21 @@ def test_response_rate_per_group_counts_who_answered(
     assert ("Town A", 1, 0) in rates["organisation"]
     assert page.context["submitted"] == 1 and page.context["invited"] == 4
     assert page.context["mail"] is None  # mail status is the director's
+
+
+def test_an_unreachable_mail_server_is_reported_and_retried(
+    world: World, wave: SurveyWave, inbox: tuple[Inbox, int],
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    handler, port = inbox
+    with socket.socket() as sock:  # a port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        closed = int(sock.getsockname()[1])
+    with override_settings(EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=closed):
+        _send(world, wave, django_capture_on_commit_callbacks)
+    page = world.client_for(world.director).get(f"/p/{world.a.pk}/waves/{wave.pk}/")
+    assert "Eva Exec: de mailserver was niet bereikbaar" in page.content.decode()
+    assert not wave.invitations.filter(sent_at__isnull=False).exists()
+    with override_settings(EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=port):
+        _send(world, wave, django_capture_on_commit_callbacks)  # sent again, now it works
+    assert len(handler.messages) == 4

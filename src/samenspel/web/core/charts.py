@@ -64,7 +64,7 @@ def money(value: float | None, unit: str = "euro") -> str:
 
 def excel_money_format(unit: str) -> str:
     """The Excel number format showing the same unit (Excel localises the separators)."""
-    return '#,##0 "× €1.000"' if unit == "thousand" else '"€" #,##0'
+    return f'#,##0 "{unit_label(unit)}"' if unit == "thousand" else '"€" #,##0'
 
 
 def network_layout(network: Network) -> list[tuple[float, float]]:

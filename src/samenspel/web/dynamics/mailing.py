@@ -121,6 +121,7 @@ def failure_text(code: str, address: str) -> str:
         "no_address": _("no e-mail address"),
         "invalid": _("invalid e-mail address “%(address)s”") % {"address": address},
         "refused": _("the mail server refused this address"),
+        "unreachable": _("the mail server could not be reached"),
     }
     return texts.get(code, _("the mail server did not accept the message"))
 
@@ -150,10 +151,23 @@ def send_due(*, wave: SurveyWave, now: dt.datetime | None = None) -> SendReport:
     batches.append((True, list(reminders.select_related("person", "programme", "wave"))))
     if not any(batch for _r, batch in batches):
         return report
-    with get_connection(fail_silently=False) as connection:
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        # nobody was mailed: each is listed, and tried again when the director sends again
+        log.warning("the mail server could not be reached: %s", exc)
+        for _reminder, batch in batches:
+            for invitation in batch:
+                report.failed.append((invitation.person.name, failure_text("unreachable", "")))
+                Invitation.objects.filter(pk=invitation.pk).update(mail_error="unreachable")
+        return report
+    try:
         for reminder, batch in batches:
             for invitation in batch:
                 _send_one(connection, invitation, reminder=reminder, now=now, report=report)
+    finally:
+        connection.close()
     return report
 
 

@@ -142,7 +142,7 @@ class Invitation(ProgrammeScoped):
     reminded_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
     opted_out_at = models.DateTimeField(null=True, blank=True)
-    # why the last mail failed: no_address, invalid, refused or not_accepted
+    # why the last mail failed: no_address, invalid, refused, unreachable or not_accepted
     mail_error = models.CharField(max_length=16, blank=True)
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
 
