@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -241,3 +242,43 @@ def test_api_refuses_a_stale_version(world: World, agreement: Agreement) -> None
     assert stale.status_code == 409
     agreement.refresh_from_db()
     assert agreement.description == "one"
+
+
+@pytest.mark.parametrize(
+    "unit,payment,excel",
+    [
+        ("euro", r"betaalt Hospital A € [\d.]+ per jaar", '"€" #,##0'),
+        ("thousand", r"betaalt Hospital A [\d.]+ × €1\.000 per jaar", '#,##0 "× €1.000"'),
+    ],
+)
+def test_every_amount_carries_its_unit(
+    world: World, agreement: Agreement, unit: str, payment: str, excel: str
+) -> None:
+    """The municipality pays the hospital for its investment: the side payment, the tables' captions,
+    the PDF and every amount cell of the workbook say € or × €1.000, as the agreement is set."""
+    from pypdf import PdfReader
+
+    agreement.amount_unit = unit
+    agreement.save()
+    client = world.client_for(world.director)
+    page = client.get(_url(world, agreement)).content.decode()
+    label = "€" if unit == "euro" else "× €1.000"
+    assert f"Bedragen in {label}</caption>" in page
+    assert f"Contante waarde in {label}</caption>" in page
+    transfers = [t for r in client.get(_url(world, agreement)).context["rules"]
+                 for t in r["transfers"]]  # fmt: skip
+    assert transfers, "the division needs a side payment"
+    pdf = client.get(_url(world, agreement, "agreement.pdf")).content
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert f"Bedragen in {label}" in text and " per jaar" in text
+    assert (" × €1.000 per jaar" in text) == (unit == "thousand")
+    book = load_workbook(io.BytesIO(client.get(_url(world, agreement, "agreement.xlsx")).content))
+    sheet = book.worksheets[0]
+    formats = {
+        c.number_format
+        for row in sheet.iter_rows(min_row=6)
+        for c in row
+        if isinstance(c.value, int | float)
+    }
+    assert formats == {excel}
+    assert re.search(payment, page), "the side payment names its unit"

@@ -184,6 +184,7 @@ def test_a_wave_per_organisation_asks_trust_once_per_organisation(new_page: Any)
     orgs = page.locator("fieldset.card")
     expect(orgs).to_have_count(2)  # Gemeente Waalstad and Huisartsen Waalstad, not her own
     _fits(page, 390)
+    assert not _serious(page, Axe())
     for question in page.locator("fieldset.question").all():
         question.locator("label").nth(3).click()
     page.get_by_role("button", name="Volgende").click()
