@@ -15,10 +15,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.text import slugify
 
 from samenspel.web.composition.services import import_programme_json
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
-from samenspel.web.core.models import Organisation, Programme, Region
+from samenspel.web.core.models import Organisation, Person, Programme, Region
 from samenspel.web.core.services import delete_programmes
 
 DEMO_PASSWORD = "samenspel-demo"
@@ -50,6 +51,14 @@ def _users() -> dict[str, User]:
 
 
 @transaction.atomic
+def _demo_addresses(programmes: list[Programme]) -> None:
+    """Fictional e-mail addresses (the reserved .example domain) so the demo's survey mail has
+    somewhere to go; locally it is printed in the terminal, never sent."""
+    for person in Person.objects.filter(programme__in=programmes, email=""):
+        person.email = f"{slugify(person.name).replace('-', '.')}@samenspel.example"
+        person.save(update_fields=["email"])
+
+
 def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSummary:
     """Create the demo region and its users; does nothing when it is already there.
 
@@ -71,6 +80,7 @@ def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSumma
         programme.save(update_fields=["is_demo"])
         programmes.append(programme)
     Region.objects.filter(name=DEMO_REGION[0], description="").update(description=DEMO_REGION[1])
+    _demo_addresses(programmes)
     by_name = {p.name: p for p in programmes}
     ruwaard = by_name["Proeftuin Ruwaard"]
     ProgrammeRole.objects.update_or_create(
