@@ -254,8 +254,8 @@ def test_api_refuses_a_stale_version(world: World, agreement: Agreement) -> None
 def test_every_amount_carries_its_unit(
     world: World, agreement: Agreement, unit: str, payment: str, excel: str
 ) -> None:
-    """The municipality pays the hospital for its investment: the side payment, the tables' captions,
-    the PDF and every amount cell of the workbook say € or × €1.000, as the agreement is set."""
+    """The municipality pays the hospital for its investment: the side payment, the tables'
+    captions, the PDF and every amount cell of the workbook say € or × €1.000, as set."""
     from pypdf import PdfReader
 
     agreement.amount_unit = unit

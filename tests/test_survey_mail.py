@@ -30,6 +30,9 @@ from .test_dynamics_web import ANSWER
 
 SMTP = "django.core.mail.backends.smtp.EmailBackend"
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The worker closes a database connection that is inside a transaction (on PostgreSQL), as a
+# long-running worker should: these tests commit for real, as the web app and worker do.
+QUEUE_TEST = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -144,6 +147,7 @@ def test_failed_addresses_are_named_while_the_others_go_out(
     assert "550" not in page and "Traceback" not in page
 
 
+@QUEUE_TEST
 def test_a_later_time_waits_on_the_queue(
     world: World, wave: SurveyWave, smtp: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -158,6 +162,7 @@ def test_a_later_time_waits_on_the_queue(
         assert abs(queued.run_after - later) < dt.timedelta(minutes=1)
 
 
+@QUEUE_TEST
 def test_reminders_run_on_the_queue_and_skip_who_submitted(
     world: World, wave: SurveyWave, smtp: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
