@@ -237,3 +237,15 @@ def test_compare_dynamics_only_shows_own_programmes(world: World, wave: SurveyWa
     assert response.status_code == 200
     assert [c["programme"].pk for c in response.context["columns"]] == [world.a.pk]
     assert b"Beta" not in response.content
+
+
+def test_someone_removed_after_being_chosen_does_not_break_the_survey(
+    world: World, wave: SurveyWave
+) -> None:
+    invitation = wave.invitations.get(person=world.gp)
+    url = f"/s/{invitation.token}/"
+    Client().post(url, {**_answer(world.exec_h), **_answer(world.resident), "submit": "0"})
+    world.resident.delete()
+    assert Client().get(f"{url}?step=review").status_code == 200
+    assert Client().post(url, {"step": "review", "submit": "1"}).status_code == 302
+    assert [r.alter_id for r in Rating.objects.filter(invitation=invitation)] == [world.exec_h.pk]

@@ -213,7 +213,11 @@ def submit(*, invitation: Invitation) -> int:
         raise AnswerError(
             [_("Choose the people you work with, or say that you work with nobody here yet.")]
         )
-    people = {p.pk: p for p in Person.objects.filter(pk__in=chosen)}
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(programme_id=current.programme_id, pk__in=chosen)
+    }
+    chosen = [pk for pk in chosen if pk in people]  # someone removed since is left out
     fields = person_fields(current.wave)
     answers = draft.get("people", {})
     problems = [
