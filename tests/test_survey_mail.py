@@ -126,6 +126,12 @@ def test_edited_texts_are_used_and_bad_placeholders_refused(
     assert _body(eva).startswith("Beste Eva Exec, vul in: https://samenspel.example/s/")
     response = _send(world, wave, django_capture_on_commit_callbacks, body_en="No link here")
     assert "{link}" in response.content.decode()
+    # a format string cannot reach into Python objects
+    attack = "{name.__class__.__init__.__globals__} {link}"
+    response = _send(world, wave, django_capture_on_commit_callbacks, body_nl=attack)
+    assert "Onbekende invulplek" in response.content.decode()
+    wave.refresh_from_db()
+    assert "__globals__" not in wave.body_nl
 
 
 def test_failed_addresses_are_named_while_the_others_go_out(
