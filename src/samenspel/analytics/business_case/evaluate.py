@@ -1,11 +1,18 @@
 """Business case per party, the coalition game it implies, and the side-payment settlement.
 
-Coalition value rule (documented for users in docs/money.md): a coalition S can carry out an
-intervention when all of the intervention's partners are in S. Of the interventions it can carry
-out, S takes up those whose net present value *to the members of S* is positive, and
-v(S) is the sum of those values. Costs and savings of parties outside S do not count for S:
-this is exactly the wrong-pocket problem — the hospital alone will not invest when the insurer
-saves, but hospital and insurer together will.
+Coalition value rule (documented for users, with a worked example, in docs/money.md): a
+coalition S can carry out an intervention when all of the intervention's partners are in S. It
+then gains the savings that land with its own members and bears *every* cost of the
+intervention, its members' and the costs it lays on parties outside S: outsiders are held
+harmless, so shifting a cost onto them never pays. S takes up the interventions with a positive
+gain, and v(S) is the sum of those gains. Savings of outsiders do not count for S: that is the
+wrong-pocket problem, the hospital alone will not invest when the insurer saves, but hospital
+and insurer together will.
+
+Per intervention the gain is a sum of non-negative savings over S's members minus a constant,
+so ``max(0, gain)`` on the coalitions that hold every partner is supermodular; the sum over
+interventions is a convex game. A convex game is superadditive, its core is never empty, and
+both the Shapley value and the nucleolus lie in it, so no party ends below its stand-alone value.
 """
 
 from __future__ import annotations
@@ -46,28 +53,45 @@ def _yearly(line: Line, horizon: int, amount: float) -> np.ndarray:
     return flows
 
 
-def party_npv(agreement: Agreement, intervention: Intervention) -> np.ndarray:
-    """Net present value (likely amounts) of one intervention for every party."""
+def present_values(
+    agreement: Agreement, intervention: Intervention
+) -> tuple[np.ndarray, np.ndarray]:
+    """(savings, costs) of one intervention in present value (likely amounts), per party."""
     factors = discount_factors(agreement)
     index = {p: i for i, p in enumerate(agreement.parties)}
-    npv = np.zeros(len(agreement.parties))
-    for sign, lines in ((-1.0, intervention.costs), (1.0, intervention.savings)):
+    pv = {"costs": np.zeros(len(agreement.parties)), "savings": np.zeros(len(agreement.parties))}
+    for kind, lines in (("costs", intervention.costs), ("savings", intervention.savings)):
         for line in lines:
-            npv[index[line.party]] += (
-                sign * line.likely * float(factors[[y - 1 for y in line.years]].sum())
+            pv[kind][index[line.party]] += (
+                line.likely * float(factors[[y - 1 for y in line.years]].sum())
             )
-    return npv
+    return pv["savings"], pv["costs"]
+
+
+def party_npv(agreement: Agreement, intervention: Intervention) -> np.ndarray:
+    """Net present value (likely amounts) of one intervention for every party."""
+    savings, costs = present_values(agreement, intervention)
+    return savings - costs
+
+
+def _terms(agreement: Agreement) -> list[tuple[int, np.ndarray, float]]:
+    """Per intervention: (bitmask of its partners, savings per party, total cost)."""
+    index = {p: i for i, p in enumerate(agreement.parties)}
+    terms = []
+    for intervention in agreement.interventions:
+        savings, costs = present_values(agreement, intervention)
+        required = sum(1 << index[p] for p in intervention.partners)
+        terms.append((required, savings, float(costs.sum())))
+    return terms
 
 
 def coalition_game(agreement: Agreement) -> Game:
     """The game v(S) defined in the module docstring, from the likely amounts."""
     n = len(agreement.parties)
-    index = {p: i for i, p in enumerate(agreement.parties)}
     masks = np.arange(1 << n)
     values = np.zeros(1 << n)
-    for intervention in agreement.interventions:
-        required = sum(1 << index[p] for p in intervention.partners)
-        gain = coalition_sums(party_npv(agreement, intervention))
+    for required, savings, cost in _terms(agreement):
+        gain = coalition_sums(savings) - cost
         feasible = (masks & required) == required
         values += np.where(feasible, np.maximum(gain, 0.0), 0.0)
     values[0] = 0.0
@@ -77,18 +101,15 @@ def coalition_game(agreement: Agreement) -> Game:
 def coalition_value(agreement: Agreement) -> Callable[[int], float]:
     """v(S) for one coalition bitmask, computed on demand (for partnerships too large to
     tabulate every coalition); the same rule as ``coalition_game``."""
-    index = {p: i for i, p in enumerate(agreement.parties)}
-    terms = [
-        (sum(1 << index[p] for p in i.partners), party_npv(agreement, i))
-        for i in agreement.interventions
-    ]
+    n = len(agreement.parties)
+    terms = _terms(agreement)
 
     def value(mask: int) -> float:
-        members = [i for i in range(len(agreement.parties)) if mask >> i & 1]
+        members = [i for i in range(n) if mask >> i & 1]
         total = 0.0
-        for required, npv in terms:
+        for required, savings, cost in terms:
             if mask & required == required:
-                total += max(0.0, float(npv[members].sum()))
+                total += max(0.0, float(savings[members].sum()) - cost)
         return total
 
     return value
