@@ -4,6 +4,10 @@ parties is defined"): a hand-computed three-party case and properties over rando
 from __future__ import annotations
 
 import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,8 +16,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samenspel.analytics.business_case import coalition_game, parse_agreement, settlement
-from samenspel.analytics.business_case.evaluate import coalition_value
-from samenspel.analytics.games import core_check, least_core, nucleolus, shapley
+from samenspel.analytics.business_case.evaluate import (
+    coalition_value,
+    exact_shapley,
+    marginal_ranges,
+)
+from samenspel.analytics.games import (
+    core_check,
+    least_core,
+    nucleolus,
+    shapley,
+    shapley_monte_carlo,
+)
 
 # The worked example of docs/money.md: hospital and insurer carry out hospital care at home;
 # the municipality, which is not needed for it, bears 100 of home support and saves 80 on
@@ -156,3 +170,88 @@ def test_the_game_is_convex_and_every_share_beats_standing_alone(data: dict[str,
     for x in (shapley(game), nucleolus(game).x):
         assert core_check(game, x).in_core
         assert np.all(x >= alone - 1e-7)
+
+
+@PROPERTY
+@given(data=agreements())
+def test_term_by_term_shapley_equals_the_shapley_value_of_the_whole_game(
+    data: dict[str, Any],
+) -> None:
+    agreement = parse_agreement(data)
+    exact = exact_shapley(agreement)
+    assert exact is not None
+    assert exact == pytest.approx(shapley(coalition_game(agreement)), abs=1e-7)
+
+
+def _platform_and_chain(n: int) -> dict[str, Any]:
+    """A regional platform that needs all ``n`` parties (too many to enumerate, so Shapley is
+    sampled) beside a chain of pairwise links with unequal amounts."""
+    parties = [f"party{i:02d}" for i in range(n)]
+    rng = np.random.default_rng(7)
+    links = [
+        {
+            "name": f"link {i}",
+            "partners": [parties[i], parties[i + 1]],
+            "costs": [{"party": parties[i], "likely": int(rng.integers(5, 30))}],
+            "savings": [
+                {"party": parties[i + 1], "stream": "Zvw", "likely": int(rng.integers(20, 60))}
+            ],
+        }
+        for i in range(n - 1)
+    ]
+    platform = {
+        "name": "platform",
+        "partners": parties,
+        "costs": [{"party": parties[0], "likely": 400}],
+        "savings": [
+            {"party": p, "stream": "Zvw", "likely": int(rng.integers(0, 40))} for p in parties
+        ],
+    }
+    return {"parties": parties, "horizon": 1, "discount_rate": 0.0,
+            "interventions": [*links, platform]}  # fmt: skip
+
+
+def test_the_sampled_bound_holds_for_every_party_at_once() -> None:
+    data = _platform_and_chain(25)
+    agreement = parse_agreement(data)
+    assert exact_shapley(agreement) is None  # the platform needs 25 parties: sampled
+    # The exact value by hand: links term by term, the platform's gain split equally (only the
+    # whole partnership can carry it out, and every party is needed).
+    chain = parse_agreement({**data, "interventions": data["interventions"][:-1]})
+    links = exact_shapley(chain)
+    assert links is not None
+    platform = sum(s["likely"] for s in data["interventions"][-1]["savings"]) - 400
+    truth = links + platform / 25
+    value, ranges = coalition_value(agreement), marginal_ranges(agreement)
+    per_party_missed = joint_missed = 0
+    for seed in range(20):
+        estimate = shapley_monte_carlo(agreement.parties, value, samples=400, seed=seed)
+        error = np.abs(estimate.values - truth)
+        joint_missed += bool(np.any(error > estimate.simultaneous_half_widths(ranges)))
+        per_party_missed += bool(np.any(error > estimate.half_width_95))
+    # The per-party 95% bound misses some party in most runs; the joint bound in none.
+    assert per_party_missed >= 5
+    assert joint_missed == 0
+    # Through the agreement: the stated bound is the joint one, and covers the truth.
+    allocation = settlement(agreement, "shapley", samples=400).allocation
+    assert allocation.error_bound is not None
+    assert np.all(np.abs(allocation.shares - truth) <= allocation.error_bound)
+
+
+def test_side_payments_inside_the_sampling_bound_are_within_the_margin(tmp_path: Path) -> None:
+    path = tmp_path / "platform.json"
+    path.write_text(json.dumps(_platform_and_chain(25)))
+    command = [sys.executable, "-m", "samenspel.cli.main", "allocate", str(path), "--rule"]
+    result = subprocess.run([*command, "shapley", "--json"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    bound = report["shapley_error_bound_95"]
+    assert bound > 0
+    flags = [(t["amount"] < bound, t["within_margin"]) for t in report["transfers"]]
+    assert all(small == flagged for small, flagged in flags)
+    assert any(flagged for _, flagged in flags) and not all(flagged for _, flagged in flags)
+    text = subprocess.run([*command, "shapley"], capture_output=True, text=True).stdout
+    small = next(t for t in report["transfers"] if t["within_margin"])
+    assert f"{small['payer']} → {small['payee']}: within the margin" in text
+    assert f"{small['payer']} pays {small['payee']}" not in text  # no amount to sign for
+    assert "all parties at once, with 95% probability" in " ".join(text.split())

@@ -65,8 +65,16 @@ def allocation_report(document: Any, rule: str) -> dict[str, Any]:
                 "own_npv": result.own_npv,
                 "balances": result.balances,
                 "transfers": [
-                    {"payer": t.payer, "payee": t.payee, "amount": t.amount, "per_year": y.amount}
-                    for t, y in zip(result.transfers, result.yearly_transfers, strict=True)
+                    {
+                        "payer": t.payer,
+                        "payee": t.payee,
+                        "amount": t.amount,
+                        "per_year": y.amount,
+                        "within_margin": within,
+                    }
+                    for t, y, within in zip(
+                        result.transfers, result.yearly_transfers, result.within_margin, strict=True
+                    )
                 ],
                 "plan": case.plan,
                 "discount_rate": agreement.discount_rate,

@@ -232,7 +232,12 @@ def allocate(
         bound = report.get("shapley_error_bound_95")
         console.print(
             "Too many parties to check every coalition: no core check."
-            + (f" Shapley value sampled, 95% error bound ±{bound:,.2f}." if bound else "")
+            + (
+                f" Shapley value sampled: every share lies within ±{bound:,.2f} of the true value,"
+                " all parties at once, with 95% probability."
+                if bound
+                else ""
+            )
         )
     else:
         console.print(
@@ -241,6 +246,9 @@ def allocate(
             f"least-core epsilon {report['least_core_epsilon']:,.2f}"
         )
     for t in report.get("transfers", []):
+        if t.get("within_margin"):
+            console.print(f"  {t['payer']} → {t['payee']}: within the margin (±{bound:,.2f})")
+            continue
         console.print(
             f"  {t['payer']} pays {t['payee']} {t['amount']:,.2f}"
             + (f" ({t['per_year']:,.2f} per year)" if "per_year" in t else "")

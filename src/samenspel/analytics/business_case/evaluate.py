@@ -30,6 +30,7 @@ from samenspel.analytics.games import (
     Transfer,
     allocate,
     settle,
+    shapley,
     shapley_monte_carlo,
 )
 from samenspel.analytics.games.game import coalition_sums
@@ -115,19 +116,61 @@ def coalition_value(agreement: Agreement) -> Callable[[int], float]:
     return value
 
 
+def exact_shapley(agreement: Agreement) -> np.ndarray | None:
+    """The exact Shapley value for any number of parties, one intervention at a time.
+
+    v is the sum of one game per intervention, and the Shapley value is linear. In an
+    intervention's game a party that is neither a partner nor saves anything is a null player
+    (its costs are borne by every coalition alike), so each game needs only its partners and
+    savers. None when some intervention has more than MAX_EXACT_PLAYERS of those.
+    """
+    n = len(agreement.parties)
+    phi = np.zeros(n)
+    for required, savings, cost in _terms(agreement):
+        relevant = [i for i in range(n) if required >> i & 1 or savings[i] > 0]
+        if len(relevant) > MAX_EXACT_PLAYERS:
+            return None
+        local = sum(1 << k for k, i in enumerate(relevant) if required >> i & 1)
+        masks = np.arange(1 << len(relevant))
+        gain = np.maximum(coalition_sums(savings[relevant]) - cost, 0.0)
+        values = np.where((masks & local) == local, gain, 0.0)
+        values[0] = 0.0
+        phi[relevant] += shapley(Game(tuple(str(i) for i in relevant), values))
+    return phi
+
+
+def marginal_ranges(agreement: Agreement) -> np.ndarray:
+    """How widely each party's marginal contribution can vary: v(N) - v(N - i) - v({i}).
+
+    The coalition game is convex, so a party adds least to the empty coalition and most to all
+    the others together; the Monte-Carlo bound of ``simultaneous_half_widths`` needs this width.
+    """
+    value, n = coalition_value(agreement), len(agreement.parties)
+    grand = (1 << n) - 1
+    total = value(grand)
+    return np.array(
+        [max(0.0, total - value(grand & ~(1 << i)) - value(1 << i)) for i in range(n)]
+    )
+
+
 def _large_allocation(
     agreement: Agreement, rule: str, case: BusinessCase, samples: int
 ) -> Allocation:
-    """Allocation without the full game: proportional and equal rules exactly, Shapley by
-    Monte-Carlo with its error bound; the nucleolus and the core need every coalition."""
+    """Allocation without the full game: proportional and equal rules exactly, Shapley exactly
+    term by term where it can be, else by Monte-Carlo with a bound that holds for every party at
+    once; the nucleolus and the core need every coalition."""
     parties = agreement.parties
     value = coalition_value(agreement)
     grand = value((1 << len(parties)) - 1)
     if rule == "shapley":
+        exact = exact_shapley(agreement)
+        if exact is not None:
+            return Allocation(rule, parties, exact, None)
         estimate = shapley_monte_carlo(parties, value, samples=samples, seed=0)
         # rescale the tiny floating drift so the shares add up to v(N) exactly
         shares = estimate.values + (grand - estimate.values.sum()) / len(parties)
-        return Allocation(rule, parties, shares, None, estimate.max_half_width_95)
+        bound = estimate.simultaneous_half_widths(marginal_ranges(agreement))
+        return Allocation(rule, parties, shares, None, float(bound.max()))
     if rule == "nucleolus":
         raise GameError(
             f"the nucleolus needs every coalition; {len(parties)} parties is more than "
@@ -241,6 +284,13 @@ class Settlement:
     """Present-value transfers; at most n - 1 of them."""
     yearly_transfers: list[Transfer]
     """The same transfers as equal yearly amounts over the horizon (an annuity)."""
+
+    @property
+    def within_margin(self) -> list[bool]:
+        """Per transfer: smaller than the sampling bound on the shares, so neither its amount
+        nor whether it is needed at all is known; it is shown as "within the margin"."""
+        bound = self.allocation.error_bound
+        return [bound is not None and t.amount < bound for t in self.transfers]
 
 
 def settlement(

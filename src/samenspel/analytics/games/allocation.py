@@ -23,7 +23,8 @@ class Allocation:
     core: CoreCheck | None
     """None when the game is too large to check every coalition."""
     error_bound: float | None = None
-    """For a sampled Shapley value: the largest 95% half-width over the parties."""
+    """For a sampled Shapley value: every party's true share lies within this distance of its
+    estimate, all parties at once, with probability at least 95%. None for an exact rule."""
 
     def as_dict(self) -> dict[str, float]:
         return {p: float(s) for p, s in zip(self.players, self.shares, strict=True)}

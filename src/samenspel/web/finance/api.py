@@ -63,8 +63,11 @@ def agreement_evaluation(
                         "payee": t.payee,
                         "present_value": t.amount,
                         "per_year": y.amount,
+                        "within_margin": within,
                     }
-                    for t, y in zip(s.transfers, s.yearly_transfers, strict=True)
+                    for t, y, within in zip(
+                        s.transfers, s.yearly_transfers, s.within_margin, strict=True
+                    )
                 ],
                 "probability_positive": (
                     result.risks[rule].probability_positive if rule in result.risks else None

@@ -8,7 +8,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from samenspel.analytics.business_case import Settlement
 from samenspel.web.core.charts import excel_money_format, unit_label
+from samenspel.web.core.charts import money as money_text
 from samenspel.web.core.downloads import workbook_bytes
 from samenspel.web.core.excel_charts import add_bar_chart
 
@@ -26,6 +28,11 @@ RULE_LABELS = {
 
 def _rule(rule: str) -> str:
     return str(RULE_LABELS.get(rule, rule))
+
+
+def _margin(result: Settlement, unit: str) -> str:
+    bound = result.allocation.error_bound
+    return _("within the margin (± %(bound)s)") % {"bound": money_text(bound, unit)}
 
 
 def _blank_if_none(value: float | None) -> float | str:
@@ -100,7 +107,9 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
 
     allocation = book.create_sheet(_("Allocation"))
     transfers = book.create_sheet(_("Side payments"))
-    transfers.append([_("Rule"), _("Payer"), _("Payee"), _("Present value"), _("Per year")])
+    transfers.append(
+        [_("Rule"), _("Payer"), _("Payee"), _("Present value"), _("Per year"), _("Note")]
+    )
     if evaluation.data is not None and evaluation.settlements:
         parties = list(evaluation.data.parties)
         allocation.append(
@@ -118,8 +127,14 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
                     "" if core is None else ", ".join(core.blocking),
                 ]
             )
-            for t, y in zip(result.transfers, result.yearly_transfers, strict=True):
-                transfers.append([_rule(rule), t.payer, t.payee, t.amount, y.amount])
+            for t, y, within in zip(
+                result.transfers, result.yearly_transfers, result.within_margin, strict=True
+            ):
+                if within:  # smaller than the sampling bound: no amount to sign for
+                    note = _margin(result, agreement.amount_unit)
+                    transfers.append([_rule(rule), t.payer, t.payee, None, None, note])
+                else:
+                    transfers.append([_rule(rule), t.payer, t.payee, t.amount, y.amount, ""])
         allocation.append([])
         allocation.append([_("Least-core epsilon"), evaluation.least_core_epsilon])
         _as_money(allocation, agreement.amount_unit, after_row=1)

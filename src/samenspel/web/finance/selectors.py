@@ -32,7 +32,9 @@ def dashboard_context(
             "shares": [result.allocation.as_dict()[p] for p in parties],
             "core": result.allocation.core,
             "error_bound": result.allocation.error_bound,
-            "transfers": list(zip(result.transfers, result.yearly_transfers, strict=True)),
+            "transfers": list(
+                zip(result.transfers, result.yearly_transfers, result.within_margin, strict=True)
+            ),
             "risk": (
                 [evaluation.risks[rule].probability_positive[p] for p in parties]
                 if rule in evaluation.risks
