@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from samenspel.analytics.business_case import (
@@ -202,3 +203,51 @@ def test_cli_allocate_large_agreement(tmp_path: Path) -> None:
     # Pairwise links: the exact value, term by term, with no sampling bound.
     assert report["shapley_error_bound_95"] is None
     assert report["shares"]["party01"] == pytest.approx(6)
+
+
+def _uptake(linked: bool) -> dict[str, object]:
+    line = {"party": "insurer", "stream": "Zvw", "low": 60, "likely": 100, "high": 120}
+    return {
+        "parties": ["hospital", "insurer"],
+        "horizon": 1,
+        "discount_rate": 0.0,
+        "interventions": [
+            {
+                "name": "Care at home",
+                "partners": ["hospital", "insurer"],
+                "costs": [{**line, "stream": "other"}, {**line, "party": "hospital", "high": 200}],
+                "savings": [line, {**line, "party": "hospital", "low": 150, "likely": 250,
+                                   "high": 300}],
+                "uptake_linked": linked,
+            }
+        ],
+    }
+
+
+def test_costs_and_savings_that_follow_uptake_move_together() -> None:
+    # The insurer's cost and saving have the same range: linked, they cancel in every draw.
+    linked = simulate(parse_agreement(_uptake(True)), ["equal"], draws=4000, seed=3)[0]
+    apart = simulate(parse_agreement(_uptake(False)), ["equal"], draws=4000, seed=3)[0]
+    # equal split of the plan's NPV 150: the insurer (own NPV 0) receives 75 from the hospital
+    assert linked.p5["insurer"] == pytest.approx(75) and linked.p95["insurer"] == pytest.approx(75)
+    assert apart.p95["insurer"] - apart.p5["insurer"] > 40
+    # The hospital saves 150-250-300 and spends 60-100-200, and pays 75. Linked, both are at the
+    # same quantile: at the lowest uptake 150 - 60 - 75 = 15, and it never loses. Apart, a low
+    # saving can meet a high cost (150 - 200 - 75 < 0).
+    assert linked.probability_positive["hospital"] == 1.0
+    assert apart.probability_positive["hospital"] < 0.999
+    with pytest.raises(AgreementError, match=r"interventions\[0\]\.uptake_linked: true or false"):
+        parse_agreement({**_uptake(True), "interventions": [
+            {**_uptake(True)["interventions"][0], "uptake_linked": "yes"}]})  # type: ignore[index]
+
+
+def test_the_triangular_quantile_matches_the_distribution() -> None:
+    from samenspel.analytics.business_case.model import Line
+    from samenspel.analytics.business_case.uncertainty import triangular_quantile
+
+    line = Line("p", 10.0, 40.0, 100.0, (1,))
+    u = np.array([0.0, 1 / 3, 1.0])
+    # F(mode) = (40 - 10) / 90 = 1/3, so u = 1/3 gives the mode; 0 and 1 give low and high
+    assert triangular_quantile(line, u) == pytest.approx([10, 40, 100])
+    draws = triangular_quantile(line, np.random.default_rng(0).random(200_000))
+    assert draws.mean() == pytest.approx((10 + 40 + 100) / 3, rel=2e-3)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import samenspel.analytics
 
 ANALYTICS = Path(samenspel.analytics.__file__).parent
@@ -81,3 +83,11 @@ def test_layer_contracts_are_kept() -> None:
     )
     assert done.returncode == 0, done.stdout[-2000:]
     assert "Web layers" in done.stdout and "independent" in done.stdout
+
+
+@pytest.mark.django_db
+def test_the_models_have_no_change_without_a_migration() -> None:
+    from django.core.management import call_command
+
+    # --check exits non-zero (SystemExit) when a model differs from its migrations
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

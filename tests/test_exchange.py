@@ -50,6 +50,14 @@ def test_round_trip_of_the_demo(db: None) -> None:
         text = json.dumps(document)
         clone = import_programme_json(text, user=user, name=programme.name)
         assert export_programme(clone) == document
+    demo = Programme.objects.filter(is_demo=True)
+    linked = [i for p in demo for i in export_programme(p)["interventions"] if i["uptake_linked"]]
+    assert linked, "the demo marks an intervention whose amounts move together"
+    document = export_programme(Programme.objects.filter(is_demo=True, name="Samendraads").get())
+    document["interventions"][0]["uptake_linked"] = "yes"
+    problem = "interventions[0], field 'uptake_linked': must be true or false"
+    with pytest.raises(ImportFailedError, match=re.escape(problem)):
+        import_programme(document, user=user, source="s.json")
 
 
 def _counts() -> tuple[int, int, int]:

@@ -9,10 +9,13 @@ JSON form (documented in docs/money.md)::
         "costs":   [{"party": "hospital", "low": 80, "likely": 100, "high": 140,
                      "years": "all"}],
         "savings": [{"party": "insurer", "stream": "Zvw", "low": 90, "likely": 160,
-                     "high": 200, "years": [2, 3, 4, 5]}]}]}
+                     "high": 200, "years": [2, 3, 4, 5]}],
+        "uptake_linked": true}]}
 
 Amounts are per year (in whatever unit the agreement uses, e.g. thousands of euros); ``years``
 lists 1-based years of the horizon, or "all"; a one-off cost is ``"years": [1]``.
+``uptake_linked`` (default false): the intervention's lines rise and fall together in the
+Monte-Carlo, as costs and savings do when both follow how many people take part.
 """
 
 from __future__ import annotations
@@ -47,6 +50,8 @@ class Intervention:
     partners: frozenset[str]
     costs: tuple[Line, ...]
     savings: tuple[Line, ...]
+    uptake_linked: bool = False
+    """The lines move together in the Monte-Carlo (one draw of uptake for all of them)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,9 @@ def _intervention(item: Any, where: str, parties: set[str], horizon: int) -> Int
     unknown = sorted(set(map(str, partners)) - parties)
     if unknown:
         raise AgreementError(f"{where}.partners: unknown party {unknown[0]!r}")
+    linked = item.get("uptake_linked", False)
+    if not isinstance(linked, bool):
+        raise AgreementError(f"{where}.uptake_linked: true or false")
     lines = {}
     for kind in ("costs", "savings"):
         entries = item.get(kind, [])
@@ -154,4 +162,6 @@ def _intervention(item: Any, where: str, parties: set[str], horizon: int) -> Int
         lines[kind] = tuple(
             _line(e, f"{where}.{kind}[{j}]", parties, horizon, kind) for j, e in enumerate(entries)
         )
-    return Intervention(name, frozenset(map(str, partners)), lines["costs"], lines["savings"])
+    return Intervention(
+        name, frozenset(map(str, partners)), lines["costs"], lines["savings"], linked
+    )

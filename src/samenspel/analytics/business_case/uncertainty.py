@@ -28,6 +28,17 @@ def _draw(line: Line, rng: np.random.Generator, draws: int) -> np.ndarray:
     return rng.triangular(line.low, line.likely, line.high, size=draws)
 
 
+def triangular_quantile(line: Line, u: np.ndarray) -> np.ndarray:
+    """The triangular(low, likely, high) distribution's inverse CDF at ``u`` in [0, 1]."""
+    low, mode, high = line.low, line.likely, line.high
+    if high == low:
+        return np.full(u.shape, mode)
+    split = (mode - low) / (high - low)
+    rising = low + np.sqrt(u * (high - low) * (mode - low))
+    falling = high - np.sqrt((1.0 - u) * (high - low) * (high - mode))
+    return np.where(u < split, rising, falling)
+
+
 def simulate(
     agreement: Agreement, rules: Sequence[str], *, draws: int = 2000, seed: int = 0
 ) -> list[RuleRisk]:
@@ -36,6 +47,8 @@ def simulate(
     The plan and the side payments are fixed in advance from the likely amounts, as they would be
     in a signed agreement; only the realised costs and savings vary. Each line is drawn once per
     draw and applies to all of its years (a pessimistic, fully correlated-over-time assumption).
+    Lines are independent, except within an intervention marked ``uptake_linked``: there one
+    uniform draw of uptake sets every line at the same quantile of its own range.
     """
     if draws < 1:
         raise ValueError("take at least one draw")
@@ -44,10 +57,14 @@ def simulate(
     index = {p: i for i, p in enumerate(agreement.parties)}
     npv = np.zeros((draws, len(agreement.parties)))
     for intervention in grand_plan(agreement):
+        uptake = rng.random(draws) if intervention.uptake_linked else None
         for sign, lines in ((-1.0, intervention.costs), (1.0, intervention.savings)):
             for line in lines:
                 weight = float(factors[[y - 1 for y in line.years]].sum())
-                npv[:, index[line.party]] += sign * weight * _draw(line, rng, draws)
+                amounts = (
+                    _draw(line, rng, draws) if uptake is None else triangular_quantile(line, uptake)
+                )
+                npv[:, index[line.party]] += sign * weight * amounts
     results = []
     for rule in rules:
         balances = settlement(agreement, rule).balances

@@ -77,7 +77,10 @@ def _export_value(
 
 
 def _acceptable(field: models.Field, value: Any) -> bool:
-    """JSON types each kind of field takes (numbers for numeric fields, text otherwise)."""
+    """JSON types each kind of field takes (true/false for yes-no fields, numbers for numeric
+    fields, text otherwise)."""
+    if isinstance(field, models.BooleanField):
+        return isinstance(value, bool)
     if isinstance(value, bool):
         return False
     if isinstance(field, models.IntegerField):
@@ -332,7 +335,9 @@ class Importer:
             if not field.null:
                 value = field.get_default() if field.has_default() else ""
         elif not _acceptable(field, value):
-            if isinstance(field, models.IntegerField):
+            if isinstance(field, models.BooleanField):
+                expected = _("must be true or false")
+            elif isinstance(field, models.IntegerField):
                 expected = _("must be a whole number")
             elif isinstance(field, models.DecimalField):
                 expected = _("must be a finite number")

@@ -43,10 +43,19 @@ def _line(
 
 
 def _intervention(
-    agreement: Agreement, name: str, partners: list[Organisation], description: str = ""
+    agreement: Agreement,
+    name: str,
+    partners: list[Organisation],
+    description: str = "",
+    *,
+    uptake_linked: bool = False,
 ) -> Intervention:
     intervention = Intervention.objects.create(
-        programme=agreement.programme, agreement=agreement, name=name, description=description
+        programme=agreement.programme,
+        agreement=agreement,
+        name=name,
+        description=description,
+        uptake_linked=uptake_linked,
     )
     intervention.partners.set(partners)
     return intervention
@@ -78,6 +87,7 @@ def load_money_demo(programmes: dict[str, Programme]) -> None:
         agreement,
         gettext_noop("Anticoagulation care moves to general practice"),
         [hospital, care_group, insurer],
+        uptake_linked=True,  # its costs and savings all follow how many patients move
     )
     _line(anticoag, "cost", care_group, "other", 250, 300, 380)
     _line(anticoag, "cost", hospital, "other", 60, 80, 120, "1")

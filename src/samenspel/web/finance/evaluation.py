@@ -53,6 +53,7 @@ def agreement_document(agreement: Agreement) -> dict[str, Any]:
             "partners": sorted(o.name for o in intervention.partners.all()),
             "costs": [],
             "savings": [],
+            "uptake_linked": intervention.uptake_linked,
         }
         for line in intervention.lines.all():
             key = "costs" if line.kind == LineKind.COST else "savings"

@@ -142,6 +142,14 @@ class Intervention(ProgrammeScoped):
         verbose_name=_("partners needed"),
         help_text=_("The intervention can only be carried out when all of these take part."),
     )
+    uptake_linked = models.BooleanField(
+        _("costs and savings move together"),
+        default=False,
+        help_text=_(
+            "In the uncertainty analysis, all its amounts are high or low together, as when "
+            "costs and savings both follow how many people take part (uptake)."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
         Programme,

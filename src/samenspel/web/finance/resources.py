@@ -21,7 +21,7 @@ register(
     Resource(
         "interventions",
         Intervention,
-        ("agreement", "name", "description", "partners"),
+        ("agreement", "name", "description", "partners", "uptake_linked"),
         ("name", "agreement", "partners"),
     ),
     Resource(
