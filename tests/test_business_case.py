@@ -251,3 +251,40 @@ def test_the_triangular_quantile_matches_the_distribution() -> None:
     assert triangular_quantile(line, u) == pytest.approx([10, 40, 100])
     draws = triangular_quantile(line, np.random.default_rng(0).random(200_000))
     assert draws.mean() == pytest.approx((10 + 40 + 100) / 3, rel=2e-3)
+
+
+def test_cli_allocate_a_cost_game_with_the_core_on_the_cost_side() -> None:
+    # The airport game (Littlechild and Owen 1973): a runway for the largest plane of each
+    # coalition, c(S) = max cost in S, here 12, 18 and 30.
+    path = str(EXAMPLES / "airport-cost-game.json")
+    shapley = json.loads(_cli("allocate", path, "--rule", "shapley", "--json").stdout)
+    assert shapley["kind"] == "cost" and shapley["grand_value"] == pytest.approx(30)
+    # Littlechild-Owen: the first 12 split by all three, the next 6 by the two larger, the
+    # last 12 by the largest alone.
+    assert shapley["shares"] == pytest.approx({"small": 4, "medium": 7, "large": 19})
+    assert shapley["core"]["in_core"] is True
+    # Nucleolus by hand: maximise the least saving c(S) - x(S); every group saves at least 6.
+    nucleolus = json.loads(_cli("allocate", path, "--rule", "nucleolus", "--json").stdout)
+    assert nucleolus["shares"] == pytest.approx({"small": 6, "medium": 6, "large": 18})
+    assert nucleolus["least_core_epsilon"] == pytest.approx(-6)
+    # An equal split makes small + medium pay 20 for what costs them 18 on their own.
+    equal = json.loads(_cli("allocate", path, "--rule", "equal", "--json").stdout)
+    assert equal["core"]["in_core"] is False
+    assert equal["core"]["blocking"] == ["small", "medium"]
+    assert equal["core"]["max_excess"] == pytest.approx(2)
+    text = " ".join(_cli("allocate", path, "--rule", "equal").stdout.split())
+    assert "Cost shares by equal" in text
+    assert "no group pays more than on its own): no; largest overpayment 2.00" in text
+
+
+def test_a_cost_game_refuses_an_unknown_kind_and_holdings(tmp_path: Path) -> None:
+    game = json.loads((EXAMPLES / "airport-cost-game.json").read_text())
+    for change, message in (
+        ({"kind": "costs"}, "kind: 'costs' is not one of value, cost"),
+        ({"holdings": {"small": 10, "medium": 10, "large": 10}}, "holdings: side payments"),
+    ):
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps({**game, **change}))
+        result = _cli("allocate", str(path), "--json")
+        assert result.returncode == 2 and message in " ".join(result.stderr.split())
+        assert "Traceback" not in result.stderr

@@ -11,8 +11,16 @@ from .business_case import (
     parse_agreement,
     settlement,
 )
-from .games import MAX_EXACT_PLAYERS, Game, GameError, allocate, least_core, settle
-from .games.io import parse_game
+from .games import (
+    MAX_EXACT_PLAYERS,
+    Allocation,
+    Game,
+    GameError,
+    allocate,
+    least_core,
+    settle,
+)
+from .games.io import game_kind, parse_game
 from .inputs import is_finite_number
 
 
@@ -43,6 +51,26 @@ def _transfers_from_holdings(
             {"payer": t.payer, "payee": t.payee, "amount": t.amount} for t in settle(balances)
         ],
     }
+
+
+def cost_shares(
+    costs: Game,
+    rule: str,
+    *,
+    investments: dict[str, float] | None = None,
+    savings: dict[str, float] | None = None,
+) -> Allocation:
+    """Divide the cost c(N) of a cost game by ``rule``, with the core checked on the cost side:
+    x(N) = c(N) and no coalition S pays more than c(S).
+
+    Every rule commutes with negation (Shapley is linear, the nucleolus covariant, the equal
+    and proportional splits scale), so the cost shares are minus the shares of the game -c, and
+    x(S) <= c(S) is exactly the core of -c. The core's ``max_excess`` is then the most any
+    coalition pays above its stand-alone cost.
+    """
+    negated = Game(costs.players, -costs.values)
+    gains = allocate(negated, rule, investments=investments, savings=savings)
+    return Allocation(rule, costs.players, -gains.shares, gains.core)
 
 
 def allocation_report(document: Any, rule: str) -> dict[str, Any]:
@@ -79,6 +107,13 @@ def allocation_report(document: Any, rule: str) -> dict[str, Any]:
                 "plan": case.plan,
                 "discount_rate": agreement.discount_rate,
             }
+        elif game_kind(document) == "cost":
+            costs, investments, savings = parse_game(document)
+            if document.get("holdings") is not None:
+                raise GameError("holdings: side payments are planned for a game of gains only")
+            allocation = cost_shares(costs, rule, investments=investments, savings=savings)
+            game = Game(costs.players, -costs.values)  # its least core is the cost side's
+            extra = {"kind": "cost"}
         else:
             game, investments, savings = parse_game(document)
             allocation = allocate(game, rule, investments=investments, savings=savings)

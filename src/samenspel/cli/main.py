@@ -214,8 +214,9 @@ def allocate(
         return
     from rich.table import Table
 
-    table = Table(title=f"Allocation by {report['rule']}")
-    for column in ("party", "share", "own NPV", "balance"):
+    cost = report.get("kind") == "cost"
+    table = Table(title=f"{'Cost shares' if cost else 'Allocation'} by {report['rule']}")
+    for column in ("party", "cost share" if cost else "share", "own NPV", "balance"):
         table.add_column(column, justify="right" if column != "party" else "left")
     for party, share in report["shares"].items():
         own = report.get("own_npv", {}).get(party)
@@ -227,9 +228,8 @@ def allocate(
             "" if balance is None else f"{balance:,.2f}",
         )
     console.print(table)
-    core = report["core"]
+    core, bound = report["core"], report.get("shapley_error_bound_95")
     if core is None:
-        bound = report.get("shapley_error_bound_95")
         console.print(
             "Too many parties to check every coalition: no core check."
             + (
@@ -238,6 +238,13 @@ def allocate(
                 if bound
                 else ""
             )
+        )
+    elif cost:
+        console.print(
+            f"In the core (no group pays more than on its own): "
+            f"{'yes' if core['in_core'] else 'no'}; largest overpayment "
+            f"{core['max_excess']:,.2f} ({', '.join(core['blocking']) or '-'}); "
+            f"least-core epsilon {report['least_core_epsilon']:,.2f}"
         )
     else:
         console.print(

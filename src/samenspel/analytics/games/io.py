@@ -8,6 +8,10 @@
      "savings": {"A": 0, "B": 12, "C": 3}}        # optional, for proportional_savings
 
 Every non-empty coalition must be listed once; the empty coalition is worth 0.
+
+``"kind": "cost"`` makes it a cost game: each value is what the coalition would pay on its own,
+c(S), and the rules divide the cost c(N) of all players together (see ``cost_shares``).
+``"kind": "value"`` (the default) is a game of gains.
 """
 
 from __future__ import annotations
@@ -18,10 +22,21 @@ from typing import Any
 from ..inputs import is_finite_number, unique_names
 from .game import Game, GameError
 
+GAME_KINDS = ("value", "cost")
+
+
+def game_kind(data: Any) -> str:
+    """"value" or "cost", from the game document's optional ``kind`` field."""
+    kind = data.get("kind", "value") if isinstance(data, dict) else "value"
+    if kind not in GAME_KINDS:
+        raise GameError(f"kind: {kind!r} is not one of {', '.join(GAME_KINDS)}")
+    return str(kind)
+
 
 def parse_game(data: Any) -> tuple[Game, dict[str, float] | None, dict[str, float] | None]:
     if not isinstance(data, dict):
         raise GameError("the game must be a JSON object")
+    game_kind(data)
     players = unique_names(data.get("players"), "players", "player", GameError)
     coalitions = data.get("coalitions")
     if not isinstance(coalitions, list):
