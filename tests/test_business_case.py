@@ -103,6 +103,11 @@ def test_monte_carlo_probabilities_respond_to_ranges() -> None:
             "interventions[0].costs[0]: amounts cannot be negative",
         ),
         (
+            lambda d: d["interventions"][0]["costs"][0].update(likely=1e12, high=2e12),
+            "interventions[0].costs[0].likely: must be below 1,000,000,000,000, "
+            "got 1,000,000,000,000",
+        ),
+        (
             lambda d: d["interventions"][0]["savings"][0].update(stream="AWBZ"),
             "interventions[0].savings[0].stream: 'AWBZ' is not one of",
         ),
@@ -288,3 +293,23 @@ def test_a_cost_game_refuses_an_unknown_kind_and_holdings(tmp_path: Path) -> Non
         result = _cli("allocate", str(path), "--json")
         assert result.returncode == 2 and message in " ".join(result.stderr.split())
         assert "Traceback" not in result.stderr
+
+
+def test_game_values_beyond_the_stated_range_are_refused(tmp_path: Path) -> None:
+    game = json.loads((EXAMPLES / "glove-game.json").read_text())
+    game["coalitions"][0]["value"] = -1e13
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(game))
+    result = _cli("allocate", str(path), "--json")
+    assert result.returncode == 2
+    assert "coalitions[0].value: must lie within ±1,000,000,000,000" in " ".join(
+        result.stderr.split()
+    )
+
+
+def test_the_stated_range_is_what_the_web_amount_fields_hold() -> None:
+    from samenspel.analytics.inputs import MAX_AMOUNT
+    from samenspel.web.finance.models import MoneyLine
+
+    field = MoneyLine._meta.get_field("likely")
+    assert 10 ** (field.max_digits - field.decimal_places) == MAX_AMOUNT  # type: ignore[attr-defined]

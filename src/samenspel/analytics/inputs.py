@@ -6,6 +6,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
+MAX_AMOUNT = 1e12
+"""Amounts and coalition values must lie strictly between -MAX_AMOUNT and MAX_AMOUNT: what the
+web app's amount fields hold (12 digits before the decimal point), in any unit."""
+
+
+def within_amount_range(value: float) -> bool:
+    """True when ``value`` lies strictly within ±MAX_AMOUNT."""
+    return -MAX_AMOUNT < value < MAX_AMOUNT
+
 
 def is_finite_number(value: Any) -> bool:
     """True for an int or float that is finite; False for booleans, NaN, ±Infinity, text."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..inputs import is_finite_number, unique_names
+from ..inputs import MAX_AMOUNT, is_finite_number, unique_names, within_amount_range
 
 STREAMS = ("Zvw", "Wlz", "Wmo", "Jeugdwet", "Wpg", "subsidy", "own_funds", "other")
 DEFAULT_DISCOUNT_RATE = 0.0225
@@ -75,6 +75,13 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
+def _amount(value: Any, where: str) -> float:
+    amount = _number(value, where)
+    if not within_amount_range(amount):
+        raise AgreementError(f"{where}: must be below {MAX_AMOUNT:,.0f}, got {amount:,.0f}")
+    return amount
+
+
 def _line(data: Any, where: str, parties: set[str], horizon: int, kind: str) -> Line:
     if not isinstance(data, dict):
         raise AgreementError(f"{where}: must be an object")
@@ -84,9 +91,9 @@ def _line(data: Any, where: str, parties: set[str], horizon: int, kind: str) -> 
     party = data.get("party")
     if party not in parties:
         raise AgreementError(f"{where}.party: unknown party {party!r}")
-    likely = _number(data.get("likely"), f"{where}.likely")
-    low = _number(data.get("low", likely), f"{where}.low")
-    high = _number(data.get("high", likely), f"{where}.high")
+    likely = _amount(data.get("likely"), f"{where}.likely")
+    low = _amount(data.get("low", likely), f"{where}.low")
+    high = _amount(data.get("high", likely), f"{where}.high")
     if min(low, likely, high) < 0:
         raise AgreementError(f"{where}: amounts cannot be negative (record a saving instead)")
     if not low <= likely <= high:

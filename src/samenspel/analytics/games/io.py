@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..inputs import is_finite_number, unique_names
+from ..inputs import MAX_AMOUNT, is_finite_number, unique_names, within_amount_range
 from .game import Game, GameError
 
 GAME_KINDS = ("value", "cost")
@@ -61,6 +61,8 @@ def _coalition(item: Any, where: str) -> tuple[frozenset[str], float]:
         raise GameError(f"{where}.value: must be a number")
     if not math.isfinite(value):
         raise GameError(f"{where}.value: must be a finite number")
+    if not within_amount_range(value):
+        raise GameError(f"{where}.value: must lie within ±{MAX_AMOUNT:,.0f}, got {value:,.0f}")
     key = frozenset(str(m) for m in item["members"])
     if not key and value != 0:
         raise GameError(f"{where}: the empty coalition is worth 0")
@@ -76,4 +78,6 @@ def _weights(data: dict[str, Any], name: str) -> dict[str, float] | None:
     for party, v in raw.items():
         if not is_finite_number(v):
             raise GameError(f"{name}.{party}: must be a finite number")
+        if not within_amount_range(v):
+            raise GameError(f"{name}.{party}: must lie within ±{MAX_AMOUNT:,.0f}, got {v:,.0f}")
     return {str(k): float(v) for k, v in raw.items()} or None
