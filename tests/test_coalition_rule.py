@@ -84,7 +84,8 @@ STREAMS = ("Zvw", "Wlz", "Wmo", "Jeugdwet", "Wpg", "other")
 
 @st.composite
 def agreements(draw: st.DrawFn) -> dict[str, Any]:
-    """Agreements of 2-5 parties whose lines may name any party, partner or not."""
+    """Agreements of 2-5 parties whose lines (costs, savings, revenue gained or lost) may name
+    any party, partner or not."""
     n = draw(st.integers(2, 5))
     parties = list(PARTIES[:n])
     horizon = draw(st.integers(1, 3))
@@ -102,6 +103,10 @@ def agreements(draw: st.DrawFn) -> dict[str, Any]:
             "partners": draw(st.lists(st.sampled_from(parties), min_size=1, unique=True)),
             "costs": draw(st.lists(line, max_size=3)),
             "savings": draw(st.lists(line, max_size=3)),
+            "revenues": [
+                {**r, "lost": lost} for r, lost in draw(st.lists(st.tuples(line, st.booleans()),
+                                                                 max_size=2))
+            ],
         }
         for k in range(draw(st.integers(1, 4)))
     ]

@@ -87,6 +87,7 @@ def test_excel_export_has_the_sheets_a_board_signs(world: World, agreement: Agre
     assert book.sheetnames == [
         "Businesscase",
         "Wrong pocket",
+        "Financieringsstromen",
         "Verdeling",
         "Verevening",
         "Onzekerheid",

@@ -35,7 +35,7 @@ from samenspel.analytics.games import (
 )
 from samenspel.analytics.games.game import coalition_sums
 
-from .model import STREAMS, Agreement, Intervention, Line
+from .model import ROLES, STREAMS, Agreement, Intervention, Line
 
 
 def discount_factors(agreement: Agreement) -> np.ndarray:
@@ -57,16 +57,15 @@ def _yearly(line: Line, horizon: int, amount: float) -> np.ndarray:
 def present_values(
     agreement: Agreement, intervention: Intervention
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(savings, costs) of one intervention in present value (likely amounts), per party."""
+    """(gains, losses) of one intervention in present value (likely amounts), per party: gains
+    are savings and new revenue, losses are costs and lost revenue."""
     factors = discount_factors(agreement)
     index = {p: i for i, p in enumerate(agreement.parties)}
-    pv = {"costs": np.zeros(len(agreement.parties)), "savings": np.zeros(len(agreement.parties))}
-    for kind, lines in (("costs", intervention.costs), ("savings", intervention.savings)):
-        for line in lines:
-            pv[kind][index[line.party]] += (
-                line.likely * float(factors[[y - 1 for y in line.years]].sum())
-            )
-    return pv["savings"], pv["costs"]
+    gains, losses = np.zeros(len(agreement.parties)), np.zeros(len(agreement.parties))
+    for line, sign, _role in intervention.signed_lines():
+        amount = line.likely * float(factors[[y - 1 for y in line.years]].sum())
+        (gains if sign > 0 else losses)[index[line.party]] += amount
+    return gains, losses
 
 
 def party_npv(agreement: Agreement, intervention: Intervention) -> np.ndarray:
@@ -203,11 +202,28 @@ class PartyCase:
     costs: list[float]
     savings: list[float]
     net: list[float]
+    """Per year: savings - costs + revenue."""
     cumulative: list[float]
     npv: float
     pv_costs: float
     pv_savings: float
     savings_by_stream: dict[str, float]
+    revenue: list[float] = field(default_factory=list)
+    """Per year: new revenue minus lost revenue."""
+    pv_revenue: float = 0.0
+    by_stream: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Present value per financing stream: what the party pays, saves and earns (revenue gained
+    minus lost) from it; streams it has nothing in are left out."""
+
+    @property
+    def pv_losses(self) -> float:
+        """Costs and lost revenue, in present value."""
+        return self.pv_costs + max(0.0, -self.pv_revenue)
+
+    @property
+    def pv_gains(self) -> float:
+        """Savings and new revenue, in present value."""
+        return self.pv_savings + max(0.0, self.pv_revenue)
 
 
 @dataclass(frozen=True)
@@ -222,8 +238,17 @@ class BusinessCase:
 
     @property
     def wrong_pocket(self) -> list[tuple[str, float, float, float]]:
-        """(party, invests, saves, net) in present value: who invests and who saves."""
-        return [(p.party, p.pv_costs, p.pv_savings, p.npv) for p in self.parties]
+        """(party, invests or loses, saves or earns, net) in present value: who invests and who
+        saves. Net revenue counts on the side its sign puts it."""
+        return [(p.party, p.pv_losses, p.pv_gains, p.npv) for p in self.parties]
+
+    def stream_matrix(self) -> list[tuple[str, str, float, float, float]]:
+        """(party, stream, pays, saves, earns) for every party and stream with any amount."""
+        return [
+            (p.party, s, cells["pays"], cells["saves"], cells["earns"])
+            for p in self.parties
+            for s, cells in p.by_stream.items()
+        ]
 
 
 def business_case(
@@ -234,19 +259,17 @@ def business_case(
     chosen = list(interventions) if interventions is not None else grand_plan(agreement)
     horizon = agreement.horizon
     factors = discount_factors(agreement)
-    costs = {p: np.zeros(horizon) for p in agreement.parties}
-    savings = {p: np.zeros(horizon) for p in agreement.parties}
-    by_stream = {p: dict.fromkeys(STREAMS, 0.0) for p in agreement.parties}
+    flows = {role: {p: np.zeros(horizon) for p in agreement.parties} for role in ROLES}
+    matrix = {p: {s: dict.fromkeys(ROLES, 0.0) for s in STREAMS} for p in agreement.parties}
     for intervention in chosen:
-        for line in intervention.costs:
-            costs[line.party] += _yearly(line, horizon, line.likely)
-        for line in intervention.savings:
-            flows = _yearly(line, horizon, line.likely)
-            savings[line.party] += flows
-            by_stream[line.party][line.stream] += float((flows * factors).sum())
+        for line, sign, role in intervention.signed_lines():
+            signed = _yearly(line, horizon, line.likely) * (sign if role == "earns" else 1.0)
+            flows[role][line.party] += signed
+            matrix[line.party][line.stream][role] += float((signed * factors).sum())
+    costs, savings, revenue = flows["pays"], flows["saves"], flows["earns"]
     cases = []
     for party in agreement.parties:
-        net = savings[party] - costs[party]
+        net = savings[party] - costs[party] + revenue[party]
         cases.append(
             PartyCase(
                 party=party,
@@ -257,10 +280,17 @@ def business_case(
                 npv=float((net * factors).sum()),
                 pv_costs=float((costs[party] * factors).sum()),
                 pv_savings=float((savings[party] * factors).sum()),
-                savings_by_stream={s: v for s, v in by_stream[party].items() if v},
+                savings_by_stream={
+                    s: cells["saves"] for s, cells in matrix[party].items() if cells["saves"]
+                },
+                revenue=revenue[party].tolist(),
+                pv_revenue=float((revenue[party] * factors).sum()),
+                by_stream={
+                    s: cells for s, cells in matrix[party].items() if any(cells.values())
+                },
             )
         )
-    streams = {s: sum(by_stream[p][s] for p in agreement.parties) for s in STREAMS}
+    streams = {s: sum(matrix[p][s]["saves"] for p in agreement.parties) for s in STREAMS}
     return BusinessCase(
         years=agreement.years,
         discount_rate=agreement.discount_rate,

@@ -10,10 +10,14 @@ JSON form (documented in docs/money.md)::
                      "years": "all"}],
         "savings": [{"party": "insurer", "stream": "Zvw", "low": 90, "likely": 160,
                      "high": 200, "years": [2, 3, 4, 5]}],
+        "revenues": [{"party": "hospital", "stream": "Zvw", "likely": 40, "lost": true}],
         "uptake_linked": true}]}
 
 Amounts are per year (in whatever unit the agreement uses, e.g. thousands of euros); ``years``
 lists 1-based years of the horizon, or "all"; a one-off cost is ``"years": [1]``.
+``revenues`` are who gets what from which stream: a party's new revenue, or with ``"lost": true``
+revenue it loses (a hospital paid per treatment that treats fewer patients). New revenue counts
+as a gain of the party, lost revenue as a loss, like savings and costs.
 ``uptake_linked`` (default false): the intervention's lines rise and fall together in the
 Monte-Carlo, as costs and savings do when both follow how many people take part.
 """
@@ -42,6 +46,12 @@ class Line:
     high: float
     years: tuple[int, ...]
     stream: str = "other"
+    lost: bool = False
+    """For a revenue line: revenue the party loses rather than gains."""
+
+
+ROLES = ("pays", "saves", "earns")
+"""What a line does for its party: a cost, a saving, or revenue (gained, or lost)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,15 @@ class Intervention:
     savings: tuple[Line, ...]
     uptake_linked: bool = False
     """The lines move together in the Monte-Carlo (one draw of uptake for all of them)."""
+    revenues: tuple[Line, ...] = ()
+
+    def signed_lines(self) -> list[tuple[Line, float, str]]:
+        """Every line with its sign for the party (+1 gain, -1 loss) and its role."""
+        return [
+            *((line, -1.0, "pays") for line in self.costs),
+            *((line, 1.0, "saves") for line in self.savings),
+            *((line, -1.0 if line.lost else 1.0, "earns") for line in self.revenues),
+        ]
 
 
 @dataclass(frozen=True)
@@ -85,7 +104,10 @@ def _amount(value: Any, where: str) -> float:
 def _line(data: Any, where: str, parties: set[str], horizon: int, kind: str) -> Line:
     if not isinstance(data, dict):
         raise AgreementError(f"{where}: must be an object")
-    unknown = sorted(set(data) - {"party", "low", "likely", "high", "years", "stream"})
+    fields = {"party", "low", "likely", "high", "years", "stream"} | (
+        {"lost"} if kind == "revenues" else set()
+    )
+    unknown = sorted(set(data) - fields)
     if unknown:
         raise AgreementError(f"{where}: unknown field(s) {', '.join(unknown)}")
     party = data.get("party")
@@ -115,7 +137,10 @@ def _line(data: Any, where: str, parties: set[str], horizon: int, kind: str) -> 
     stream = data.get("stream", "other" if kind == "costs" else None)
     if stream not in STREAMS:
         raise AgreementError(f"{where}.stream: {stream!r} is not one of {', '.join(STREAMS)}")
-    return Line(str(party), low, likely, high, years, str(stream))
+    lost = data.get("lost", False)
+    if not isinstance(lost, bool):
+        raise AgreementError(f"{where}.lost: true or false")
+    return Line(str(party), low, likely, high, years, str(stream), lost)
 
 
 def parse_agreement(data: Any) -> Agreement:
@@ -162,7 +187,7 @@ def _intervention(item: Any, where: str, parties: set[str], horizon: int) -> Int
     if not isinstance(linked, bool):
         raise AgreementError(f"{where}.uptake_linked: true or false")
     lines = {}
-    for kind in ("costs", "savings"):
+    for kind in ("costs", "savings", "revenues"):
         entries = item.get(kind, [])
         if not isinstance(entries, list):
             raise AgreementError(f"{where}.{kind}: must be a list")
@@ -170,5 +195,6 @@ def _intervention(item: Any, where: str, parties: set[str], horizon: int) -> Int
             _line(e, f"{where}.{kind}[{j}]", parties, horizon, kind) for j, e in enumerate(entries)
         )
     return Intervention(
-        name, frozenset(map(str, partners)), lines["costs"], lines["savings"], linked
-    )
+        name, frozenset(map(str, partners)), lines["costs"], lines["savings"], linked,
+        lines["revenues"],
+    )  # fmt: skip

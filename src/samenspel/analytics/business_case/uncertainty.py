@@ -58,13 +58,12 @@ def simulate(
     npv = np.zeros((draws, len(agreement.parties)))
     for intervention in grand_plan(agreement):
         uptake = rng.random(draws) if intervention.uptake_linked else None
-        for sign, lines in ((-1.0, intervention.costs), (1.0, intervention.savings)):
-            for line in lines:
-                weight = float(factors[[y - 1 for y in line.years]].sum())
-                amounts = (
-                    _draw(line, rng, draws) if uptake is None else triangular_quantile(line, uptake)
-                )
-                npv[:, index[line.party]] += sign * weight * amounts
+        for line, sign, _role in intervention.signed_lines():
+            weight = float(factors[[y - 1 for y in line.years]].sum())
+            amounts = (
+                _draw(line, rng, draws) if uptake is None else triangular_quantile(line, uptake)
+            )
+            npv[:, index[line.party]] += sign * weight * amounts
     results = []
     for rule in rules:
         balances = settlement(agreement, rule).balances

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from django.db import models
 from ninja import Schema
-from pydantic import Field, StrictInt, create_model
+from pydantic import Field, StrictBool, StrictInt, create_model
 
 from .resources import Resource
 
@@ -23,6 +23,9 @@ def _python_type(field: models.Field) -> tuple[Any, Any]:
         return (StrictInt | None), None
     if isinstance(field, models.DateField):
         return (dt.date if required else dt.date | None), (... if required else None)
+    if isinstance(field, models.BooleanField):
+        # strict: 1, 0 and "yes" are not true or false here
+        return StrictBool, field.get_default() if field.has_default() else ...
     if isinstance(field, models.DecimalField):
         bounds = _limits(field)
         kind_d: Any = Decimal
@@ -100,6 +103,8 @@ def output_schema(resource: Resource) -> type[Schema]:
             fields[name] = (dt.date | None, ...)
         elif isinstance(field, models.DecimalField):
             fields[name] = (Decimal, ...)
+        elif isinstance(field, models.BooleanField):
+            fields[name] = (bool, ...)
         elif isinstance(field, models.IntegerField):
             fields[name] = (int, ...)
         else:

@@ -8,7 +8,7 @@ from ninja import Router
 from samenspel.web.core.accounts.access import get_programme_for
 from samenspel.web.core.api_errors import READ_ERRORS
 
-from .evaluation import evaluate
+from .evaluation import evaluate, stream_check
 from .models import Agreement
 
 router = Router(tags=["agreements"])
@@ -31,6 +31,16 @@ def agreement_evaluation(
     case = result.case
     return {
         "problems": result.problems,
+        "stream_breaches": [
+            {
+                "line": line.pk,
+                "party": line.party.name,
+                "stream": line.stream,
+                "role": problem.line.role,
+                "allowed_kinds": sorted(problem.allowed),
+            }
+            for line, problem in stream_check(agreement)
+        ],
         "parties": list(result.data.parties) if result.data else [],
         "years": list(case.years) if case else [],
         "plan": case.plan if case else [],
@@ -39,12 +49,14 @@ def agreement_evaluation(
                 "party": p.party,
                 "costs": p.costs,
                 "savings": p.savings,
+                "revenue": p.revenue,
                 "net": p.net,
                 "cumulative": p.cumulative,
                 "npv": p.npv,
                 "pv_costs": p.pv_costs,
                 "pv_savings": p.pv_savings,
                 "savings_by_stream": p.savings_by_stream,
+                "by_stream": p.by_stream,
             }
             for p in (case.parties if case else [])
         ],

@@ -26,6 +26,7 @@ def _line(
     likely: int,
     high: int,
     years: str = "all",
+    reason: str = "",
 ) -> None:
     line = MoneyLine(
         programme=intervention.programme,
@@ -37,6 +38,7 @@ def _line(
         likely=Decimal(likely),
         high=Decimal(high),
         years=years,
+        stream_reason=reason,
     )
     line.full_clean()
     line.save()
@@ -89,11 +91,16 @@ def load_money_demo(programmes: dict[str, Programme]) -> None:
         [hospital, care_group, insurer],
         uptake_linked=True,  # its costs and savings all follow how many patients move
     )
-    _line(anticoag, "cost", care_group, "other", 250, 300, 380)
+    # The insurer stops paying the hospital's anticoagulation clinic and pays the care group a
+    # cheaper module instead: the hospital loses that revenue and saves its own costs.
+    _line(anticoag, "cost", care_group, "other", 60, 80, 120, "1")
     _line(anticoag, "cost", hospital, "other", 60, 80, 120, "1")
-    _line(anticoag, "cost", hospital, "other", 150, 200, 260, "2,3,4,5")
+    _line(anticoag, "cost", care_group, "other", 250, 300, 380, "2,3,4,5")
+    _line(anticoag, "revenue", care_group, "Zvw", 300, 330, 360, "2,3,4,5")
+    _line(anticoag, "cost", insurer, "Zvw", 300, 330, 360, "2,3,4,5")
     _line(anticoag, "saving", insurer, "Zvw", 380, 520, 600, "2,3,4,5")
-    _line(anticoag, "saving", care_group, "Zvw", 120, 150, 170)
+    _line(anticoag, "lost_revenue", hospital, "Zvw", 380, 520, 600, "2,3,4,5")
+    _line(anticoag, "saving", hospital, "other", 400, 480, 540, "2,3,4,5")
     elderly = _intervention(
         agreement,
         gettext_noop("Integrated care for frail older people"),
@@ -103,7 +110,7 @@ def load_money_demo(programmes: dict[str, Programme]) -> None:
     _line(elderly, "cost", town, "Wmo", 60, 80, 110)
     _line(elderly, "saving", insurer, "Zvw", 150, 260, 330, "2,3,4,5")
     _line(elderly, "saving", town, "Wmo", 20, 50, 70, "3,4,5")
-    _line(elderly, "saving", hospital, "Zvw", 0, 30, 60, "3,4,5")
+    _line(elderly, "saving", hospital, "other", 0, 30, 60, "3,4,5")
 
     ruwaard = programmes["Proeftuin Ruwaard"]
     municipality, health_centre = _org(ruwaard, "Gemeente"), _org(ruwaard, "Gezondheidscentrum")
@@ -131,12 +138,19 @@ def load_money_demo(programmes: dict[str, Programme]) -> None:
         gettext_noop("One neighbourhood team"),
         [municipality, health_centre, welfare, homecare, r_insurer],
     )
-    _line(team, "cost", municipality, "Wmo", 120, 150, 200)
-    _line(team, "cost", welfare, "Wmo", 40, 60, 80)
-    _line(team, "cost", health_centre, "Zvw", 30, 40, 60)
+    _line(team, "cost", municipality, "Wmo", 160, 210, 280)  # includes the welfare subsidy
+    _line(team, "cost", welfare, "other", 40, 60, 80)
+    _line(team, "revenue", welfare, "Wmo", 40, 60, 80)
+    _line(team, "cost", health_centre, "other", 30, 40, 60)
     _line(team, "saving", municipality, "Wmo", 60, 110, 150, "2,3,4,5")
     _line(team, "saving", r_insurer, "Zvw", 80, 140, 200, "2,3,4,5")
-    _line(team, "saving", homecare, "Zvw", 10, 20, 30)
+    _line(
+        team, "saving", homecare, "Zvw", 10, 20, 30,
+        reason=gettext_noop(
+            "District nursing is paid from a fixed Zvw budget agreed with the insurer: hours "
+            "saved stay with the provider under that contract."
+        ),
+    )  # fmt: skip
     homes = _intervention(
         plan, gettext_noop("Home adaptations without a waiting list"), [municipality, housing]
     )

@@ -20,10 +20,11 @@ from samenspel.analytics.business_case import (
     settlement,
     simulate,
 )
+from samenspel.analytics.business_case.streams import Breach, StreamLine, breach
 from samenspel.analytics.games import MAX_EXACT_PLAYERS, RULES, GameError, least_core
 from samenspel.web.core.versions import remember
 
-from .models import Agreement, LineKind, parse_years
+from .models import Agreement, LineKind, MoneyLine, parse_years
 
 MONTE_CARLO_DRAWS = 2000
 
@@ -53,10 +54,11 @@ def agreement_document(agreement: Agreement) -> dict[str, Any]:
             "partners": sorted(o.name for o in intervention.partners.all()),
             "costs": [],
             "savings": [],
+            "revenues": [],
             "uptake_linked": intervention.uptake_linked,
         }
         for line in intervention.lines.all():
-            key = "costs" if line.kind == LineKind.COST else "savings"
+            key = DOCUMENT_KEYS[line.kind]
             try:
                 years = list(parse_years(line.years, agreement.horizon))
             except ValidationError as exc:
@@ -72,10 +74,43 @@ def agreement_document(agreement: Agreement) -> dict[str, Any]:
                     "likely": float(line.likely),
                     "high": float(line.high),
                     "years": years,
+                    **({"lost": True} if line.kind == LineKind.LOST_REVENUE else {}),
                 }
             )
         document["interventions"].append(entry)
     return document
+
+
+DOCUMENT_KEYS: dict[str, str] = {
+    LineKind.COST: "costs",
+    LineKind.SAVING: "savings",
+    LineKind.REVENUE: "revenues",
+    LineKind.LOST_REVENUE: "revenues",
+}
+"""Where each kind of line goes in the agreement document."""
+
+ROLE_OF_KIND: dict[str, str] = {
+    LineKind.COST: "pays",
+    LineKind.SAVING: "saves",
+    LineKind.REVENUE: "earns",
+    LineKind.LOST_REVENUE: "earns",
+}
+
+
+def stream_check(agreement: Agreement) -> list[tuple[MoneyLine, Breach]]:
+    """The agreement's lines that break the financing-stream rules and give no reason."""
+    lines = MoneyLine.objects.filter(intervention__agreement=agreement).select_related(
+        "party", "intervention"
+    )
+    found = []
+    for line in lines:
+        checked = StreamLine(
+            line.party.name, line.party.kind, line.stream, ROLE_OF_KIND[line.kind],
+            line.stream_reason,
+        )  # fmt: skip
+        if (problem := breach(checked)) is not None:
+            found.append((line, problem))
+    return found
 
 
 @dataclass

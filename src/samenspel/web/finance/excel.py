@@ -15,7 +15,7 @@ from samenspel.web.core.downloads import workbook_bytes
 from samenspel.web.core.excel_charts import add_bar_chart
 
 from .evaluation import Evaluation
-from .models import Agreement
+from .models import Agreement, Stream
 
 RULE_LABELS = {
     "proportional_investment": gettext_lazy("Proportional to investment"),
@@ -77,21 +77,28 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
         header_row = sheet.max_row
         for party in case.parties:
             sheet.append([party.party, _("costs"), *party.costs])
-            sheet.append(["", _("savings and revenues"), *party.savings])
+            sheet.append(["", _("savings"), *party.savings])
+            sheet.append(["", _("revenue (new minus lost)"), *party.revenue])
             sheet.append(["", _("net"), *party.net, party.npv])
             sheet.append(["", _("cumulative"), *party.cumulative])
         sheet.append([_("Total"), "", *[""] * len(case.years), case.total_npv])
         _as_money(sheet, agreement.amount_unit, after_row=header_row)
 
         pocket = book.create_sheet(_("Wrong pocket"))
-        pocket.append([_("Party"), _("Invests (PV)"), _("Saves (PV)"), _("Net (PV)")])
+        pocket.append(
+            [_("Party"), _("Invests or loses (PV)"), _("Saves or earns (PV)"), _("Net (PV)")]
+        )
         for row in case.wrong_pocket:
             pocket.append(list(row))
-        pocket.append([])
-        pocket.append([_("Financing stream"), _("Savings and revenues (PV)")])
-        for stream, value in case.streams.items():
-            pocket.append([stream, value])
         _as_money(pocket, agreement.amount_unit, after_row=1)
+        streams = book.create_sheet(_("Financing streams"))
+        streams.append(
+            [_("Party"), _("Financing stream"), _("Pays (PV)"), _("Saves (PV)"), _("Earns (PV)")]
+        )
+        labels = dict(Stream.choices)
+        for name, stream, pays, saves, earns in case.stream_matrix():
+            streams.append([name, str(labels.get(stream, stream)), pays, saves, earns])
+        _as_money(streams, agreement.amount_unit, after_row=1)
         shown = len(case.wrong_pocket)
         add_bar_chart(
             pocket,

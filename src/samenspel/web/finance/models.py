@@ -25,7 +25,9 @@ class Stream(models.TextChoices):
 
 class LineKind(models.TextChoices):
     COST = "cost", _("Cost")
-    SAVING = "saving", _("Saving or revenue")
+    SAVING = "saving", _("Saving")
+    REVENUE = "revenue", _("New revenue")
+    LOST_REVENUE = "lost_revenue", _("Lost revenue")
 
 
 def parse_years(text: str, horizon: int) -> tuple[int, ...]:
@@ -179,7 +181,7 @@ class MoneyLine(ProgrammeScoped):
         related_name="lines",
         verbose_name=_("intervention"),
     )
-    kind = models.CharField(_("kind"), max_length=8, choices=LineKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=LineKind.choices)
     party = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="money_lines", verbose_name=_("party")
     )
@@ -204,6 +206,15 @@ class MoneyLine(ProgrammeScoped):
             "year numbers such as 2, 3, 4."
         ),
     )
+    stream_reason = models.TextField(
+        _("reason for an exception to the stream rules"),
+        blank=True,
+        help_text=_(
+            "Only the funder saves on or pays from a public stream (Zvw: the health insurer; "
+            "Wlz: the long-term-care office; Wmo, Youth Act and Wpg: the municipality), and "
+            "providers earn from it. If this line is right all the same, say why."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
         Programme,
@@ -214,8 +225,8 @@ class MoneyLine(ProgrammeScoped):
 
     class Meta:
         ordering = ["intervention", "kind", "party__name"]
-        verbose_name = _("cost or saving line")
-        verbose_name_plural = _("cost and saving lines")
+        verbose_name = _("money line")
+        verbose_name_plural = _("money lines")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.party} {self.likely}"

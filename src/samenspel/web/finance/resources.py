@@ -27,7 +27,8 @@ register(
     Resource(
         "money-lines",
         MoneyLine,
-        ("intervention", "kind", "party", "stream", "low", "likely", "high", "years"),
+        ("intervention", "kind", "party", "stream", "low", "likely", "high", "years",
+         "stream_reason"),
         ("intervention", "kind", "party", "stream", "low", "likely", "high", "years"),
     ),
 )

@@ -9,15 +9,49 @@ from django.utils.translation import gettext as _
 
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.charts import wrong_pocket_svg
+from samenspel.web.core.choices import OrganisationKind
 from samenspel.web.core.models import Programme
 
-from .evaluation import evaluate
+from .evaluation import Evaluation, evaluate, stream_check
 from .excel import RULE_LABELS
-from .models import Agreement
+from .models import Agreement, MoneyLine, Stream
 
 
 def agreement_of(programme: Programme, agreement_id: int) -> Agreement:
     return get_object_or_404(Agreement, pk=agreement_id, programme=programme)
+
+
+def stream_context(agreement: Agreement, evaluation: Evaluation) -> dict[str, Any]:
+    """The financing-stream check and the party x stream matrix (pays, saves, earns)."""
+    streams, kinds = dict(Stream.choices), dict(OrganisationKind.choices)
+    breaches = [
+        {
+            "line": line,
+            "party": line.party.name,
+            "stream": streams.get(line.stream, line.stream),
+            "role": problem.line.role,
+            "allowed": sorted(str(kinds.get(k, k)) for k in problem.allowed),
+        }
+        for line, problem in stream_check(agreement)
+    ]
+    matrix = (
+        [
+            (party, streams.get(stream, stream), pays, saves, earns)
+            for party, stream, pays, saves, earns in evaluation.case.stream_matrix()
+        ]
+        if evaluation.case
+        else []
+    )
+    exceptions = (
+        MoneyLine.objects.filter(intervention__agreement=agreement)
+        .exclude(stream_reason="")
+        .select_related("party")
+    )
+    return {
+        "stream_breaches": breaches,
+        "stream_exceptions": list(exceptions),
+        "stream_matrix": matrix,
+    }
 
 
 def dashboard_context(
@@ -51,6 +85,8 @@ def dashboard_context(
         else ""
     )
     return {
+        **stream_context(agreement, evaluation),
+        "edit_lines": role.role == "director",
         "programme": programme,
         "role": role,
         "agreement": agreement,
