@@ -58,6 +58,12 @@ def test_the_demo_speaks_the_readers_language() -> None:
     money = _client("nl").get(f"/p/{ruwaard.pk}/money/{plan.pk}/").content.decode()
     assert "Eén keukentafelgesprek per huishouden" in money
     assert "Eén wijkteam" in money and "One neighbourhood team" not in money
+    # the recorded exception to the stream rules, and the plan of the whole partnership
+    assert "De wijkverpleging wordt betaald uit een vast Zvw-budget" in money
+    samendraads = Programme.objects.get(name="Samendraads")
+    deal = Agreement.objects.get(programme=samendraads)
+    money = _client("nl").get(f"/p/{samendraads.pk}/money/{deal.pk}/").content.decode()
+    assert "Anticoagulation care" not in money
     pdf = _client("nl").get(f"/p/{ruwaard.pk}/money/{plan.pk}/agreement.pdf").content
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "Illustratieve bedragen" in text and "Illustrative" not in text
