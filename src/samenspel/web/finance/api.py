@@ -31,6 +31,23 @@ def agreement_evaluation(
     case = result.case
     return {
         "problems": result.problems,
+        "settlement": [
+            {
+                "year": o.year.year,
+                "stream": o.year.stream,
+                "benchmark": o.benchmark,
+                "realised_cost": o.year.realised_cost,
+                "savings": o.savings,
+                "savings_rate": o.savings_rate,
+                "qualifies": o.qualifies,
+                "capped": o.capped,
+                "shared": o.shared,
+                "per_party": o.per_party,
+                "planned_savings": None if planned is None else planned.savings,
+                "per_party_as_planned": None if planned is None else planned.per_party,
+            }
+            for o, planned in result.realised
+        ],
         "stream_breaches": [
             {
                 "line": line.pk,

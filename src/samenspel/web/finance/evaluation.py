@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,6 +19,14 @@ from samenspel.analytics.business_case import (
     parse_agreement,
     settlement,
     simulate,
+)
+from samenspel.analytics.business_case.shared_savings import (
+    Outcome,
+    SharedSavingsError,
+    Terms,
+    Year,
+    planned_savings,
+    settle_year,
 )
 from samenspel.analytics.business_case.streams import Breach, StreamLine, breach
 from samenspel.analytics.games import MAX_EXACT_PLAYERS, RULES, GameError, least_core
@@ -124,6 +132,9 @@ class Evaluation:
     least_core_epsilon: float | None = None
     coalition_values: list[tuple[tuple[str, ...], float]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    realised: list[tuple[Outcome, Outcome | None]] = field(default_factory=list)
+    """Each realised year settled, beside the same year settled as if the plan's savings for that
+    stream and year had come true (None when the plan expects none)."""
 
 
 def evaluate(agreement: Agreement, *, draws: int = MONTE_CARLO_DRAWS, seed: int = 0) -> Evaluation:
@@ -166,4 +177,52 @@ def _evaluate(agreement: Agreement, draws: int, seed: int) -> Evaluation:
         ]
     if rules and draws > 0:
         result.risks = {r.rule: r for r in simulate(result.data, rules, draws=draws, seed=seed)}
+    _settle_realised(agreement, result)
     return result
+
+
+def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
+    """Settle every realised year by the agreement's terms and division rule."""
+    years = list(agreement.realised_years.all())
+    if not years or result.data is None:
+        return
+    chosen = result.settlements.get(agreement.settlement_rule)
+    if chosen is None:
+        result.problems.append(
+            f"{agreement.settlement_rule}: this rule gives no division here, so realised "
+            "savings are divided equally."
+        )
+    shares = (
+        chosen.allocation.as_dict() if chosen else dict.fromkeys(result.data.parties, 0.0)
+    )
+    terms = Terms(
+        minimum_savings_rate=float(agreement.minimum_savings_rate),
+        sharing_rate=float(agreement.sharing_rate),
+        cap_rate=float(agreement.cap_rate),
+        two_sided=agreement.two_sided,
+    )
+    planned = planned_savings(result.data)
+    for row in years:
+        try:
+            year = Year(
+                year=row.year,
+                stream=row.stream,
+                persons=row.persons,
+                base_cost_per_person=float(row.base_cost_per_person),
+                years_since_base=row.year - row.base_year,
+                realised_cost=float(row.realised_cost),
+                trend_rate=float(row.trend_rate),
+                risk_adjustment=float(row.risk_adjustment),
+            )
+        except SharedSavingsError as exc:
+            result.problems.append(str(exc))
+            continue
+        expected = planned.get((row.stream, row.year))
+        as_planned = (
+            None
+            if expected is None
+            else settle_year(
+                replace(year, realised_cost=max(0.0, year.benchmark - expected)), terms, shares
+            )
+        )
+        result.realised.append((settle_year(year, terms, shares), as_planned))

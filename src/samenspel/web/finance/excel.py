@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from samenspel.analytics.business_case import Settlement
+from samenspel.analytics.business_case import BusinessCase, Settlement
 from samenspel.web.core.charts import excel_money_format, unit_label
 from samenspel.web.core.charts import money as money_text
 from samenspel.web.core.downloads import workbook_bytes
 from samenspel.web.core.excel_charts import add_bar_chart
 
 from .evaluation import Evaluation
-from .models import Agreement, Stream
+from .models import RULE_CHOICES, Agreement, Stream
 
-RULE_LABELS = {
-    "proportional_investment": gettext_lazy("Proportional to investment"),
-    "proportional_savings": gettext_lazy("Proportional to savings"),
-    "equal": gettext_lazy("Equal split"),
-    "shapley": gettext_lazy("Shapley value"),
-    "nucleolus": gettext_lazy("Nucleolus"),
-}
+RULE_LABELS = dict(RULE_CHOICES)
 
 
 def _rule(rule: str) -> str:
@@ -91,14 +84,7 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
         for row in case.wrong_pocket:
             pocket.append(list(row))
         _as_money(pocket, agreement.amount_unit, after_row=1)
-        streams = book.create_sheet(_("Financing streams"))
-        streams.append(
-            [_("Party"), _("Financing stream"), _("Pays (PV)"), _("Saves (PV)"), _("Earns (PV)")]
-        )
-        labels = dict(Stream.choices)
-        for name, stream, pays, saves, earns in case.stream_matrix():
-            streams.append([name, str(labels.get(stream, stream)), pays, saves, earns])
-        _as_money(streams, agreement.amount_unit, after_row=1)
+        _streams_sheet(book, agreement, case)
         shown = len(case.wrong_pocket)
         add_bar_chart(
             pocket,
@@ -157,6 +143,56 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
                         *[_blank_if_none(r.probability_positive[p]) for p in parties],
                     ]
                 )
+    if evaluation.realised:
+        _settlement_sheet(book, agreement, evaluation)
     for ws in book.worksheets[start:]:
         for cell in ws[1]:
             cell.font = bold
+
+
+def _streams_sheet(book: Workbook, agreement: Agreement, case: BusinessCase) -> None:
+    """The party x stream matrix: what each party pays, saves and earns, in present value."""
+    streams = book.create_sheet(_("Financing streams"))
+    streams.append(
+        [_("Party"), _("Financing stream"), _("Pays (PV)"), _("Saves (PV)"), _("Earns (PV)")]
+    )
+    labels = dict(Stream.choices)
+    for name, stream, pays, saves, earns in case.stream_matrix():
+        streams.append([name, str(labels.get(stream, stream)), pays, saves, earns])
+    _as_money(streams, agreement.amount_unit, after_row=1)
+
+
+def _settlement_sheet(book: Workbook, agreement: Agreement, evaluation: Evaluation) -> None:
+    """Realised savings per year and stream, and per party as planned against realised."""
+    sheet = book.create_sheet(_("Settlement"))
+    labels = dict(Stream.choices)
+    sheet.append(
+        [_("Year"), _("Financing stream"), _("Benchmark"), _("Realised cost"), _("Savings"),
+         _("Savings rate"), _("Planned savings"), _("Shared"), _("Note")]
+    )  # fmt: skip
+    for o, planned in evaluation.realised:
+        note = (
+            _("capped") if o.capped
+            else "" if o.qualifies
+            else _("loss, not shared") if o.savings < 0
+            else _("below the minimum rate")
+        )  # fmt: skip
+        sheet.append(
+            [o.year.year, str(labels.get(o.year.stream, o.year.stream)), o.benchmark,
+             o.year.realised_cost, o.savings, None, None if planned is None else planned.savings,
+             o.shared, note]
+        )  # fmt: skip
+        sheet.cell(sheet.max_row, 6, o.savings_rate).number_format = "0.0%"
+    sheet.append([])
+    sheet.append([_("Party"), _("Year"), _("Financing stream"), _("As planned"), _("Realised")])
+    for o, planned in evaluation.realised:
+        for party, amount in o.per_party.items():
+            sheet.append(
+                [party, o.year.year, str(labels.get(o.year.stream, o.year.stream)),
+                 None if planned is None else planned.per_party.get(party), amount]
+            )  # fmt: skip
+    number_format = excel_money_format(agreement.amount_unit)
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row[2:]:
+            if isinstance(cell.value, float) and cell.number_format != "0.0%":
+                cell.number_format = number_format

@@ -23,6 +23,16 @@ class Stream(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+RULE_CHOICES = [
+    ("proportional_investment", _("Proportional to investment")),
+    ("proportional_savings", _("Proportional to savings")),
+    ("equal", _("Equal split")),
+    ("shapley", _("Shapley value")),
+    ("nucleolus", _("Nucleolus")),
+]
+"""The allocation rules (the analytics core's RULES), with their labels."""
+
+
 class LineKind(models.TextChoices):
     COST = "cost", _("Cost")
     SAVING = "saving", _("Saving")
@@ -76,6 +86,42 @@ class Agreement(ProgrammeScoped):
         choices=[("euro", _("euros")), ("thousand", _("thousands of euros"))],
         default="euro",
         help_text=_("How this agreement's amounts are entered; every page and export says so."),
+    )
+    settlement_rule = models.CharField(
+        _("division rule for shared savings"),
+        max_length=32,
+        choices=RULE_CHOICES,
+        default="shapley",
+        help_text=_("Realised shared savings are divided in proportion to this rule's shares."),
+    )
+    minimum_savings_rate = models.DecimalField(
+        _("minimum savings rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.02"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Savings below this fraction of the benchmark are not shared (0.02 is 2%)."),
+    )
+    sharing_rate = models.DecimalField(
+        _("sharing rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("The fraction of realised savings that goes to the parties."),
+    )
+    cap_rate = models.DecimalField(
+        _("cap"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.1"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("The shared amount is at most this fraction of the benchmark."),
+    )
+    two_sided = models.BooleanField(
+        _("losses are shared too"),
+        default=False,
+        help_text=_("Two-sided: in a loss year beyond the minimum rate the parties pay back."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
@@ -248,3 +294,86 @@ class MoneyLine(ProgrammeScoped):
                     parse_years(self.years, horizon)
                 except ValidationError as exc:
                     raise ValidationError({"years": exc.messages}) from exc
+
+
+class RealisedYear(ProgrammeScoped):
+    """What one financing stream actually cost in one year, against its benchmark."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="realised_years",
+        verbose_name=_("agreement"),
+    )
+    year = models.PositiveIntegerField(
+        _("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    stream = models.CharField(
+        _("financing stream"), max_length=16, choices=Stream.choices, default=Stream.ZVW
+    )
+    persons = models.PositiveIntegerField(
+        _("persons"),
+        validators=[MinValueValidator(1)],
+        help_text=_("The target population or the region's inhabitants in this year."),
+    )
+    base_year = models.PositiveIntegerField(
+        _("base year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    base_cost_per_person = models.DecimalField(
+        _("cost per person in the base year"),
+        max_digits=14,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+        help_text=_("In the agreement's unit, e.g. from the regiobeeld's cost per inhabitant."),
+    )
+    trend_rate = models.DecimalField(
+        _("annual trend"),
+        max_digits=6,
+        decimal_places=4,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("-0.4999")), MaxValueValidator(Decimal("0.9999"))],
+        help_text=_("Growth of the cost per person each year without the programme (0.03 is 3%)."),
+    )
+    risk_adjustment = models.DecimalField(
+        _("age and sex adjustment"),
+        max_digits=6,
+        decimal_places=4,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("9.9999"))],
+        help_text=_(
+            "Expected cost of this year's population over the base year's, from the national "
+            "cost per sex and age class; 1 for none."
+        ),
+    )
+    realised_cost = models.DecimalField(
+        _("realised cost"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("What the stream actually cost for these persons this year."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="realised_years",
+        verbose_name=_("programme"),
+    )
+
+    class Meta:
+        ordering = ["agreement", "year", "stream"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "year", "stream"], name="realised_year_unique"
+            )
+        ]
+        verbose_name = _("realised year")
+        verbose_name_plural = _("realised years")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.stream}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.year is not None and self.base_year is not None and self.base_year > self.year:
+            raise ValidationError({"base_year": _("The base year cannot come after the year.")})

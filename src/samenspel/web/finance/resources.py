@@ -2,14 +2,15 @@
 
 from samenspel.web.core.resources import Resource, register
 
-from .models import Agreement, CareTask, Intervention, MoneyLine
+from .models import Agreement, CareTask, Intervention, MoneyLine, RealisedYear
 
 register(
     Resource(
         "agreements",
         Agreement,
         ("name", "scenario", "description", "start_year", "horizon", "discount_rate",
-         "amount_unit"),
+         "amount_unit", "settlement_rule", "minimum_savings_rate", "sharing_rate", "cap_rate",
+         "two_sided"),
         ("name", "scenario", "start_year", "horizon", "discount_rate"),
     ),
     Resource(
@@ -30,5 +31,12 @@ register(
         ("intervention", "kind", "party", "stream", "low", "likely", "high", "years",
          "stream_reason"),
         ("intervention", "kind", "party", "stream", "low", "likely", "high", "years"),
+    ),
+    Resource(
+        "realised-years",
+        RealisedYear,
+        ("agreement", "year", "stream", "persons", "base_year", "base_cost_per_person",
+         "trend_rate", "risk_adjustment", "realised_cost"),
+        ("agreement", "year", "stream", "persons", "realised_cost"),
     ),
 )

@@ -48,6 +48,8 @@ def stream_context(agreement: Agreement, evaluation: Evaluation) -> dict[str, An
         .select_related("party")
     )
     return {
+        "stream_labels": streams,
+        "settlement_rule_label": str(RULE_LABELS.get(agreement.settlement_rule, "")),
         "stream_breaches": breaches,
         "stream_exceptions": list(exceptions),
         "stream_matrix": matrix,

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 
 from samenspel.analytics.population.municipalities import name_of
 from samenspel.web.core.charts import money as money_text
@@ -43,6 +44,18 @@ def money(value: Any, unit: str = "euro") -> str:
         return money_text(None if value in (None, "") else float(value), unit)
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """``{{ 0.025|percent }}`` → "2,5%" in Dutch, "2.5%" in English; whole percents plain."""
+    try:
+        share = float(value) * 100
+    except (TypeError, ValueError):
+        return "—"
+    places = 0 if abs(share - round(share)) < 1e-9 else 1
+    # number_format cuts decimals off rather than rounding them
+    return f"{number_format(round(share, places), decimal_pos=places)}%"
 
 
 @register.filter

@@ -1,0 +1,156 @@
+"""Realised savings settled as agreed (shared savings, MSSP-style): hand-computed years, and the
+settlement on the money page, in the PDF, Excel and the API."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from samenspel.analytics.business_case import parse_agreement
+from samenspel.analytics.business_case.shared_savings import (
+    SharedSavingsError,
+    Terms,
+    Year,
+    divide,
+    planned_savings,
+    settle_year,
+)
+from samenspel.web.finance.models import RULE_CHOICES, Agreement, RealisedYear
+
+from .conftest import World
+
+TERMS = Terms(minimum_savings_rate=0.02, sharing_rate=0.5, cap_rate=0.10)
+SHARES = {"hospital": 2.0, "gp": 1.0, "insurer": 1.0}
+
+
+def _year(realised: float, **extra: float) -> Year:
+    # 1,000 persons at 2,000 each: a benchmark of 2,000,000
+    return Year(2027, "Zvw", 1000, 2000.0, 0, realised, **extra)  # type: ignore[arg-type]
+
+
+def test_savings_below_the_minimum_rate_are_not_shared() -> None:
+    outcome = settle_year(_year(1_970_000), TERMS, SHARES)
+    assert outcome.benchmark == 2_000_000 and outcome.savings == 30_000
+    assert outcome.savings_rate == pytest.approx(0.015)
+    assert not outcome.qualifies and outcome.shared == 0
+    assert outcome.per_party == {"hospital": 0, "gp": 0, "insurer": 0}
+
+
+def test_savings_above_the_minimum_rate_are_shared_from_the_first_euro() -> None:
+    outcome = settle_year(_year(1_900_000), TERMS, SHARES)
+    assert outcome.savings == 100_000 and outcome.qualifies and not outcome.capped
+    assert outcome.shared == 50_000  # 50% of all 100,000, not only of what exceeds 2%
+    assert outcome.per_party == {"hospital": 25_000, "gp": 12_500, "insurer": 12_500}
+
+
+def test_the_cap_limits_the_shared_amount() -> None:
+    outcome = settle_year(_year(1_500_000), TERMS, SHARES)
+    # 50% of 500,000 is 250,000, above the cap of 10% of 2,000,000
+    assert outcome.capped and outcome.shared == 200_000
+    assert sum(outcome.per_party.values()) == pytest.approx(200_000)
+
+
+def test_a_loss_year_one_sided_and_two_sided() -> None:
+    one = settle_year(_year(2_100_000), TERMS, SHARES)
+    assert one.savings == -100_000 and not one.qualifies and one.shared == 0
+    two = settle_year(_year(2_100_000), Terms(two_sided=True), SHARES)
+    assert two.qualifies and two.shared == -50_000  # the parties pay back half the loss
+    assert two.per_party["hospital"] == -25_000
+    small = settle_year(_year(2_030_000), Terms(two_sided=True), SHARES)
+    assert small.shared == 0  # a 1.5% loss is inside the corridor
+
+
+def test_the_benchmark_is_trended_and_adjusted_for_age_and_sex() -> None:
+    year = Year(2027, "Zvw", 1000, 2000.0, 2, 0.0, trend_rate=0.03, risk_adjustment=1.02)
+    assert year.benchmark == pytest.approx(1000 * 2000 * 1.03**2 * 1.02)  # 2,164,236
+
+
+def test_bad_terms_and_figures_are_refused_by_name() -> None:
+    with pytest.raises(SharedSavingsError, match="sharing_rate: a fraction from 0 to 1"):
+        Terms(sharing_rate=1.5)
+    with pytest.raises(SharedSavingsError, match="minimum_savings_rate"):
+        Terms(minimum_savings_rate=float("nan"))
+    with pytest.raises(SharedSavingsError, match="2027 Zvw, persons: out of range"):
+        Year(2027, "Zvw", 0, 2000.0, 0, 1.0)
+    with pytest.raises(SharedSavingsError, match="realised_cost"):
+        Year(2027, "Zvw", 10, 2000.0, 0, float("inf"))
+
+
+def test_division_follows_the_rule_and_is_equal_when_the_plan_gains_nothing() -> None:
+    assert divide(90, {"a": 0.0, "b": 0.0, "c": 0.0}) == {"a": 30, "b": 30, "c": 30}
+    assert divide(90, {"a": 2.0, "b": 1.0, "c": -1.0}) == {"a": 60, "b": 30, "c": 0}
+
+
+def test_planned_savings_net_the_funders_own_new_costs() -> None:
+    agreement = parse_agreement({
+        "parties": ["gp", "insurer"], "start_year": 2026, "horizon": 2, "discount_rate": 0,
+        "interventions": [{
+            "name": "Module", "partners": ["gp", "insurer"],
+            "costs": [{"party": "insurer", "stream": "Zvw", "likely": 30}],
+            "savings": [{"party": "insurer", "stream": "Zvw", "likely": 100, "years": [2]}],
+            "revenues": [{"party": "gp", "stream": "Zvw", "likely": 30}],
+        }],
+    })  # fmt: skip
+    assert planned_savings(agreement) == {("Zvw", 2026): -30, ("Zvw", 2027): 70}
+
+
+def test_the_web_rules_are_the_analytics_rules() -> None:
+    from samenspel.analytics.games import RULES
+
+    assert [code for code, _label in RULE_CHOICES] == list(RULES)
+
+
+@pytest.mark.django_db
+def test_the_demo_settles_a_loss_year_and_a_shared_year() -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from samenspel.web.workspace.demo import load_demo
+
+    load_demo(with_population=False)
+    deal = Agreement.objects.get(programme__name="Samendraads")
+    assert RealisedYear.objects.filter(agreement=deal).count() == 2
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="regisseur"))
+    base = f"/p/{deal.programme_id}/money/{deal.pk}/"
+    response = client.get(base)
+    realised = response.context["evaluation"].realised
+    (loss, _none), (shared, planned) = realised
+    # 2026: benchmark 1,800 x 3.2 x 1.03 = 5,932.8 against 6,000 spent: a loss, not shared
+    assert loss.benchmark == pytest.approx(5932.8) and loss.savings < 0 and loss.shared == 0
+    # 2027: 1,800 x 3.2 x 1.03^2 = 6,110.784; saved 170.784 (2.8%), half of it shared
+    assert shared.savings == pytest.approx(170.784) and shared.shared == pytest.approx(85.392)
+    assert planned is not None and planned.savings == pytest.approx(520 - 330)
+    assert sum(shared.per_party.values()) == pytest.approx(85.392)
+    page = response.content.decode()
+    assert "Gerealiseerde besparingen, verrekend zoals afgesproken" in page
+    assert "verlies, niet gedeeld" in page and "2,8%" in page
+    book = load_workbook(io.BytesIO(client.get(base + "agreement.xlsx").content))
+    rows = [r for r in book["Verrekening"].values if r and r[0] == 2027]
+    assert rows[0][1] == "Zvw (zorgverzekeraar)" and rows[0][7] == pytest.approx(85.392)
+    pdf = client.get(base + "agreement.pdf").content
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Plan tegenover realisatie, per partij" in text
+    api = client.get(
+        f"/api/v1/programmes/{deal.programme_id}/agreements/{deal.pk}/evaluation?draws=0"
+    ).json()["settlement"]
+    assert [(s["year"], s["qualifies"], round(s["shared"], 3)) for s in api] == [
+        (2026, False, 0.0),
+        (2027, True, 85.392),
+    ]
+
+
+def test_a_base_year_after_the_year_is_refused(world: World) -> None:
+    deal = Agreement.objects.create(programme=world.a, name="Deal")
+    response = world.client_for(world.director).post(
+        f"/p/{world.a.pk}/realised-years/new/",
+        {"agreement": deal.pk, "year": 2027, "stream": "Zvw", "persons": 100,
+         "base_year": 2028, "base_cost_per_person": "10", "trend_rate": "0",
+         "risk_adjustment": "1", "realised_cost": "900"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Het basisjaar kan niet na het jaar liggen." in response.content.decode()
+    assert not RealisedYear.objects.filter(agreement=deal).exists()
