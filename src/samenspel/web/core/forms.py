@@ -78,6 +78,11 @@ class RoleForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("On behalf of organisation"), queryset=Organisation.objects.none(), required=False
     )
+    signs_agreements = forms.BooleanField(
+        label=_("Signs agreements for the organisation"),
+        required=False,
+        help_text=_("The organisation's authorised representative approves or rejects agreements."),
+    )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

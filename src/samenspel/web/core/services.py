@@ -205,8 +205,10 @@ def grant_role(
     user: User,
     role: str,
     organisation_id: int | None = None,
+    signs_agreements: bool = False,
 ) -> ProgrammeRole:
-    """Give a user a role in the director's programme (or change it)."""
+    """Give a user a role in the director's programme (or change it); a partner member may be
+    their organisation's authorised representative, who signs agreements."""
     if director.role != Role.DIRECTOR:
         raise PermissionDeniedError("Only the programme director manages roles.")
     grant = ProgrammeRole.objects.filter(user=user, programme=director.programme).first()
@@ -218,6 +220,7 @@ def grant_role(
             raise ValidationError(_("A programme keeps at least one programme director."))
     grant.role = role
     grant.organisation_id = organisation_id if role == Role.PARTNER else None
+    grant.signs_agreements = signs_agreements
     grant.full_clean(exclude=["user", "programme"])
     grant.save()
     return grant

@@ -258,6 +258,7 @@ def roles(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> Ht
                     user=user,
                     role=form.cleaned_data["role"],
                     organisation_id=organisation.pk if organisation else None,
+                    signs_agreements=form.cleaned_data["signs_agreements"],
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)

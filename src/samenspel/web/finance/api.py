@@ -10,6 +10,7 @@ from samenspel.web.core.api_errors import READ_ERRORS
 
 from .evaluation import evaluate, stream_check
 from .models import Agreement
+from .selectors import approval_context
 
 router = Router(tags=["agreements"])
 
@@ -104,4 +105,39 @@ def agreement_evaluation(
             }
             for rule, s in result.settlements.items()
         },
+    }
+
+
+@router.get(
+    "/programmes/{programme_id}/agreements/{agreement_id}/approval",
+    response={200: dict[str, Any], **READ_ERRORS},
+)
+def agreement_approval(
+    request: HttpRequest, programme_id: int, agreement_id: int
+) -> dict[str, Any]:
+    """The version under approval and every party's decision (approved, rejected or awaiting),
+    with who decided, when and their comment."""
+    programme, role = get_programme_for(request.user, programme_id)
+    agreement = Agreement.objects.filter(pk=agreement_id, programme=programme).first()
+    if agreement is None:
+        raise Http404("No such agreement.")
+    context = approval_context(agreement, role)
+    round_ = context["approval_round"]
+    return {
+        "status": context["approval_status"],
+        "version": None if round_ is None else round_.number,
+        "frozen_at": None if round_ is None else round_.frozen_at.isoformat(),
+        "frozen_by": None if round_ is None or round_.frozen_by is None
+        else round_.frozen_by.get_username(),
+        "earlier_versions": context.get("earlier_versions", 0),
+        "parties": [
+            {
+                "organisation": party.name,
+                "decision": None if a is None else a.decision,
+                "by": None if a is None or a.decided_by is None else a.decided_by.get_username(),
+                "at": None if a is None else a.decided_at.isoformat(),
+                "comment": None if a is None else a.comment,
+            }
+            for party, a in context["approval_rows"]
+        ],
     }

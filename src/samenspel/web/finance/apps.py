@@ -9,3 +9,6 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import resources  # noqa: F401  (registers the record kinds)
+        from .signals import connect
+
+        connect()

@@ -161,6 +161,14 @@ def load_money_demo(programmes: dict[str, Programme]) -> None:
             "saved stay with the provider under that contract."
         ),
     )  # fmt: skip
+    # The first year of the neighbourhood team, settled: Wmo cost a little above the benchmark.
+    first = RealisedYear(
+        programme=ruwaard, agreement=plan, year=2026, stream="Wmo", persons=15200,
+        base_year=2025, base_cost_per_person=Decimal("0.45"), trend_rate=Decimal("0.02"),
+        realised_cost=Decimal("7010"),
+    )  # fmt: skip
+    first.full_clean()
+    first.save()
     homes = _intervention(
         plan, gettext_noop("Home adaptations without a waiting list"), [municipality, housing]
     )

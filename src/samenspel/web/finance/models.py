@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -377,3 +378,81 @@ class RealisedYear(ProgrammeScoped):
         super().clean()
         if self.year is not None and self.base_year is not None and self.base_year > self.year:
             raise ValidationError({"base_year": _("The base year cannot come after the year.")})
+
+
+class ApprovalRound(ProgrammeScoped):
+    """One frozen version of an agreement, put to every party for approval.
+
+    A change to the agreement after freezing supersedes the round and opens the next version,
+    so an approval always refers to exactly the figures it saw (``fingerprint``).
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("agreement")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    fingerprint = models.CharField(max_length=64, editable=False)
+    snapshot = models.JSONField(editable=False)
+    """The agreement as frozen: its document, terms and care tasks."""
+    parties = models.ManyToManyField(
+        Organisation, related_name="approval_rounds", verbose_name=_("parties")
+    )
+    frozen_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("frozen by"),
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="approval_rounds",
+        verbose_name=_("programme"),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["agreement", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="approval_round_unique")
+        ]
+        verbose_name = _("approval round")
+        verbose_name_plural = _("approval rounds")
+
+    def __str__(self) -> str:
+        return f"{self.agreement} v{self.number}"
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Approval(models.Model):
+    """One party's decision on one frozen version, by its authorised representative."""
+
+    round = models.ForeignKey(
+        ApprovalRound, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("round")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("party")
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    class Meta:
+        ordering = ["round", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "organisation"], name="one_decision_per_party")
+        ]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_decision_display()}"

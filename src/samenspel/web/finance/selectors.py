@@ -14,7 +14,8 @@ from samenspel.web.core.models import Programme
 
 from .evaluation import Evaluation, evaluate, stream_check
 from .excel import RULE_LABELS
-from .models import Agreement, MoneyLine, Stream
+from .models import Agreement, Decision, MoneyLine, Stream
+from .services import current_round, fingerprint, snapshot
 
 
 def agreement_of(programme: Programme, agreement_id: int) -> Agreement:
@@ -56,6 +57,36 @@ def stream_context(agreement: Agreement, evaluation: Evaluation) -> dict[str, An
     }
 
 
+def approval_context(agreement: Agreement, role: ProgrammeRole) -> dict[str, Any]:
+    """The version under approval, each party's decision, and what this user may do."""
+    round_ = current_round(agreement)
+    if round_ is None:
+        return {"approval_round": None, "approval_rows": [], "approval_status": "none"}
+    decisions = {a.organisation_id: a for a in round_.approvals.select_related("decided_by")}
+    parties = list(round_.parties.all())
+    rows = [(party, decisions.get(party.pk)) for party in parties]
+    stale = round_.fingerprint != fingerprint(snapshot(agreement))
+    if any(a is not None and a.decision == Decision.REJECTED for _p, a in rows):
+        status = "rejected"
+    elif rows and all(a is not None and a.decision == Decision.APPROVED for _p, a in rows):
+        status = "approved"
+    else:
+        status = "awaiting"
+    signs_for = (
+        role.organisation_id
+        if role.signs_agreements and any(p.pk == role.organisation_id for p in parties)
+        else None
+    )
+    return {
+        "approval_round": round_,
+        "approval_rows": rows,
+        "approval_status": "stale" if stale else status,
+        "signs_for": signs_for,
+        "my_decision": decisions.get(signs_for) if signs_for else None,
+        "earlier_versions": agreement.rounds.exclude(pk=round_.pk).count(),
+    }
+
+
 def dashboard_context(
     programme: Programme, role: ProgrammeRole, agreement: Agreement
 ) -> dict[str, Any]:
@@ -88,6 +119,7 @@ def dashboard_context(
     )
     return {
         **stream_context(agreement, evaluation),
+        **approval_context(agreement, role),
         "edit_lines": role.role == "director",
         "programme": programme,
         "role": role,

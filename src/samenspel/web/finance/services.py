@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import hashlib
+import json
+from typing import Any
 
-from .models import Agreement
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenspel.web.core.accounts import audit
+from samenspel.web.core.accounts.models import ProgrammeRole, Role
+from samenspel.web.core.models import Organisation
+from samenspel.web.core.services import PermissionDeniedError
+
+from .evaluation import agreement_document
+from .models import Agreement, Approval, ApprovalRound, Decision
+
+TERMS = ("name", "scenario", "description", "start_year", "horizon", "discount_rate",
+         "amount_unit", "settlement_rule", "minimum_savings_rate", "sharing_rate", "cap_rate",
+         "two_sided")  # fmt: skip
+"""The agreement's own fields that an approval covers, beside its interventions and lines."""
 
 
 @transaction.atomic
@@ -43,3 +63,122 @@ def copy_as_scenario(agreement: Agreement, scenario: str) -> Agreement:
             line.intervention = intervention
             line.save()
     return copy
+
+
+def snapshot(agreement: Agreement) -> dict[str, Any]:
+    """What a party approves: the terms, the care tasks and the document the money pages
+    evaluate (interventions, partners and every line)."""
+    try:
+        document: Any = agreement_document(agreement)
+    except ValueError as exc:  # a line whose years no longer fit the horizon
+        document = {"problem": str(exc)}
+    return {
+        "terms": {name: str(getattr(agreement, name)) for name in TERMS},
+        "care_tasks": sorted(
+            [t.name, t.target_population, t.volume, t.unit, t.performer_id]
+            for t in agreement.care_tasks.all()
+        ),
+        "document": document,
+    }
+
+
+def fingerprint(state: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def current_round(agreement: Agreement) -> ApprovalRound | None:
+    return agreement.rounds.filter(superseded_at__isnull=True).first()
+
+
+def party_organisations(agreement: Agreement) -> list[Organisation]:
+    """The organisations that are a partner of an intervention or stand on one of its lines."""
+    return list(
+        Organisation.objects.filter(
+            Q(interventions__agreement=agreement)
+            | Q(money_lines__intervention__agreement=agreement)
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _open_round(agreement: Agreement, user: Any, state: dict[str, Any]) -> ApprovalRound:
+    last = agreement.rounds.order_by("-number").first()
+    round_ = ApprovalRound.objects.create(
+        programme=agreement.programme, agreement=agreement,
+        number=(last.number + 1) if last else 1, fingerprint=fingerprint(state),
+        snapshot=state, frozen_by=user,
+    )  # fmt: skip
+    round_.parties.set(party_organisations(agreement))
+    return round_
+
+
+@transaction.atomic
+def freeze_for_approval(*, role: ProgrammeRole, agreement: Agreement) -> ApprovalRound:
+    """The director freezes the agreement as it stands and puts it to every party."""
+    if role.role != Role.DIRECTOR:
+        raise PermissionDeniedError("Only the programme director freezes an agreement.")
+    if not party_organisations(agreement):
+        raise ValidationError(
+            _("Add an intervention with its partners before asking for approval.")
+        )
+    state = snapshot(agreement)
+    current = current_round(agreement)
+    if current is not None:
+        if current.fingerprint == fingerprint(state):
+            raise ValidationError(_("This version is already put to the parties."))
+        current.superseded_at = timezone.now()
+        current.save(update_fields=["superseded_at"])
+    round_ = _open_round(agreement, role.user, state)
+    target = f"{agreement} v{round_.number}"
+    audit.record(role.user, agreement.programme, "agreement frozen", target)
+    return round_
+
+
+@transaction.atomic
+def decide(
+    *, role: ProgrammeRole, round_: ApprovalRound, decision: str, comment: str = ""
+) -> Approval:
+    """The authorised representative approves or rejects the frozen version for their
+    organisation. A version that was changed since it was frozen cannot be decided on."""
+    if decision not in Decision.values:
+        raise ValidationError(_("Choose approve or reject."))
+    if not role.signs_agreements or role.organisation_id is None:
+        raise PermissionDeniedError("Only an organisation's authorised representative decides.")
+    round_ = ApprovalRound.objects.select_for_update().get(pk=round_.pk)
+    agreement = round_.agreement
+    if round_.superseded_at is not None or round_.fingerprint != fingerprint(snapshot(agreement)):
+        raise ValidationError(
+            _("The agreement changed after this version was frozen; decide on the new version.")
+        )
+    if not round_.parties.filter(pk=role.organisation_id).exists():
+        raise PermissionDeniedError("The organisation is not a party to this agreement.")
+    approval, _created = Approval.objects.update_or_create(
+        round=round_, organisation_id=role.organisation_id,
+        defaults={"decision": decision, "comment": comment.strip(), "decided_by": role.user},
+    )  # fmt: skip
+    audit.record(
+        role.user, agreement.programme, f"agreement {decision}",
+        f"{agreement} v{round_.number}: {role.organisation}",
+    )  # fmt: skip
+    return approval
+
+
+def supersede_if_changed(agreement: Agreement) -> ApprovalRound | None:
+    """After any change to an agreement under approval: when it no longer matches the frozen
+    version, that version is superseded and the next one is put to the parties, without
+    approvals. Called inside the change's own transaction."""
+    current = current_round(agreement)
+    if current is None:
+        return None
+    state = snapshot(agreement)
+    if current.fingerprint == fingerprint(state):
+        return None
+    current.superseded_at = timezone.now()
+    current.save(update_fields=["superseded_at"])
+    round_ = _open_round(agreement, None, state)
+    audit.record(
+        AnonymousUser(), agreement.programme, "agreement changed after freezing",
+        f"{agreement} v{current.number} → v{round_.number}",
+    )  # fmt: skip
+    return round_

@@ -24,4 +24,14 @@ urlpatterns = [
         views.copy_scenario,
         name="agreement_copy",
     ),
+    path(
+        "p/<int:programme_id>/money/<int:agreement_id>/freeze/",
+        views.freeze,
+        name="agreement_freeze",
+    ),
+    path(
+        "p/<int:programme_id>/money/<int:agreement_id>/decide/",
+        views.decide,
+        name="agreement_decide",
+    ),
 ]

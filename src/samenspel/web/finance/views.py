@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samenspel.web.core.accounts.access import is_director
+from samenspel.web.core.accounts.access import PermissionDeniedError, is_director
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.downloads import attachment
 from samenspel.web.core.models import Programme
@@ -21,6 +23,7 @@ from samenspel.web.core.pdf import render_pdf
 from . import services
 from .evaluation import agreement_document, evaluate
 from .excel import agreement_workbook
+from .models import Agreement, ApprovalRound
 from .selectors import agreement_of, dashboard_context
 
 
@@ -81,3 +84,58 @@ def copy_scenario(
     name = request.POST.get("scenario", "").strip() or _("scenario")
     copy = services.copy_as_scenario(agreement, name)
     return redirect("agreement_money", programme_id=programme.pk, agreement_id=copy.pk)
+
+
+@require_POST
+@programme_view
+def freeze(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, agreement_id: int
+) -> HttpResponse:
+    """The director puts the agreement as it stands to every party for approval."""
+    if not is_director(role):
+        raise PermissionDenied
+    agreement = agreement_of(programme, agreement_id)
+    try:
+        round_ = services.freeze_for_approval(role=role, agreement=agreement)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Version %(n)d is put to the parties for approval.") % {"n": round_.number}
+        )
+    return redirect(_approval_anchor(programme, agreement))
+
+
+@require_POST
+@programme_view
+def decide(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, agreement_id: int
+) -> HttpResponse:
+    """An authorised representative approves or rejects the version they saw."""
+    agreement = agreement_of(programme, agreement_id)
+    round_ = get_object_or_404(
+        ApprovalRound, agreement=agreement, number=_whole(request.POST.get("version"))
+    )
+    try:
+        services.decide(
+            role=role,
+            round_=round_,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", "")[:2000],
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your decision is recorded."))
+    return redirect(_approval_anchor(programme, agreement))
+
+
+def _whole(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) < 9 else 0
+
+
+def _approval_anchor(programme: Programme, agreement: Agreement) -> str:
+    url = reverse("agreement_money", args=[programme.pk, agreement.pk])
+    return f"{url}#approval"

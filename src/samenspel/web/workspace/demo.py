@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from samenspel.web.composition.services import import_programme_json
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
@@ -27,6 +28,8 @@ DEMO_USERS: list[tuple[str, str, str]] = [
     ("regisseur", DEMO_PASSWORD, "programme director of the five demo programmes"),
     ("partner", DEMO_PASSWORD, "partner member for the mental health organisation in Ruwaard"),
     ("kijker", DEMO_PASSWORD, "viewer of MijnZorg only"),
+    ("ziekenhuis", DEMO_PASSWORD, "signs agreements for the hospital in Samendraads"),
+    ("verzekeraar", DEMO_PASSWORD, "signs agreements for the health insurer in Samendraads"),
 ]
 DEMO_PROGRAMMES = ("MijnZorg", "Anders Beter", "Goedleven", "Samendraads", "Proeftuin Ruwaard")
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
@@ -57,6 +60,34 @@ def _demo_addresses(programmes: list[Programme]) -> None:
     for person in Person.objects.filter(programme__in=programmes, email=""):
         person.email = f"{slugify(person.name).replace('-', '.')}@samenspel.example"
         person.save(update_fields=["email"])
+
+
+def _approval_round(samendraads: Programme, users: dict[str, User]) -> None:
+    """Samendraads' agreement put to the parties: the hospital and the insurer have approved,
+    the care group and the municipality have yet to decide."""
+    from samenspel.web.finance.models import Agreement
+    from samenspel.web.finance.services import decide, freeze_for_approval
+
+    director = ProgrammeRole.objects.get(user=users["regisseur"], programme=samendraads)
+    agreement = Agreement.objects.get(programme=samendraads)
+    round_ = freeze_for_approval(role=director, agreement=agreement)
+    for username, prefix, comment in (
+        ("ziekenhuis", "Ziekenhuis", gettext_noop(
+            "Approved, provided the lost revenue is settled each year as the plan shows.")),
+        ("verzekeraar", "Zorgverzekeraar", ""),
+    ):  # fmt: skip
+        signatory, _created = ProgrammeRole.objects.update_or_create(
+            user=users[username],
+            programme=samendraads,
+            defaults={
+                "role": Role.PARTNER,
+                "organisation": Organisation.objects.get(
+                    programme=samendraads, name__startswith=prefix
+                ),
+                "signs_agreements": True,
+            },
+        )
+        decide(role=signatory, round_=round_, decision="approved", comment=comment)
 
 
 def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSummary:
@@ -98,6 +129,7 @@ def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSumma
     from samenspel.web.finance.demo import load_money_demo
 
     load_money_demo(by_name)
+    _approval_round(by_name["Samendraads"], users)
     load_dynamics_demo(by_name)
     if with_population:
         from samenspel.web.monitoring.demo import load_open_data_demo, load_population_demo

@@ -39,6 +39,11 @@ class ProgrammeRole(models.Model):
         verbose_name=_("on behalf of organisation"),
         help_text=_("Partner members edit the data of this organisation."),
     )
+    signs_agreements = models.BooleanField(
+        _("signs agreements for the organisation"),
+        default=False,
+        help_text=_("The organisation's authorised representative approves or rejects agreements."),
+    )
 
     class Meta:
         constraints = [
@@ -52,6 +57,10 @@ class ProgrammeRole(models.Model):
         return f"{self.user} – {self.programme}: {self.get_role_display()}"
 
     def clean(self) -> None:
+        if self.signs_agreements and (self.role != Role.PARTNER or self.organisation_id is None):
+            raise ValidationError(
+                {"signs_agreements": _("Only a partner member signs, for their organisation.")}
+            )
         if self.role == Role.PARTNER and self.organisation_id is None:
             raise ValidationError(
                 {"organisation": _("A partner member represents an organisation.")}
