@@ -1,127 +1,132 @@
-"""Benchmark: exact Shapley value and nucleolus for n = 10, 15, 20 parties.
+"""Benchmark: exact Shapley value and nucleolus against coopgame-py (a Rust library), same run.
 
-Each figure is compared, in the same run, with a straightforward reference implementation:
-- Shapley: the textbook sum over coalitions in a plain Python loop;
-- nucleolus: the same sequential-LP algorithm with every coalition written into every LP (no
-  constraint generation).
-Both references must agree with ours (checked). Usage:
+Four families of games at n = 20 (2**20 coalitions): random superadditive (a sum of unanimity
+games with positive weights), weighted majority, fully symmetric (v(S) = |S|**2) and
+unstructured integers 0-3 (singletons 0 and v(N) = 3, so that imputations exist). Each time is
+the best of three. The goal is ours / coopgame-py <= 1.0 on every row. Both must agree (to 1e-6
+of v(N)); the script exits 1 when they do not. Then exact Shapley for 23-25 parties, whose goal is
+under 10 s and under 2 GB (the game's values plus the peak traced during the computation).
 
-    .venv/bin/python benchmarks/games_bench.py [--sizes 10 15 20] [--reference-up-to 20]
+coopgame-py is a benchmark-only dependency:
+
+    .venv/bin/pip install -e ".[bench]"
+    .venv/bin/python benchmarks/games_bench.py [--n 20] [--large 23 24 25]
 """
 
 from __future__ import annotations
 
 import argparse
-import math
+import sys
 import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
-from scipy.linalg import null_space
-from scipy.optimize import linprog
 
 from samenspel.analytics.games import Game, nucleolus, shapley
-from samenspel.analytics.games.game import coalition_sums
+from samenspel.analytics.games.game import popcounts
+
+try:
+    import coopgame
+except ImportError:  # pragma: no cover - depends on the machine
+    coopgame = None
 
 
-def partnership_game(n: int, seed: int = 7) -> Game:
-    """A game shaped like real agreements: interventions needing 2-4 partners, gains per party."""
+def families(n: int, seed: int = 1) -> dict[str, np.ndarray]:
+    """The four families of the issue, as value vectors in bitmask order."""
     rng = np.random.default_rng(seed)
     masks = np.arange(1 << n)
-    values = np.zeros(1 << n)
+    superadditive = np.zeros(1 << n)
     for _ in range(3 * n):
         partners = rng.choice(n, size=int(rng.integers(2, 5)), replace=False)
         required = int(sum(1 << int(p) for p in partners))
-        gains = np.zeros(n)
-        gains[partners] = rng.normal(10, 25, size=len(partners))
-        gains[rng.integers(n)] += rng.normal(5, 10)
-        total = coalition_sums(gains)
-        values += np.where((masks & required) == required, np.maximum(total, 0), 0)
-    values[0] = 0
-    return Game(tuple(f"p{i}" for i in range(n)), values)
-
-
-def reference_shapley(game: Game) -> np.ndarray:
-    n = game.n
-    phi = np.zeros(n)
-    fact = [math.factorial(k) for k in range(n + 1)]
-    v = game.values.tolist()
+        superadditive += np.where((masks & required) == required, rng.uniform(1, 10), 0.0)
+    weights = rng.integers(1, 10, n)
+    weight_of = np.zeros(1 << n, dtype=np.int64)
     for i in range(n):
-        bit = 1 << i
-        total = 0.0
-        for mask in range(1 << n):
-            if mask & bit:
-                continue
-            s = mask.bit_count()
-            total += fact[s] * fact[n - s - 1] / fact[n] * (v[mask | bit] - v[mask])
-        phi[i] = total
-    return phi
+        weight_of += ((masks >> i) & 1) * int(weights[i])
+    integers = rng.integers(0, 4, 1 << n).astype(float)
+    integers[1 << np.arange(n)] = 0.0
+    integers[-1] = 3.0
+    games = {
+        "random superadditive": superadditive,
+        "weighted majority": (weight_of >= weights.sum() // 2 + 1).astype(float),
+        "fully symmetric": popcounts(n).astype(float) ** 2,
+        "integers 0-3": integers,
+    }
+    for values in games.values():
+        values[0] = 0.0
+    return games
 
 
-def reference_nucleolus(game: Game) -> np.ndarray:
-    n, v = game.n, game.values
-    grand = game.grand
-    masks_all = np.arange(1, grand)
-    rows_all = ((masks_all[:, None] >> np.arange(n)) & 1).astype(float)
-    fixed_rows, fixed_rhs = [np.ones(n)], [v[grand]]
-    free = np.ones(len(masks_all), dtype=bool)
-    bounds = [(float(v[1 << i]), None) for i in range(n)] + [(None, None)]
-    while free.any():
-        rows = rows_all[free]
-        res = linprog(
-            np.r_[np.zeros(n), 1.0],
-            A_ub=np.hstack([-rows, -np.ones((len(rows), 1))]),
-            b_ub=-v[masks_all[free]],
-            A_eq=np.hstack([np.array(fixed_rows), np.zeros((len(fixed_rows), 1))]),
-            b_eq=np.array(fixed_rhs),
-            bounds=bounds,
-            method="highs",
-        )
-        eps = res.x[n]
-        duals = -res.ineqlin.marginals
-        for row, mask, y in zip(rows, masks_all[free], duals, strict=True):
-            if y > 1e-9:
-                fixed_rows.append(row)
-                fixed_rhs.append(v[mask] - eps)
-        basis = null_space(np.array(fixed_rows))
-        if basis.shape[1] == 0:
-            break
-        free &= np.abs(rows_all @ basis).max(axis=1) > 1e-7
-    return np.linalg.lstsq(np.array(fixed_rows), np.array(fixed_rhs), rcond=None)[0]
+def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[Any, float]:
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return result, best
 
 
-def timed(fn, *args):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    result = fn(*args)
-    return result, time.perf_counter() - start
+def compare(n: int) -> bool:
+    """The table against coopgame-py; False when a result disagrees."""
+    print(f"| game (n = {n}) | method | ours (s) | coopgame-py (s) | ratio | goal ≤ 1.0 | agrees |")
+    print("|---|---|---:|---:|---:|---|---|")
+    fine = True
+    for name, values in families(n).items():
+        game = Game(tuple(f"p{i}" for i in range(n)), values)
+        theirs_game = coopgame.Game(values[1:].tolist())
+        scale = max(1.0, abs(game.grand_value))
+        for method, ours_fn, theirs_fn in (
+            ("Shapley", lambda g=game: shapley(g), lambda t=theirs_game: coopgame.shapley(t)),
+            ("nucleolus", lambda g=game: nucleolus(g).x,
+             lambda t=theirs_game: coopgame.nucleolus(t)["allocation"]),
+        ):  # fmt: skip
+            ours, t_ours = best_of(3, ours_fn)
+            theirs, t_theirs = best_of(3, theirs_fn)
+            agrees = bool(np.allclose(ours, np.asarray(theirs, dtype=float), atol=1e-6 * scale))
+            fine &= agrees
+            ratio = t_ours / t_theirs
+            met = "met" if ratio <= 1.0 else "MISSED"
+            print(f"| {name} | {method} | {t_ours:.3f} | {t_theirs:.3f} | {ratio:.2f} | {met} "
+                  f"| {'yes' if agrees else 'NO'} |")  # fmt: skip
+    return fine
+
+
+def large(sizes: list[int]) -> bool:
+    """Exact Shapley for many parties: time and memory against the goal."""
+    print("\n| parties | coalitions | Shapley (s) | memory (MiB) | goal < 10 s, < 2 GB | right |")
+    print("|---:|---:|---:|---:|---|---|")
+    fine = True
+    for n in sizes:
+        values = popcounts(n).astype(float) ** 2  # symmetric: every share is v(N) / n
+        game = Game(tuple(f"p{i}" for i in range(n)), values)
+        tracemalloc.start()
+        start = time.perf_counter()
+        phi = shapley(game)
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] + values.nbytes
+        tracemalloc.stop()
+        right = bool(np.allclose(phi, values[-1] / n))
+        fine &= right
+        met = "met" if seconds < 10 and peak < 2 * 2**30 else "MISSED"
+        print(f"| {n} | {1 << n:,} | {seconds:.2f} | {peak / 2**20:.0f} | {met} "
+              f"| {'yes' if right else 'NO'} |")  # fmt: skip
+        del game, values
+    return fine
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 15, 20])
-    parser.add_argument("--reference-up-to", type=int, default=20)
+    parser.add_argument("--n", type=int, default=20)
+    parser.add_argument("--large", type=int, nargs="*", default=[23, 24, 25])
     args = parser.parse_args()
-    print(f"{'n':>3} {'method':<10} {'ours (s)':>10} {'reference (s)':>14} {'ratio':>8}  agrees")
-    for n in args.sizes:
-        game = partnership_game(n)
-        ours, t_ours = timed(shapley, game)
-        if n <= args.reference_up_to:
-            ref, t_ref = timed(reference_shapley, game)
-            agrees = bool(np.allclose(ours, ref, atol=1e-6 * max(1, game.grand_value)))
-            ratio = t_ref / t_ours
-            print(f"{n:>3} {'shapley':<10} {t_ours:>10.4f} {t_ref:>14.4f} {ratio:>7.1f}x  {agrees}")
-        else:
-            print(f"{n:>3} {'shapley':<10} {t_ours:>10.4f} {'skipped':>14}")
-        nuc, t_nuc = timed(nucleolus, game)
-        if n <= args.reference_up_to:
-            ref_x, t_ref = timed(reference_nucleolus, game)
-            agrees = bool(np.allclose(nuc.x, ref_x, atol=1e-5 * max(1, game.grand_value)))
-            print(
-                f"{n:>3} {'nucleolus':<10} {t_nuc:>10.4f} {t_ref:>14.4f} {t_ref / t_nuc:>7.1f}x"
-                f"  {agrees}"
-                f"  (stages {nuc.stages}, LP solves {nuc.lp_solves})"
-            )
-        else:
-            print(f"{n:>3} {'nucleolus':<10} {t_nuc:>10.4f} {'skipped':>14}")
+    if coopgame is None:
+        sys.exit('coopgame-py is not installed: .venv/bin/pip install -e ".[bench]"')
+    fine = compare(args.n)
+    fine &= large(args.large)
+    sys.exit(0 if fine else 1)
 
 
 if __name__ == "__main__":

@@ -217,16 +217,16 @@ def _platform_and_chain(n: int) -> dict[str, Any]:
 
 
 def test_the_sampled_bound_holds_for_every_party_at_once() -> None:
-    data = _platform_and_chain(25)
+    data = _platform_and_chain(26)
     agreement = parse_agreement(data)
-    assert exact_shapley(agreement) is None  # the platform needs 25 parties: sampled
+    assert exact_shapley(agreement) is None  # the platform needs 26 parties: sampled
     # The exact value by hand: links term by term, the platform's gain split equally (only the
     # whole partnership can carry it out, and every party is needed).
     chain = parse_agreement({**data, "interventions": data["interventions"][:-1]})
     links = exact_shapley(chain)
     assert links is not None
     platform = sum(s["likely"] for s in data["interventions"][-1]["savings"]) - 400
-    truth = links + platform / 25
+    truth = links + platform / 26
     value, ranges = coalition_value(agreement), marginal_ranges(agreement)
     per_party_missed = joint_missed = 0
     for seed in range(20):
@@ -245,7 +245,7 @@ def test_the_sampled_bound_holds_for_every_party_at_once() -> None:
 
 def test_side_payments_inside_the_sampling_bound_are_within_the_margin(tmp_path: Path) -> None:
     path = tmp_path / "platform.json"
-    path.write_text(json.dumps(_platform_and_chain(25)))
+    path.write_text(json.dumps(_platform_and_chain(26)))
     command = [sys.executable, "-m", "samenspel.cli.main", "allocate", str(path), "--rule"]
     result = subprocess.run([*command, "shapley", "--json"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

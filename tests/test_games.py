@@ -252,8 +252,12 @@ def test_bad_games_get_clear_errors() -> None:
         Game.from_coalitions("AB", {frozenset("A"): 1, frozenset("B"): 1})
     with pytest.raises(GameError, match="unknown player"):
         Game.from_coalitions("AB", {frozenset("AZ"): 1})
-    with pytest.raises(GameError, match="more than the exact methods support"):
-        Game.from_function([f"p{i}" for i in range(23)], lambda s: 0.0)
+    with pytest.raises(GameError, match="more than a game held in full supports \\(25\\)"):
+        Game.from_function([f"p{i}" for i in range(26)], lambda s: 0.0)
+    big = Game(tuple(f"p{i}" for i in range(23)), np.zeros(1 << 23))
+    with pytest.raises(GameError, match="the nucleolus needs at most 22 players, got 23"):
+        nucleolus(big)
+    assert allocate(big, "shapley").core is None  # exact Shapley, no core check above 22
     with pytest.raises(GameError, match="imputation set is empty"):
         nucleolus(Game.from_function("AB", lambda s: 1.0 if len(s) == 1 else 0.5))
     with pytest.raises(GameError, match="unknown rule"):

@@ -121,7 +121,8 @@ def allocation_report(document: Any, rule: str) -> dict[str, Any]:
             holdings = document.get("holdings")
             if holdings is not None:
                 extra = _transfers_from_holdings(holdings, allocation.as_dict(), game.grand_value)
-        epsilon = least_core(game)[0] if game is not None else None
+        small = game is not None and game.n <= MAX_EXACT_PLAYERS
+        epsilon = least_core(game)[0] if game is not None and small else None
     except (GameError, AgreementError) as exc:
         raise MoneyInputError(str(exc)) from exc
     core = allocation.core

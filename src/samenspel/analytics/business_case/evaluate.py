@@ -33,7 +33,7 @@ from samenspel.analytics.games import (
     shapley,
     shapley_monte_carlo,
 )
-from samenspel.analytics.games.game import coalition_sums
+from samenspel.analytics.games.game import MAX_SHAPLEY_PLAYERS, coalition_sums
 
 from .model import ROLES, STREAMS, Agreement, Intervention, Line
 
@@ -121,13 +121,13 @@ def exact_shapley(agreement: Agreement) -> np.ndarray | None:
     v is the sum of one game per intervention, and the Shapley value is linear. In an
     intervention's game a party that is neither a partner nor saves anything is a null player
     (its costs are borne by every coalition alike), so each game needs only its partners and
-    savers. None when some intervention has more than MAX_EXACT_PLAYERS of those.
+    savers. None when some intervention has more than MAX_SHAPLEY_PLAYERS of those.
     """
     n = len(agreement.parties)
     phi = np.zeros(n)
     for required, savings, cost in _terms(agreement):
         relevant = [i for i in range(n) if required >> i & 1 or savings[i] > 0]
-        if len(relevant) > MAX_EXACT_PLAYERS:
+        if len(relevant) > MAX_SHAPLEY_PLAYERS:
             return None
         local = sum(1 << k for k, i in enumerate(relevant) if required >> i & 1)
         masks = np.arange(1 << len(relevant))

@@ -5,13 +5,14 @@ Pure Python and NumPy/SciPy; no Django.
 
 from .allocation import RULES, Allocation, allocate
 from .core import CoreCheck, core_check, least_core
-from .game import MAX_EXACT_PLAYERS, Game, GameError
+from .game import MAX_EXACT_PLAYERS, MAX_SHAPLEY_PLAYERS, Game, GameError
 from .nucleolus import NucleolusResult, nucleolus
 from .shapley import MonteCarloShapley, shapley, shapley_monte_carlo
 from .transfers import Transfer, settle
 
 __all__ = [
     "MAX_EXACT_PLAYERS",
+    "MAX_SHAPLEY_PLAYERS",
     "RULES",
     "Allocation",
     "CoreCheck",

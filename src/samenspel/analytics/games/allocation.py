@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .core import CoreCheck, core_check
-from .game import FloatArray, Game, GameError
+from .game import MAX_EXACT_PLAYERS, FloatArray, Game, GameError
 from .nucleolus import nucleolus
 from .shapley import shapley
 
@@ -64,4 +64,5 @@ def allocate(
         shares = _proportional(game, savings, "savings")
     else:
         raise GameError(f"unknown rule {rule!r}; choose one of {', '.join(RULES)}")
-    return Allocation(rule, game.players, shares, core_check(game, shares))
+    checked = core_check(game, shares) if game.n <= MAX_EXACT_PLAYERS else None
+    return Allocation(rule, game.players, shares, checked)

@@ -9,7 +9,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 MAX_EXACT_PLAYERS = 22
-"""Largest game held in full (2**22 coalitions, 32 MiB); larger ones need sampling methods."""
+"""Largest game for the nucleolus, the least core and the core check (2**22 coalitions)."""
+
+MAX_SHAPLEY_PLAYERS = 25
+"""Largest game held in full, for its exact Shapley value (2**25 coalitions, 256 MiB of values,
+under 1 GiB while it is computed); larger ones need sampling."""
 
 FloatArray = NDArray[np.float64]
 
@@ -18,9 +22,9 @@ class GameError(ValueError):
     """The game is not well defined (unknown player, missing coalition, too many players)."""
 
 
-def popcounts(n: int) -> NDArray[np.int64]:
-    """Size of every coalition, indexed by bitmask."""
-    sizes = np.zeros(1 << n, dtype=np.int64)
+def popcounts(n: int) -> NDArray[np.int8]:
+    """Size of every coalition, indexed by bitmask (one byte each: n is at most 25)."""
+    sizes = np.zeros(1 << n, dtype=np.int8)
     for i in range(n):
         sizes[1 << i : 1 << (i + 1)] = sizes[: 1 << i] + 1
     return sizes
@@ -48,9 +52,9 @@ class Game:
             raise GameError("a game needs at least one player")
         if len(set(self.players)) != n:
             raise GameError("player names must be unique")
-        if n > MAX_EXACT_PLAYERS:
+        if n > MAX_SHAPLEY_PLAYERS:
             raise GameError(
-                f"{n} players is more than the exact methods support ({MAX_EXACT_PLAYERS}); "
+                f"{n} players is more than a game held in full supports ({MAX_SHAPLEY_PLAYERS}); "
                 "use Monte-Carlo sampling for the Shapley value"
             )
         if self.values.shape != (1 << n,):
@@ -96,10 +100,10 @@ class Game:
         cls, players: Iterable[str], value: Callable[[frozenset[str]], float]
     ) -> Game:
         names = tuple(players)
-        if len(names) > MAX_EXACT_PLAYERS:
+        if len(names) > MAX_SHAPLEY_PLAYERS:
             raise GameError(
-                f"{len(names)} players is more than the exact methods support "
-                f"({MAX_EXACT_PLAYERS}); use Monte-Carlo sampling for the Shapley value"
+                f"{len(names)} players is more than a game held in full supports "
+                f"({MAX_SHAPLEY_PLAYERS}); use Monte-Carlo sampling for the Shapley value"
             )
         values = np.zeros(1 << len(names))
         for mask in range(1, 1 << len(names)):
@@ -125,9 +129,10 @@ class Game:
                 return 0.0
             return values[coalition]
 
-        if len(names) > MAX_EXACT_PLAYERS:
+        if len(names) > MAX_SHAPLEY_PLAYERS:
             raise GameError(
-                f"{len(names)} players is more than the exact methods support ({MAX_EXACT_PLAYERS})"
+                f"{len(names)} players is more than a game held in full supports "
+                f"({MAX_SHAPLEY_PLAYERS})"
             )
         game = cls.from_function(names, lookup)
         if missing:
