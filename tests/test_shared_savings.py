@@ -154,3 +154,44 @@ def test_a_base_year_after_the_year_is_refused(world: World) -> None:
     assert response.status_code == 200
     assert "Het basisjaar kan niet na het jaar liggen." in response.content.decode()
     assert not RealisedYear.objects.filter(agreement=deal).exists()
+
+
+def test_the_base_year_can_come_from_the_regiobeeld(world: World) -> None:
+    from samenspel.web.core.accounts.models import AuditEvent
+    from samenspel.web.monitoring.models import Dataset, RegiobeeldRun
+
+    deal = Agreement.objects.create(programme=world.a, name="Deal", amount_unit="thousand")
+    dataset = Dataset.objects.create(programme=world.a, name="Regio", kind="upload", folder="x")
+    RegiobeeldRun.objects.create(
+        programme=world.a, dataset=dataset, status="done",
+        result={
+            "population": [{"year": 2025, "municipality": "total", "persons": 30000.0,
+                            "suppressed": False}],
+            "costs": [
+                {"year": 2025, "municipality": "total", "stream": "Wmo", "per_capita": 335.2,
+                 "suppressed": False},
+                {"year": 2025, "municipality": "total", "stream": "Wpg", "per_capita": None,
+                 "suppressed": True},
+            ],
+        },
+    )  # fmt: skip
+    base = f"/p/{world.a.pk}/money/{deal.pk}/"
+    page = world.client_for(world.director).get(base).content.decode()
+    assert "<option value=\"2025|Wmo\">2025 · Wmo (gemeente)</option>" in page
+    assert "2025|Wpg" not in page  # a suppressed figure is not offered
+    assert "2025|Wmo" not in world.client_for(world.viewer).get(base).content.decode()
+    url = base + "base-from-regiobeeld/"
+    assert world.client_for(world.viewer).post(url, {"choice": "2025|Wmo"}).status_code == 403
+    response = world.client_for(world.director).post(url, {"choice": "2025|Wmo"})
+    assert response.status_code == 302
+    form = world.client_for(world.director).get(response["Location"]).context["form"]
+    # € 335.20 per inhabitant in an agreement kept in thousands of euros
+    assert form["base_cost_per_person"].value() == "0.3352"
+    assert (form["persons"].value(), form["base_year"].value(), form["year"].value()) == (
+        "30000", "2025", "2026"
+    )
+    assert AuditEvent.objects.filter(action="use regiobeeld figures").count() == 1
+    missing = world.client_for(world.director).post(url, {"choice": "2019|Wmo"}, follow=True)
+    assert "Het regiobeeld heeft geen gepubliceerd cijfer voor dat jaar." in (
+        missing.content.decode()
+    )

@@ -2,7 +2,8 @@
 
 A feature registers an offer when Django starts (its ``AppConfig.ready``); another feature asks
 the core for it. The dynamics dashboard shows the patient-sharing network this way, which the
-population feature computes, so neither imports the other.
+population feature computes, and the money pages take a settlement's baseline from the
+regiobeeld, so neither imports the other.
 """
 
 from __future__ import annotations
@@ -43,3 +44,34 @@ def shared_patients(programme: Programme, requested: str = "") -> SharedPatients
         if found is not None:
             return found
     return None
+
+
+@dataclass(frozen=True)
+class RegionalCost:
+    """One financing stream's published cost per inhabitant of the whole region in one year."""
+
+    run_id: int
+    year: int
+    stream: str
+    inhabitants: int
+    per_inhabitant: float
+    """In euros."""
+
+
+RegionalCostsSource = Callable[[Programme], list[RegionalCost]]
+_regional_costs: list[RegionalCostsSource] = []
+
+
+def offer_regional_costs(source: RegionalCostsSource) -> None:
+    """Register a source of regional costs per inhabitant (programme → figures)."""
+    if source not in _regional_costs:
+        _regional_costs.append(source)
+
+
+def regional_costs(programme: Programme) -> list[RegionalCost]:
+    """The latest regiobeeld's cost per inhabitant per stream and year, where published."""
+    for source in _regional_costs:
+        found = source(programme)
+        if found:
+            return found
+    return []

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.charts import wrong_pocket_svg
 from samenspel.web.core.choices import OrganisationKind
+from samenspel.web.core.extensions import regional_costs
 from samenspel.web.core.models import Programme
 
 from .evaluation import Evaluation, evaluate, stream_check
@@ -117,9 +118,15 @@ def dashboard_context(
         if evaluation.case
         else ""
     )
+    bases = (
+        sorted({(c.year, c.stream) for c in regional_costs(programme)}, reverse=True)
+        if role.role == "director"
+        else []
+    )
     return {
         **stream_context(agreement, evaluation),
         **approval_context(agreement, role),
+        "regiobeeld_bases": bases,
         "edit_lines": role.role == "director",
         "programme": programme,
         "role": role,

@@ -30,6 +30,11 @@ urlpatterns = [
         name="agreement_freeze",
     ),
     path(
+        "p/<int:programme_id>/money/<int:agreement_id>/base-from-regiobeeld/",
+        views.base_from_regiobeeld,
+        name="agreement_base_from_regiobeeld",
+    ),
+    path(
         "p/<int:programme_id>/money/<int:agreement_id>/decide/",
         views.decide,
         name="agreement_decide",

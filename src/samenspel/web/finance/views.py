@@ -9,13 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError, is_director
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.downloads import attachment
+from samenspel.web.core.extensions import regional_costs
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import programme_view
 from samenspel.web.core.pdf import render_pdf
@@ -139,3 +142,38 @@ def _whole(text: str | None) -> int:
 def _approval_anchor(programme: Programme, agreement: Agreement) -> str:
     url = reverse("agreement_money", args=[programme.pk, agreement.pk])
     return f"{url}#approval"
+
+
+@require_POST
+@programme_view
+def base_from_regiobeeld(
+    request: HttpRequest, programme: Programme, role: ProgrammeRole, agreement_id: int
+) -> HttpResponse:
+    """Open the realised-year form with the base taken from the regiobeeld: the region's
+    inhabitants and published cost per inhabitant of the chosen stream and year."""
+    if not is_director(role):
+        raise PermissionDenied
+    agreement = agreement_of(programme, agreement_id)
+    year_text, _bar, stream = request.POST.get("choice", "").partition("|")
+    year = _whole(year_text)
+    figure = next(
+        (c for c in regional_costs(programme) if c.year == year and c.stream == stream), None
+    )
+    money = reverse("agreement_money", args=[programme.pk, agreement.pk])
+    if figure is None:
+        messages.error(request, _("The regiobeeld has no published figure for that year."))
+        return redirect(f"{money}#settlement")
+    audit.record(request.user, programme, "use regiobeeld figures", f"run {figure.run_id}")
+    per_person = figure.per_inhabitant / (1000 if agreement.amount_unit == "thousand" else 1)
+    query = urlencode(
+        {
+            "agreement": str(agreement.pk),
+            "stream": stream,
+            "year": str(year + 1),
+            "base_year": str(year),
+            "persons": str(figure.inhabitants),
+            "base_cost_per_person": f"{per_person:.4f}",
+            "next": money,
+        }
+    )
+    return redirect(f"{reverse('record_new', args=[programme.pk, 'realised-years'])}?{query}")

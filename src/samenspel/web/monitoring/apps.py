@@ -8,8 +8,9 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Population")
 
     def ready(self) -> None:
-        from samenspel.web.core.extensions import offer_shared_patients
+        from samenspel.web.core.extensions import offer_regional_costs, offer_shared_patients
 
-        from .selectors import shared_patients
+        from .selectors import regional_costs, shared_patients
 
         offer_shared_patients(shared_patients)
+        offer_regional_costs(regional_costs)

@@ -28,7 +28,7 @@ from samenspel.analytics.population.vektis import (
 )
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.charts import bar_chart, funnel_chart, line_chart, pyramid_chart
-from samenspel.web.core.extensions import SharedPatients
+from samenspel.web.core.extensions import RegionalCost, SharedPatients
 from samenspel.web.core.models import Programme
 from samenspel.web.core.versions import remember
 
@@ -56,6 +56,34 @@ def shared_patients(programme: Programme, requested: str = "") -> SharedPatients
         network=sharing,
         labels={code: str(label) for code, label in KIND_LABELS.items()},
     )
+
+
+def regional_costs(programme: Programme) -> list[RegionalCost]:
+    """The region's published cost per inhabitant per stream and year, from the latest
+    finished regiobeeld (suppressed figures are left out)."""
+    run = (
+        RegiobeeldRun.objects.filter(programme=programme, status=RegiobeeldRun.Status.DONE)
+        .order_by("-created_at")
+        .first()
+    )
+    result = (run.result or {}) if run else {}
+    inhabitants = {
+        r["year"]: r.get("persons")
+        for r in result.get("population", [])
+        if r["municipality"] == TOTAL and not r.get("suppressed")
+    }
+    if run is None:
+        return []
+    return [
+        RegionalCost(
+            run.pk, r["year"], r["stream"], int(inhabitants[r["year"]]), float(r["per_capita"])
+        )
+        for r in result.get("costs", [])
+        if r["municipality"] == TOTAL
+        and not r.get("suppressed")
+        and r.get("per_capita") is not None
+        and inhabitants.get(r["year"])
+    ]
 
 
 def run_of(programme: Programme, run_id: int) -> RegiobeeldRun:
