@@ -184,3 +184,29 @@ def test_only_a_partner_member_can_sign_and_the_director_grants_it(world: World)
          "signs_agreements": "on"},
     )  # fmt: skip
     assert ProgrammeRole.objects.get(user=world.partner).signs_agreements
+
+
+def test_deleting_an_agreement_or_programme_under_approval_opens_no_version(
+    world: World, deal: Agreement
+) -> None:
+    from samenspel.web.core.models import Programme
+    from samenspel.web.core.services import delete_programmes
+
+    world.client_for(world.director).post(_urls(world, deal)[1])
+    # a deleted line is a change: a new version opens
+    MoneyLine.objects.filter(party=world.hospital).delete()
+    assert list(ApprovalRound.objects.values_list("number", flat=True)) == [2, 1]
+    # deleting the whole agreement takes its lines with it, and opens nothing
+    world.client_for(world.director).post(f"/p/{world.a.pk}/agreements/{deal.pk}/delete/")
+    assert not Agreement.objects.filter(pk=deal.pk).exists()
+    assert not ApprovalRound.objects.exists()
+    second = Agreement.objects.create(programme=world.a, name="Second")
+    care = Intervention.objects.create(programme=world.a, agreement=second, name="Care")
+    care.partners.set([world.hospital])
+    ApprovalRound.objects.create(programme=world.a, agreement=second, number=1,
+                                 fingerprint="x", snapshot={})  # fmt: skip
+    before = AuditEvent.objects.count()
+    assert delete_programmes(Programme.objects.filter(pk=world.a.pk)) == 1
+    assert not ApprovalRound.objects.exists()
+    assert not AuditEvent.objects.filter(action="agreement changed after freezing").exists()
+    assert AuditEvent.objects.count() <= before

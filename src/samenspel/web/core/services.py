@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -236,6 +237,15 @@ def revoke_role(*, director: ProgrammeRole, grant: ProgrammeRole) -> None:
     grant.delete()
 
 
+_deleting = threading.local()
+
+
+def being_deleted(programme_id: int) -> bool:
+    """Whether ``delete_programmes`` is deleting this programme right now (on this thread), so
+    a feature's change hooks can leave its records alone."""
+    return programme_id in getattr(_deleting, "ids", ())
+
+
 def delete_programmes(programmes: QuerySet[Programme]) -> int:
     """Delete programmes with all their records, in one transaction; returns how many.
 
@@ -244,12 +254,21 @@ def delete_programmes(programmes: QuerySet[Programme]) -> int:
     in a later round.
     """
     from django.apps import apps
-    from django.db.models import ProtectedError
 
     scoped = [
         m for m in apps.get_models() if issubclass(m, ProgrammeScoped) and not m._meta.abstract
     ]
     ids = list(programmes.values_list("pk", flat=True))
+    _deleting.ids = set(ids)
+    try:
+        return _delete(ids, scoped)
+    finally:
+        _deleting.ids = set()
+
+
+def _delete(ids: list[int], scoped: list[type[ProgrammeScoped]]) -> int:
+    from django.db.models import ProtectedError
+
     with transaction.atomic():
         for _round in range(len(scoped) + 1):
             remaining = [m for m in scoped if m.objects.filter(programme_id__in=ids).exists()]
