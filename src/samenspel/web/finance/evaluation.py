@@ -29,7 +29,13 @@ from samenspel.analytics.business_case.shared_savings import (
     settle_year,
 )
 from samenspel.analytics.business_case.streams import Breach, StreamLine, breach
-from samenspel.analytics.games import MAX_EXACT_PLAYERS, RULES, GameError, least_core
+from samenspel.analytics.games import (
+    MAX_EXACT_PLAYERS,
+    MAX_SHAPLEY_PLAYERS,
+    RULES,
+    GameError,
+    least_core,
+)
 from samenspel.web.core.versions import remember
 
 from .models import Agreement, LineKind, MoneyLine, parse_years
@@ -158,9 +164,10 @@ def _evaluate(agreement: Agreement, draws: int, seed: int) -> Evaluation:
     game = coalition_game(result.data) if exact else None
     if not exact:
         result.problems.append(
-            f"{len(result.data.parties)} parties: the Shapley value is estimated by sampling "
-            f"and the nucleolus and core check (at most {MAX_EXACT_PLAYERS} parties) "
-            "are left out."
+            f"{len(result.data.parties)} parties: the Shapley value is computed intervention "
+            "by intervention (sampled, with a bound for all parties at once, only where one "
+            f"intervention involves more than {MAX_SHAPLEY_PLAYERS} parties); the nucleolus and "
+            f"the core check (at most {MAX_EXACT_PLAYERS} parties) are left out."
         )
     rules = []
     for rule in RULES:
