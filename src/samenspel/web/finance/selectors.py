@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -11,12 +14,53 @@ from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.charts import wrong_pocket_svg
 from samenspel.web.core.choices import OrganisationKind
 from samenspel.web.core.extensions import regional_costs
-from samenspel.web.core.models import Programme
+from samenspel.web.core.models import Organisation, Programme
 
-from .evaluation import Evaluation, evaluate, stream_check
+from .evaluation import Evaluation, agreement_document, evaluate, stream_check
 from .excel import RULE_LABELS
-from .models import Agreement, Decision, MoneyLine, Stream
-from .services import current_round, fingerprint, snapshot
+from .models import Agreement, ApprovalRound, Decision, MoneyLine, Stream
+
+TERMS = ("name", "scenario", "description", "start_year", "horizon", "discount_rate",
+         "amount_unit", "settlement_rule", "minimum_savings_rate", "sharing_rate", "cap_rate",
+         "two_sided")  # fmt: skip
+"""The agreement's own fields that an approval covers, beside its interventions and lines."""
+
+
+def snapshot(agreement: Agreement) -> dict[str, Any]:
+    """What a party approves: the terms, the care tasks and the document the money pages
+    evaluate (interventions, partners and every line)."""
+    try:
+        document: Any = agreement_document(agreement)
+    except ValueError as exc:  # a line whose years no longer fit the horizon
+        document = {"problem": str(exc)}
+    return {
+        "terms": {name: str(getattr(agreement, name)) for name in TERMS},
+        "care_tasks": sorted(
+            [t.name, t.target_population, t.volume, t.unit, t.performer_id]
+            for t in agreement.care_tasks.all()
+        ),
+        "document": document,
+    }
+
+
+def fingerprint(state: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def current_round(agreement: Agreement) -> ApprovalRound | None:
+    return agreement.rounds.filter(superseded_at__isnull=True).first()
+
+
+def party_organisations(agreement: Agreement) -> list[Organisation]:
+    """The organisations that are a partner of an intervention or stand on one of its lines."""
+    return list(
+        Organisation.objects.filter(
+            Q(interventions__agreement=agreement)
+            | Q(money_lines__intervention__agreement=agreement)
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def agreement_of(programme: Programme, agreement_id: int) -> Agreement:

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
-from samenspel.web.core.models import Organisation
 from samenspel.web.core.services import PermissionDeniedError
 
-from .evaluation import agreement_document
 from .models import Agreement, Approval, ApprovalRound, Decision
-
-TERMS = ("name", "scenario", "description", "start_year", "horizon", "discount_rate",
-         "amount_unit", "settlement_rule", "minimum_savings_rate", "sharing_rate", "cap_rate",
-         "two_sided")  # fmt: skip
-"""The agreement's own fields that an approval covers, beside its interventions and lines."""
+from .selectors import current_round, fingerprint, party_organisations, snapshot
 
 
 @transaction.atomic
@@ -63,43 +54,6 @@ def copy_as_scenario(agreement: Agreement, scenario: str) -> Agreement:
             line.intervention = intervention
             line.save()
     return copy
-
-
-def snapshot(agreement: Agreement) -> dict[str, Any]:
-    """What a party approves: the terms, the care tasks and the document the money pages
-    evaluate (interventions, partners and every line)."""
-    try:
-        document: Any = agreement_document(agreement)
-    except ValueError as exc:  # a line whose years no longer fit the horizon
-        document = {"problem": str(exc)}
-    return {
-        "terms": {name: str(getattr(agreement, name)) for name in TERMS},
-        "care_tasks": sorted(
-            [t.name, t.target_population, t.volume, t.unit, t.performer_id]
-            for t in agreement.care_tasks.all()
-        ),
-        "document": document,
-    }
-
-
-def fingerprint(state: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def current_round(agreement: Agreement) -> ApprovalRound | None:
-    return agreement.rounds.filter(superseded_at__isnull=True).first()
-
-
-def party_organisations(agreement: Agreement) -> list[Organisation]:
-    """The organisations that are a partner of an intervention or stand on one of its lines."""
-    return list(
-        Organisation.objects.filter(
-            Q(interventions__agreement=agreement)
-            | Q(money_lines__intervention__agreement=agreement)
-        )
-        .distinct()
-        .order_by("name")
-    )
 
 
 def _open_round(agreement: Agreement, user: Any, state: dict[str, Any]) -> ApprovalRound:
