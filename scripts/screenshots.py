@@ -25,6 +25,7 @@ SHOTS = {  # file: (page, the heading scrolled to the top, or "" for the top of 
     "programme.png": ("/p/{ruwaard}/", "Het programma in één oogopslag"),
     "dynamics.png": ("/p/{ruwaard}/dynamics/", "Samenwerkingsnetwerk"),
     "money.png": ("/p/{samendraads}/money/{agreement}/", "Wie investeert en wie bespaart"),
+    "settlement.png": ("/p/{samendraads}/money/{agreement}/", "Gerealiseerde besparingen"),
     "regiobeeld.png": ("/p/{ruwaard}/population/runs/{run}/", ""),
     "explorer.png": ("/p/{ruwaard}/dynamics/explore/", ""),
 }
