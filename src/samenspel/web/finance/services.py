@@ -118,7 +118,7 @@ def decide(
     return approval
 
 
-def supersede_if_changed(agreement: Agreement) -> ApprovalRound | None:
+def supersede_if_changed(*, agreement: Agreement) -> ApprovalRound | None:
     """After any change to an agreement under approval: when it no longer matches the frozen
     version, that version is superseded and the next one is put to the parties, without
     approvals. Called inside the change's own transaction."""

@@ -50,7 +50,7 @@ def _changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         return
     agreement = Agreement.objects.filter(pk=agreement_id).first()
     if agreement is not None and agreement.rounds.exists():
-        supersede_if_changed(agreement)
+        supersede_if_changed(agreement=agreement)
 
 
 def connect() -> None:
