@@ -59,18 +59,19 @@ def cost_shares(
     *,
     investments: dict[str, float] | None = None,
     savings: dict[str, float] | None = None,
-) -> Allocation:
+) -> tuple[Allocation, Game]:
     """Divide the cost c(N) of a cost game by ``rule``, with the core checked on the cost side:
     x(N) = c(N) and no coalition S pays more than c(S).
 
     Every rule commutes with negation (Shapley is linear, the nucleolus covariant, the equal
     and proportional splits scale), so the cost shares are minus the shares of the game -c, and
     x(S) <= c(S) is exactly the core of -c. The core's ``max_excess`` is then the most any
-    coalition pays above its stand-alone cost.
+    coalition pays above its stand-alone cost. Also returns -c, whose least core is the cost
+    side's.
     """
     negated = Game(costs.players, -costs.values)
     gains = allocate(negated, rule, investments=investments, savings=savings)
-    return Allocation(rule, costs.players, -gains.shares, gains.core)
+    return Allocation(rule, costs.players, -gains.shares, gains.core), negated
 
 
 def allocation_report(document: Any, rule: str) -> dict[str, Any]:
@@ -111,8 +112,7 @@ def allocation_report(document: Any, rule: str) -> dict[str, Any]:
             costs, investments, savings = parse_game(document)
             if document.get("holdings") is not None:
                 raise GameError("holdings: side payments are planned for a game of gains only")
-            allocation = cost_shares(costs, rule, investments=investments, savings=savings)
-            game = Game(costs.players, -costs.values)  # its least core is the cost side's
+            allocation, game = cost_shares(costs, rule, investments=investments, savings=savings)
             extra = {"kind": "cost"}
         else:
             game, investments, savings = parse_game(document)
@@ -121,8 +121,9 @@ def allocation_report(document: Any, rule: str) -> dict[str, Any]:
             holdings = document.get("holdings")
             if holdings is not None:
                 extra = _transfers_from_holdings(holdings, allocation.as_dict(), game.grand_value)
-        small = game is not None and game.n <= MAX_EXACT_PLAYERS
-        epsilon = least_core(game)[0] if game is not None and small else None
+        epsilon = (
+            least_core(game)[0] if game is not None and game.n <= MAX_EXACT_PLAYERS else None
+        )
     except (GameError, AgreementError) as exc:
         raise MoneyInputError(str(exc)) from exc
     core = allocation.core

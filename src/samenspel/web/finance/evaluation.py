@@ -111,13 +111,20 @@ ROLE_OF_KIND: dict[str, str] = {
 }
 
 
-def stream_check(agreement: Agreement) -> list[tuple[MoneyLine, Breach]]:
-    """The agreement's lines that break the financing-stream rules and give no reason."""
-    lines = MoneyLine.objects.filter(intervention__agreement=agreement).select_related(
-        "party", "intervention"
+def money_lines(agreement: Agreement) -> list[MoneyLine]:
+    """Every money line of the agreement, with its party."""
+    return list(
+        MoneyLine.objects.filter(intervention__agreement=agreement).select_related("party")
     )
+
+
+def stream_check(
+    agreement: Agreement, lines: list[MoneyLine] | None = None
+) -> list[tuple[MoneyLine, Breach]]:
+    """The agreement's lines (``lines``, when already read) that break the financing-stream
+    rules and give no reason."""
     found = []
-    for line in lines:
+    for line in money_lines(agreement) if lines is None else lines:
         checked = StreamLine(
             line.party.name, line.party.kind, line.stream, ROLE_OF_KIND[line.kind],
             line.stream_reason,

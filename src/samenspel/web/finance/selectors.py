@@ -16,9 +16,9 @@ from samenspel.web.core.choices import OrganisationKind
 from samenspel.web.core.extensions import regional_costs
 from samenspel.web.core.models import Organisation, Programme
 
-from .evaluation import Evaluation, agreement_document, evaluate, stream_check
+from .evaluation import Evaluation, agreement_document, evaluate, money_lines, stream_check
 from .excel import RULE_LABELS
-from .models import Agreement, ApprovalRound, Decision, MoneyLine, Stream
+from .models import Agreement, ApprovalRound, Decision, Stream
 
 TERMS = ("name", "scenario", "description", "start_year", "horizon", "discount_rate",
          "amount_unit", "settlement_rule", "minimum_savings_rate", "sharing_rate", "cap_rate",
@@ -70,6 +70,7 @@ def agreement_of(programme: Programme, agreement_id: int) -> Agreement:
 def stream_context(agreement: Agreement, evaluation: Evaluation) -> dict[str, Any]:
     """The financing-stream check and the party x stream matrix (pays, saves, earns)."""
     streams, kinds = dict(Stream.choices), dict(OrganisationKind.choices)
+    lines = money_lines(agreement)
     breaches = [
         {
             "line": line,
@@ -78,7 +79,7 @@ def stream_context(agreement: Agreement, evaluation: Evaluation) -> dict[str, An
             "role": problem.line.role,
             "allowed": sorted(str(kinds.get(k, k)) for k in problem.allowed),
         }
-        for line, problem in stream_check(agreement)
+        for line, problem in stream_check(agreement, lines)
     ]
     matrix = (
         [
@@ -88,16 +89,11 @@ def stream_context(agreement: Agreement, evaluation: Evaluation) -> dict[str, An
         if evaluation.case
         else []
     )
-    exceptions = (
-        MoneyLine.objects.filter(intervention__agreement=agreement)
-        .exclude(stream_reason="")
-        .select_related("party")
-    )
     return {
         "stream_labels": streams,
         "settlement_rule_label": str(RULE_LABELS.get(agreement.settlement_rule, "")),
         "stream_breaches": breaches,
-        "stream_exceptions": list(exceptions),
+        "stream_exceptions": [line for line in lines if line.stream_reason],
         "stream_matrix": matrix,
     }
 

@@ -60,7 +60,12 @@ def shared_patients(programme: Programme, requested: str = "") -> SharedPatients
 
 def regional_costs(programme: Programme) -> list[RegionalCost]:
     """The region's published cost per inhabitant per stream and year, from the latest
-    finished regiobeeld (suppressed figures are left out)."""
+    finished regiobeeld (suppressed figures are left out); kept per data version, since the
+    stored result can be large."""
+    return remember("regional-costs", programme.pk, (), lambda: _regional_costs(programme))
+
+
+def _regional_costs(programme: Programme) -> list[RegionalCost]:
     run = (
         RegiobeeldRun.objects.filter(programme=programme, status=RegiobeeldRun.Status.DONE)
         .order_by("-created_at")
