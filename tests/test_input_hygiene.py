@@ -154,3 +154,45 @@ def test_api_refuses_an_unknown_stage_and_keeps_links_on_null(world: World) -> N
     )
     assert response.status_code == 200, response.content
     assert set(meeting.participants.values_list("pk", flat=True)) == before
+
+
+def test_api_refuses_an_id_too_large_for_the_database(world: World) -> None:
+    """Found by the API fuzzer: an id beyond what a database key holds, in a list of links or a
+    single link, gave a server error on SQLite."""
+    from samenspel.web.core.models import Interaction, Person
+
+    client = world.client_for(world.director)
+    meeting = Interaction.objects.filter(programme=world.a).first()
+    person = Person.objects.filter(programme=world.a).first()
+    assert meeting is not None and person is not None
+    before = set(meeting.participants.values_list("pk", flat=True))
+    for url, body, field in (
+        (f"interactions/{meeting.pk}", {"participants": [2**64]}, "participants"),
+        (f"people/{person.pk}", {"organisation": 2**63}, "organisation"),
+    ):
+        response = client.patch(
+            f"/api/v1/programmes/{world.a.pk}/{url}", body, content_type="application/json"
+        )
+        assert response.status_code == 422, response.content
+        assert field in response.content.decode()
+    assert set(meeting.participants.values_list("pk", flat=True)) == before
+
+
+
+def test_api_refuses_null_for_a_date_that_cannot_be_empty(world: World) -> None:
+    """Found by the API fuzzer: null for an initiative's proposal date became an empty text, and
+    comparing it with the next stage's date gave a server error."""
+    from samenspel.web.core.models import Initiative
+
+    initiative = Initiative.objects.filter(programme=world.a).first()
+    assert initiative is not None
+    before = initiative.proposed_on
+    response = world.client_for(world.director).patch(
+        f"/api/v1/programmes/{world.a.pk}/initiatives/{initiative.pk}",
+        {"proposed_on": None, "pilot_on": "2026-03-01"},
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 422), response.content
+    assert "proposed_on" in response.content.decode()
+    initiative.refresh_from_db()
+    assert initiative.proposed_on == before

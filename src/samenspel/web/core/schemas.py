@@ -2,13 +2,17 @@
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import models
 from ninja import Schema
 from pydantic import Field, StrictBool, StrictInt, create_model
 
 from .resources import Resource
+
+RecordId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+"""A record id in a request body: a whole number a database key can hold (a larger one made
+the database driver fail with a server error)."""
 
 
 def _python_type(field: models.Field) -> tuple[Any, Any]:
@@ -18,9 +22,9 @@ def _python_type(field: models.Field) -> tuple[Any, Any]:
     """
     required = not field.blank and not field.null and not field.has_default()
     if isinstance(field, models.ManyToManyField):
-        return list[StrictInt], Field(default_factory=list)
+        return list[RecordId], Field(default_factory=list)
     if isinstance(field, models.ForeignKey):
-        return (StrictInt | None), None
+        return (RecordId | None), None
     if isinstance(field, models.DateField):
         return (dt.date if required else dt.date | None), (... if required else None)
     if isinstance(field, models.BooleanField):

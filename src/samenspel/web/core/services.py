@@ -158,10 +158,15 @@ def save_record(
         if name in resource.many_to_many:
             continue
         field = resource.field(name)
+        if value is None and not field.null:
+            # null empties a text; a date or number that cannot be empty is refused by name
+            if not isinstance(field, models.CharField | models.TextField):
+                raise ValidationError({name: field.error_messages["null"]})
+            value = ""
         if isinstance(field, models.ForeignKey) and not isinstance(value, models.Model):
             setattr(obj, field.attname, value)
         else:
-            setattr(obj, name, "" if value is None and not field.null else value)
+            setattr(obj, name, value)
     obj.programme_id = role.programme_id
     if not may_change(role, obj):
         raise PermissionDeniedError("You may not change this record.")
