@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,16 @@ from samenspel.web.core.models import (
     Programme,
     Project,
 )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that touch no database ran in the SQLite run; the PostgreSQL run skips them."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    skip = pytest.mark.skip(reason="touches no database; it ran in the SQLite run")
+    for item in items:
+        if item.get_closest_marker("no_database"):
+            item.add_marker(skip)
 
 
 @dataclass

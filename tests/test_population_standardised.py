@@ -17,6 +17,8 @@ from samenspel.analytics.population.standardised import (
     standardised_rows,
 )
 
+pytestmark = pytest.mark.no_database
+
 
 def _frames(cells):
     """cells: (municipality, sex, band, persons, diabetic, zvw_cost) for 2023."""

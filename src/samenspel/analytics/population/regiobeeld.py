@@ -20,7 +20,7 @@ municipality). Rates and suppression are applied afterwards (``suppression.py``)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
@@ -32,6 +32,7 @@ from .engine import Tables
 
 AGE_BANDS = (*tuple(f"{lo}-{lo + 4}" for lo in range(0, 85, 5)), "85+")
 SEGMENTS = ("healthy", "chronic_stable", "complex_chronic", "frail_elderly", "end_of_life")
+UNKNOWN_NEIGHBOURHOOD = "unknown"  # persons whose neighbourhood is not in the data
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Counts:
     by_age: pd.DataFrame  # year, municipality, sex, age_class, persons, multimorbid, zvw_cost
     prevalence_by_age: pd.DataFrame  # year, municipality, sex, age_class, condition, persons
     care_use_by_age: pd.DataFrame  # year, municipality, sex, age_class, kind, events, persons
+    # year, municipality, neighbourhood, segment, persons (empty when no neighbourhood is known)
+    neighbourhood_segments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _age_class(age: Any) -> Any:
@@ -234,6 +237,15 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         .aggregate(events=_.events.sum(), persons=_.count()),
         [*age_keys, "kind"],
     )
+    by_neighbourhood = segmented.mutate(
+        neighbourhood=_.neighbourhood.fill_null(UNKNOWN_NEIGHBOURHOOD)
+    )
+    nb_keys = [*keys, "neighbourhood", "segment"]
+    neighbourhood_segments = run(
+        by_neighbourhood.group_by(nb_keys).aggregate(persons=_.count()), nb_keys
+    )
+    if set(neighbourhood_segments["neighbourhood"]) <= {UNKNOWN_NEIGHBOURHOOD}:
+        neighbourhood_segments = neighbourhood_segments.iloc[0:0]
     return Counts(
         population,
         pyramid,
@@ -246,6 +258,7 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         by_age,
         prevalence_by_age,
         care_use_by_age,
+        neighbourhood_segments,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .disclosure import Publication, Table
 from .reference import national_insured_years, national_zvw_rates
 from .regiobeeld import Counts
 from .standardised import national_zvw_by_band, standardised_rows
@@ -76,14 +77,157 @@ def _rate(numerator: pd.Series, denominator: pd.Series, per: float) -> pd.Series
     return (numerator / denominator * per).where(denominator > 0)
 
 
+MUNICIPAL_TABLES = (
+    "population",
+    "pyramid",
+    "prevalence",
+    "multimorbidity",
+    "segments",
+    "care_use",
+    "readmissions",
+    "costs",
+)
+
+
+def _tables(counts: Counts, k: int) -> dict[str, Table]:
+    """Every published count table (region totals included) with its primary suppression."""
+    year_mun = ["year", "municipality"]
+
+    def table(
+        frame: pd.DataFrame,
+        dims: list[str],
+        keys: tuple[str, ...],
+        counts_: tuple[str, ...] = (),
+        costs: tuple[str, ...] = (),
+    ) -> Table:
+        frame = _normalise(frame, [*keys, *counts_], list(costs))
+        frame = add_totals(frame, [*year_mun, *dims], [*keys, *counts_, *costs])
+        flags = np.zeros(len(frame), dtype=bool)
+        for key in keys:
+            flags |= primary(frame, key, k).to_numpy()
+        return Table(frame, keys, counts_, costs, flags)
+
+    nb = counts.neighbourhood_segments
+    if nb.empty:
+        nb = pd.DataFrame({c: [] for c in ["year", "municipality", "neighbourhood", "segment"]})
+        nb["persons"] = []
+    nb = _normalise(nb, ["persons"], [])
+    nb["neighbourhood"] = nb["neighbourhood"].astype(str)
+    nb_total = nb.groupby([*year_mun, "neighbourhood"], as_index=False)["persons"].sum()
+    return {
+        "population": table(counts.population, [], ("persons",)),
+        "pyramid": table(counts.pyramid, ["age_band", "sex"], ("persons",)),
+        "prevalence": table(counts.prevalence, ["condition"], ("persons",)),
+        "multimorbidity": table(counts.multimorbidity, [], ("persons",)),
+        "segments": table(counts.segments, ["segment"], ("persons",), costs=("cost",)),
+        "care_use": table(counts.care_use, ["kind"], ("persons",), ("events",)),
+        "readmissions": table(
+            counts.readmissions, [], ("persons", "readmissions"), ("admissions",)
+        ),
+        "costs": table(counts.costs, ["stream"], ("persons",), costs=("cost",)),
+        "neighbourhoods": Table(
+            nb_total.reset_index(drop=True),
+            ("persons",),
+            (),
+            (),
+            primary(nb_total, "persons", k).to_numpy(),
+        ),
+        "neighbourhood_segments": Table(
+            nb.reset_index(drop=True), ("persons",), (), (), primary(nb, "persons", k).to_numpy()
+        ),
+    }
+
+
+def publication(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> Publication:
+    """The tables of the regiobeeld with every identity an outsider knows between them."""
+    pub = Publication(threshold)
+    for name, table in _tables(counts, threshold).items():
+        pub.add(name, table)
+    dims = {
+        "population": [],
+        "pyramid": ["age_band", "sex"],
+        "prevalence": ["condition"],
+        "multimorbidity": [],
+        "segments": ["segment"],
+        "care_use": ["kind"],
+        "readmissions": [],
+        "costs": ["stream"],
+    }
+    for name in MUNICIPAL_TABLES:
+        frame = pub.tables[name].frame
+        region = frame["municipality"] == TOTAL
+        for column in pub.tables[name].columns:
+            pub.equal_sums((name, column, ~region), (name, column, region), ["year", *dims[name]])
+    year_mun = ["year", "municipality"]
+    pub.equal_sums(("pyramid", "persons", None), ("population", "persons", None), year_mun)
+    pub.equal_sums(("segments", "persons", None), ("population", "persons", None), year_mun)
+    pub.equal_sums(("segments", "cost", None), ("costs", "cost", None), year_mun)
+    use = pub.tables["care_use"].frame
+    admitted = use["kind"] == "hospital_admission"
+    pub.equal_sums(("care_use", "events", admitted), ("readmissions", "admissions", None), year_mun)
+    pub.equal_sums(("care_use", "persons", admitted), ("readmissions", "persons", None), year_mun)
+    readm = pub.tables["readmissions"].frame
+    by_cell = {
+        (int(y), str(m)): int(i)
+        for i, y, m in zip(readm.index, readm["year"], readm["municipality"], strict=True)
+    }
+    for i, y, m in zip(
+        use.index[admitted], use["year"][admitted], use["municipality"][admitted], strict=True
+    ):
+        if (int(y), str(m)) in by_cell:
+            pub.link([("care_use", int(i)), ("readmissions", by_cell[(int(y), str(m))])])
+    pub.at_most("care_use", "persons", "events")
+    pub.at_most("readmissions", "persons", "admissions")
+    pub.at_most("readmissions", "readmissions", "admissions")
+    if pub.tables["neighbourhoods"].frame.empty:
+        return pub  # no neighbourhood is known: the wijk tables are not published
+    population = pub.tables["population"].frame
+    local = population["municipality"] != TOTAL
+    segments = pub.tables["segments"].frame
+    pub.equal_sums(("neighbourhoods", "persons", None), ("population", "persons", local), year_mun)
+    pub.equal_sums(
+        ("neighbourhood_segments", "persons", None),
+        ("neighbourhoods", "persons", None),
+        [*year_mun, "neighbourhood"],
+    )
+    pub.equal_sums(
+        ("neighbourhood_segments", "persons", None),
+        ("segments", "persons", segments["municipality"] != TOTAL),
+        [*year_mun, "segment"],
+    )
+    return pub
+
+
+def _presuppress(pub: Publication) -> None:
+    """The quick first pass: no group with a single hidden cell (the audit does the rest)."""
+    groups = {
+        "population": [["year"]],
+        "pyramid": [["year", "municipality"], ["year", "age_band", "sex"]],
+        "prevalence": [["year", "condition"]],
+        "multimorbidity": [["year"]],
+        "segments": [["year", "municipality"], ["year", "segment"]],
+        "care_use": [["year", "kind"]],
+        "readmissions": [["year"]],
+        "costs": [["year", "stream"]],
+    }
+    for name, keys in groups.items():
+        table = pub.tables[name]
+        flags = pd.Series(table.hidden, index=table.frame.index)
+        table.hidden = secondary(table.frame, table.keys[0], flags, keys).to_numpy()
+
+
 def build_report(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> dict[str, Any]:
     """The regiobeeld as JSON-ready tables; nothing below ``threshold`` is left recoverable."""
     k = threshold
-    year_mun = ["year", "municipality"]
+    pub = publication(counts, threshold=k)
+    _presuppress(pub)
+    audit = pub.protect()
 
-    pop = add_totals(_normalise(counts.population, ["persons"], []), year_mun, ["persons"])
-    pop_flags = secondary(pop, "persons", primary(pop, "persons", k), [["year"]])
-    pop = _hide(pop, pop_flags, ["persons"])
+    def shown(name: str, columns: list[str]) -> pd.DataFrame:
+        table = pub.tables[name]
+        return _hide(table.frame, pd.Series(table.hidden, index=table.frame.index), columns)
+
+    pop = shown("population", ["persons"])
     denominators = _population_lookup(pop)
 
     def denominator(frame: pd.DataFrame) -> pd.Series:
@@ -96,67 +240,40 @@ def build_report(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> dict[
             dtype="float64",
         )
 
-    pyr = add_totals(
-        _normalise(counts.pyramid, ["persons"], []), [*year_mun, "age_band", "sex"], ["persons"]
-    )
-    pyr_flags = secondary(
-        pyr,
-        "persons",
-        primary(pyr, "persons", k),
-        [["year", "municipality"], ["year", "age_band", "sex"]],
-    )
-    pyr = _hide(pyr, pyr_flags, ["persons"])
-
-    prev = add_totals(
-        _normalise(counts.prevalence, ["persons"], []), [*year_mun, "condition"], ["persons"]
-    )
-    prev_flags = secondary(prev, "persons", primary(prev, "persons", k), [["year", "condition"]])
-    prev = _hide(prev, prev_flags, ["persons"])
+    pyr = shown("pyramid", ["persons"])
+    prev = shown("prevalence", ["persons"])
     prev["per_1000"] = _rate(prev["persons"], denominator(prev), 1000)
-
-    multi = add_totals(_normalise(counts.multimorbidity, ["persons"], []), year_mun, ["persons"])
-    multi_flags = secondary(multi, "persons", primary(multi, "persons", k), [["year"]])
-    multi = _hide(multi, multi_flags, ["persons"])
+    multi = shown("multimorbidity", ["persons"])
     multi["percent"] = _rate(multi["persons"], denominator(multi), 100)
-
-    seg = add_totals(
-        _normalise(counts.segments, ["persons"], ["cost"]),
-        [*year_mun, "segment"],
-        ["persons", "cost"],
-    )
-    seg_flags = secondary(
-        seg, "persons", primary(seg, "persons", k), [["year", "municipality"], ["year", "segment"]]
-    )
-    seg = _hide(seg, seg_flags, ["persons", "cost"])
+    seg = shown("segments", ["persons", "cost"])
     seg["percent"] = _rate(seg["persons"], denominator(seg), 100)
     seg["cost_per_person"] = _rate(seg["cost"], seg["persons"], 1)
-
-    use = add_totals(
-        _normalise(counts.care_use, ["events", "persons"], []),
-        [*year_mun, "kind"],
-        ["events", "persons"],
-    )
-    use_flags = secondary(use, "persons", primary(use, "persons", k), [["year", "kind"]])
-    use = _hide(use, use_flags, ["events", "persons"])
+    use = shown("care_use", ["events", "persons"])
     use["per_1000"] = _rate(use["events"], denominator(use), 1000)
-
-    readm = add_totals(
-        _normalise(counts.readmissions, ["admissions", "readmissions", "persons"], []),
-        year_mun,
-        ["admissions", "readmissions", "persons"],
-    )
-    readm_flags = primary(readm, "persons", k) | primary(readm, "readmissions", k)
-    readm_flags = secondary(readm, "admissions", readm_flags, [["year"]])
-    readm = _hide(readm, readm_flags, ["admissions", "readmissions", "persons"])
+    readm = shown("readmissions", ["admissions", "readmissions", "persons"])
     readm["readmission_percent"] = _rate(readm["readmissions"], readm["admissions"], 100)
     readm["admissions_per_1000"] = _rate(readm["admissions"], denominator(readm), 1000)
-
-    cost = add_totals(
-        _normalise(counts.costs, ["persons"], ["cost"]), [*year_mun, "stream"], ["cost", "persons"]
-    )
-    cost_flags = secondary(cost, "persons", primary(cost, "persons", k), [["year", "stream"]])
-    cost = _hide(cost, cost_flags, ["cost", "persons"])
+    cost = shown("costs", ["cost", "persons"])
     cost["per_capita"] = _rate(cost["cost"], denominator(cost), 1)
+    nb = shown("neighbourhoods", ["persons"])
+    nb_seg = shown("neighbourhood_segments", ["persons"])
+    nb_persons = {
+        (int(r.year), str(r.municipality), str(r.neighbourhood)): r.persons for r in nb.itertuples()
+    }
+    nb_seg["percent"] = _rate(
+        nb_seg["persons"],
+        pd.Series(
+            [
+                nb_persons.get((int(y), str(m), str(w)))
+                for y, m, w in zip(
+                    nb_seg["year"], nb_seg["municipality"], nb_seg["neighbourhood"], strict=True
+                )
+            ],
+            index=nb_seg.index,
+            dtype="float64",
+        ),
+        100,
+    )
 
     # a standardised figure of a count that is hidden (also by secondary suppression) is hidden
     hidden_counts = (
@@ -190,5 +307,15 @@ def build_report(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> dict[
         "care_use": _records(use),
         "readmissions": _records(readm),
         "costs": _records(cost),
+        "neighbourhoods": _records(nb),
+        "neighbourhood_segments": _records(nb_seg),
         "standardised": standardised,
+        "disclosure": {
+            "passed": not audit.findings,
+            "threshold": k,
+            "count_protection": pub.count_protection,
+            "cost_protection": pub.cost_protection,
+            "hidden_rows": audit.hidden_rows,
+            "cells_checked": audit.checked,
+        },
     }

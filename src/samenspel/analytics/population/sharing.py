@@ -1,9 +1,10 @@
 """The patient-sharing network: providers tied when they share at least K patients.
 
 Two providers share a patient when both have a care event of that person (in the chosen year,
-or in any year). The tie's weight is the number of shared patients; weights below the suppression
-threshold are published only as "below threshold". Each provider's ``kind`` is the kind of care
-it delivers most often.
+or in any year). The tie's weight is the number of shared patients. A tie is made only at the
+suppression threshold or above (never below it), so every published tie shows its weight and the
+absence of a tie says only "fewer than K", which includes none at all. Each provider's ``kind``
+is the kind of care it delivers most often.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import duckdb
 
+from .report import DEFAULT_THRESHOLD
 from .sources import find_tables
 
-DEFAULT_MIN_SHARED = 9
+DEFAULT_MIN_SHARED = DEFAULT_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,16 @@ class SharingNetwork:
 
 
 def patient_sharing(
-    folder: Path, *, min_shared: int = DEFAULT_MIN_SHARED, year: int | None = None
+    folder: Path,
+    *,
+    min_shared: int = DEFAULT_MIN_SHARED,
+    threshold: int = DEFAULT_THRESHOLD,
+    year: int | None = None,
 ) -> SharingNetwork:
+    """Ties of at least ``min_shared`` shared patients, and never fewer than ``threshold``."""
     if min_shared < 1:
         raise ValueError("min_shared must be at least 1")
+    min_shared = max(min_shared, threshold)
     files = find_tables(Path(folder))
     source = files["care_events"]
     path = str(source.path).replace("'", "''")

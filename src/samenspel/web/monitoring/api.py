@@ -50,6 +50,6 @@ def get_run(request: HttpRequest, programme_id: int, run_id: int) -> dict[str, A
         "progress": run.progress,
         "step": run.step,
         "error": run.shown_error,
-        "result": run.result,
+        "result": run.published,  # only what passed the disclosure audit
         "sharing": run.sharing,
     }

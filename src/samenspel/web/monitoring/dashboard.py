@@ -37,6 +37,7 @@ class View:
     costs: list[tuple[str, float | None]] = field(default_factory=list)
     trends: list[dict[str, Any]] = field(default_factory=list)
     municipalities: list[dict[str, Any]] = field(default_factory=list)
+    neighbourhoods: list[dict[str, Any]] = field(default_factory=list)
 
 
 def view(result: dict[str, Any], year: int, municipality: str) -> View:
@@ -71,6 +72,7 @@ def view(result: dict[str, Any], year: int, municipality: str) -> View:
         if row:
             v.care_use.append((kind, row.get("events"), row.get("per_1000")))
     v.costs = [(r["stream"], r["per_capita"]) for r in costs]
+    v.neighbourhoods = _neighbourhoods(result, where)
     for y in result["years"]:
         at = {"year": y, "municipality": municipality}
         row_costs = _pick(result["costs"], **at)
@@ -108,3 +110,16 @@ def view(result: dict[str, Any], year: int, municipality: str) -> View:
 
 
 __all__ = ["AGE_BANDS", "View", "view"]
+
+
+def _neighbourhoods(result: dict[str, Any], where: dict[str, Any]) -> list[dict[str, Any]]:
+    """Persons per neighbourhood of the shown municipality, with each segment's share."""
+    shares: dict[str, dict[str, Any]] = {}
+    for row in _pick(result.get("neighbourhood_segments", []), **where):
+        shares.setdefault(row["neighbourhood"], {})[row["segment"]] = row.get("percent")
+    rows = [
+        {"neighbourhood": r["neighbourhood"], "persons": r.get("persons"),
+         **shares.get(r["neighbourhood"], {})}
+        for r in _pick(result.get("neighbourhoods", []), **where)
+    ]  # fmt: skip
+    return sorted(rows, key=lambda r: (r["neighbourhood"] == "unknown", r["neighbourhood"]))

@@ -19,6 +19,8 @@ SHEETS = (
     "care_use",
     "readmissions",
     "costs",
+    "neighbourhoods",
+    "neighbourhood_segments",
     "standardised",
 )
 
@@ -31,6 +33,7 @@ def regiobeeld_workbook(title: str, result: dict[str, Any]) -> bytes:
     info.append([title])
     info.append([suppression_note(result)])
     info.append([_("Years"), ", ".join(map(str, result["years"]))])
+    info.append([disclosure_note(result)])
     add_regiobeeld_sheets(book, result)
     return workbook_bytes(book)
 
@@ -40,6 +43,14 @@ def suppression_note(result: dict[str, Any]) -> str:
         "Counts below %(k)d are suppressed (empty cells), also where they could be "
         "recovered from totals."
     ) % {"k": result["threshold"]}
+
+
+def disclosure_note(result: dict[str, Any]) -> str:
+    d = result["disclosure"]
+    return _(
+        "Disclosure audit passed: combining every sheet, an outsider can narrow no hidden small "
+        "figure to fewer than %(p)d possible values or below the threshold (%(n)d checked)."
+    ) % {"p": d["count_protection"], "n": d["cells_checked"]}
 
 
 def add_regiobeeld_sheets(book: Workbook, result: dict[str, Any]) -> None:

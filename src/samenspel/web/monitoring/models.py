@@ -7,6 +7,7 @@ dataset folder on the server.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -90,6 +91,19 @@ class RegiobeeldRun(ProgrammeScoped):
 
     def __str__(self) -> str:
         return f"{self.dataset} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def published(self) -> dict[str, Any] | None:
+        """The result, only when the disclosure audit passed on it (a run computed before the
+        audit existed, or one it refused, shows nothing and must be run again)."""
+        result = self.result
+        if result and (result.get("disclosure") or {}).get("passed"):
+            return result
+        return None
+
+    @property
+    def needs_rerun(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.result) and self.published is None
 
     @property
     def abandoned(self) -> bool:

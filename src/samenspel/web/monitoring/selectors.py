@@ -71,7 +71,7 @@ def _regional_costs(programme: Programme) -> list[RegionalCost]:
         .order_by("-created_at")
         .first()
     )
-    result = (run.result or {}) if run else {}
+    result = (run.published or {}) if run else {}
     inhabitants = {
         r["year"]: r.get("persons")
         for r in result.get("population", [])
@@ -101,7 +101,7 @@ def regiobeeld_context(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, run: RegiobeeldRun
 ) -> dict[str, Any]:
     context: dict[str, Any] = {"programme": programme, "role": role, "run": run}
-    result = run.result
+    result = run.published
     if run.status != RegiobeeldRun.Status.DONE or not result:
         return context
     years = result["years"]
@@ -127,7 +127,7 @@ def _figures(run: RegiobeeldRun, year: int, municipality: str) -> dict[str, Any]
 
     The stored result itself is not kept here (it can be large); the caller adds it.
     """
-    result = run.result or {}
+    result = run.published or {}
     years = result["years"]
     v = view(result, year, municipality)
     condition_labels = {code: str(label) for code, label in CONDITION_LABELS.items()}

@@ -48,14 +48,15 @@ def compute_regiobeeld(run_id: int) -> None:
         network = patient_sharing(
             Path(run.dataset.folder),
             min_shared=settings.SAMENSPEL_MIN_SHARED_PATIENTS,
+            threshold=run.threshold,
             year=max(result["years"]) if result["years"] else None,
         )
         sharing = {
             "min_shared": network.min_shared,
             "year": max(result["years"]) if result["years"] else None,
             "providers": network.providers,
-            # shared-patient counts below the suppression threshold are not published
-            "ties": [[a, b, n if n >= run.threshold else None] for a, b, n in network.ties],
+            # ties are made at the suppression threshold or above: every weight can be shown
+            "ties": [[a, b, n] for a, b, n in network.ties],
         }
     except InvalidDatasetError as exc:
         with translation.override(settings.LANGUAGE_CODE):

@@ -191,10 +191,11 @@ def regiobeeld_excel(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, run_id: int
 ) -> HttpResponse:
     run = run_of(programme, run_id)
-    if not run.result:
+    result = run.published
+    if not result:
         return redirect("regiobeeld", programme_id=programme.pk, run_id=run.pk)
     audit.record(request.user, programme, "export regiobeeld (Excel)", f"run {run.pk}")
-    content = regiobeeld_workbook(f"{programme.name} – {run.dataset.name}", run.result)
+    content = regiobeeld_workbook(f"{programme.name} – {run.dataset.name}", result)
     return attachment(
         content,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -207,7 +208,7 @@ def regiobeeld_pdf(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, run_id: int
 ) -> HttpResponse:
     run = run_of(programme, run_id)
-    if not run.result:
+    if not run.published:
         return redirect("regiobeeld", programme_id=programme.pk, run_id=run.pk)
     audit.record(request.user, programme, "export regiobeeld (PDF)", f"run {run.pk}")
     content = render_pdf(

@@ -68,8 +68,9 @@ def _glance(programme: Programme) -> Glance:
         .order_by("-created_at")
         .first()
     )
-    if run is not None and run.result and run.result["years"]:
-        v = view(run.result, run.result["years"][-1], TOTAL)
+    published = run.published if run is not None else None
+    if published and published["years"]:
+        v = view(published, published["years"][-1], TOTAL)
         population = {
             "run": run,
             "year": v.year,
