@@ -19,12 +19,12 @@ from samenspel.analytics.population.validate import validate_dataset
 pytestmark = pytest.mark.no_database
 
 PERSONS = """person_id,birth_year,sex,municipality,neighbourhood,death_date
-p1,1950,F,GM0001,,
-p2,1940,M,GM0001,,
-p3,1990,F,GM0001,,
-p4,1985,M,GM0002,,
-p5,2000,F,GM0002,,2021-06-01
-p6,2022,M,GM0002,,
+p1,1950,F,GM0796,,
+p2,1940,M,GM0796,,
+p3,1990,F,GM0796,,
+p4,1985,M,GM0828,,
+p5,2000,F,GM0828,,2021-06-01
+p6,2022,M,GM0828,,
 """
 CONDITIONS = """person_id,condition,start_date
 p1,diabetes,2010-01-01
@@ -66,20 +66,20 @@ def test_indicators_by_hand(hand_built: Path) -> None:
     pop = {(r["year"], r["municipality"]): r["persons"] for r in report["population"]}
     # p6 is born in 2022; p5 died in 2021 and no longer counts in 2022.
     assert pop == {
-        (2021, "GM0001"): 3,
-        (2021, "GM0002"): 2,
+        (2021, "GM0796"): 3,
+        (2021, "GM0828"): 2,
         (2021, TOTAL): 5,
-        (2022, "GM0001"): 3,
-        (2022, "GM0002"): 2,
+        (2022, "GM0796"): 3,
+        (2022, "GM0828"): 2,
         (2022, TOTAL): 5,
     }
     assert (
-        _one(report, "prevalence", year=2021, municipality="GM0001", condition="dementia")[
+        _one(report, "prevalence", year=2021, municipality="GM0796", condition="dementia")[
             "persons"
         ]
         == 2
     )
-    assert _one(report, "prevalence", year=2021, municipality="GM0001", condition="dementia")[
+    assert _one(report, "prevalence", year=2021, municipality="GM0796", condition="dementia")[
         "per_1000"
     ] == pytest.approx(2 / 3 * 1000)
     assert _one(report, "multimorbidity", year=2021, municipality=TOTAL)["persons"] == 1
@@ -89,38 +89,38 @@ def test_indicators_by_hand(hand_built: Path) -> None:
         for r in _rows(report, "segments", year=2021)
     }
     assert segments == {
-        ("GM0001", "complex_chronic"): 1,
-        ("GM0001", "frail_elderly"): 1,
-        ("GM0001", "healthy"): 1,
-        ("GM0002", "chronic_stable"): 1,
-        ("GM0002", "end_of_life"): 1,
+        ("GM0796", "complex_chronic"): 1,
+        ("GM0796", "frail_elderly"): 1,
+        ("GM0796", "healthy"): 1,
+        ("GM0828", "chronic_stable"): 1,
+        ("GM0828", "end_of_life"): 1,
         (TOTAL, "chronic_stable"): 1,
         (TOTAL, "complex_chronic"): 1,
         (TOTAL, "end_of_life"): 1,
         (TOTAL, "frail_elderly"): 1,
         (TOTAL, "healthy"): 1,
     }
-    assert _one(report, "segments", year=2021, municipality="GM0002", segment="chronic_stable")[
+    assert _one(report, "segments", year=2021, municipality="GM0828", segment="chronic_stable")[
         "cost"
     ] == pytest.approx(9300)
-    gp = _one(report, "care_use", year=2021, municipality="GM0001", kind="gp_visit")
+    gp = _one(report, "care_use", year=2021, municipality="GM0796", kind="gp_visit")
     assert (gp["events"], gp["persons"]) == (2, 1)
     assert gp["per_1000"] == pytest.approx(2 / 3 * 1000)
-    readm = _one(report, "readmissions", year=2021, municipality="GM0002")
+    readm = _one(report, "readmissions", year=2021, municipality="GM0828")
     assert (readm["admissions"], readm["readmissions"]) == (2, 1)
     assert readm["readmission_percent"] == pytest.approx(50)
     zvw = _one(report, "costs", year=2021, municipality=TOTAL, stream="Zvw")
     assert zvw["cost"] == pytest.approx(9360) and zvw["per_capita"] == pytest.approx(9360 / 5)
-    pyramid = _one(report, "pyramid", year=2021, municipality="GM0001", age_band="80-84", sex="M")
+    pyramid = _one(report, "pyramid", year=2021, municipality="GM0796", age_band="80-84", sex="M")
     assert pyramid["persons"] == 1  # p2, aged 81
 
 
 def test_suppression_primary_secondary_and_derived(hand_built: Path) -> None:
     report = regiobeeld(hand_built, threshold=3)
     pop = {(r["year"], r["municipality"]): r["persons"] for r in report["population"]}
-    # GM0002 has 2 persons (< 3): suppressed; GM0001 (3) is suppressed too, or it could be
+    # GM0828 has 2 persons (< 3): suppressed; GM0796 (3) is suppressed too, or it could be
     # recovered from the region's total (which the audit may hide as well in so small a region).
-    assert pop[(2021, "GM0002")] is None and pop[(2021, "GM0001")] is None
+    assert pop[(2021, "GM0828")] is None and pop[(2021, "GM0796")] is None
     assert report["disclosure"]["passed"]
     for row in report["care_use"]:
         if row["persons"] is None:
@@ -169,6 +169,51 @@ def test_validation_names_file_row_and_column(hand_built: Path) -> None:
     (hand_built / "persons.csv").write_text("person_id,sex\np1,F\n")
     problems = [str(p) for p in validate_dataset(hand_built)]
     assert "persons.csv, row 1, column 'birth_year': required column is missing" in problems
+
+
+def test_municipality_codes_are_checked_against_the_cbs_list(hand_built: Path) -> None:
+    persons = PERSONS.replace("p6,2022,M,GM0828", "p6,2022,M,GM9999")
+    # Appingedam (GM0003) became part of Eemsdelta on 1 January 2021; the data are of 2021-2022
+    persons += "p7,1960,F,GM0003,,\n"
+    (hand_built / "persons.csv").write_text(persons)
+    problems = [str(p) for p in validate_dataset(hand_built)]
+    assert any(
+        p.startswith(
+            "persons.csv, row 7, column 'municipality': is not a Dutch municipality in 2021–2022"
+        )
+        and "GM9999" in p
+        for p in problems
+    ), problems
+    assert any(p.startswith("persons.csv, row 8, column 'municipality'") for p in problems)
+    # in data of 2020 Appingedam existed, and its successor Eemsdelta (GM1979) did not yet
+    (hand_built / "persons.csv").write_text(PERSONS + "p7,1960,F,GM0003,,\np8,1960,F,GM1979,,\n")
+    (hand_built / "care_events.csv").write_text(
+        EVENTS.replace("2021-", "2020-").replace("2022-", "2020-")
+    )
+    problems = [str(p) for p in validate_dataset(hand_built)]
+    assert [p[:52] for p in problems] == ["persons.csv, row 9, column 'municipality': is not a "]
+
+
+def test_a_file_with_only_a_header_is_refused(hand_built: Path) -> None:
+    (hand_built / "care_events.csv").write_text(EVENTS.splitlines()[0] + "\n")
+    problems = [str(p) for p in validate_dataset(hand_built)]
+    assert problems == [
+        "care_events.csv: has no data rows (only a header); nothing can be computed"
+    ]
+    with pytest.raises(InvalidDatasetError):
+        regiobeeld(hand_built)
+
+
+def test_a_decimal_comma_is_named_as_such(hand_built: Path) -> None:
+    (hand_built / "care_events.csv").write_text(
+        EVENTS + 'p1,2021-03-01,gp_visit,GP1,Zvw,"30,50"\np1,2021-03-02,gp_visit,GP1,Zvw,inf\n'
+    )
+    problems = [str(p) for p in validate_dataset(hand_built)]
+    assert problems == [
+        "care_events.csv, row 8, column 'cost': uses a decimal comma; write amounts with a "
+        "decimal point, such as 12.50 (found '30,50')",
+        "care_events.csv, row 9, column 'cost': must be an amount of at least 0 (found 'inf')",
+    ]
 
 
 def test_synthetic_region_is_reproducible_and_plausible(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def test_omop_missing_table(tmp_path: Path) -> None:
 def test_patient_sharing_network(tmp_path: Path) -> None:
     (tmp_path / "persons.csv").write_text(
         "person_id,birth_year,sex,municipality\n"
-        + "".join(f"p{i},1950,F,GM0001\n" for i in range(5))
+        + "".join(f"p{i},1950,F,GM0796\n" for i in range(5))
     )
     (tmp_path / "conditions.csv").write_text("person_id,condition,start_date\n")
     rows = ["person_id,date,kind,provider_id,stream,cost"]

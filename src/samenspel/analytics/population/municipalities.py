@@ -35,6 +35,7 @@ class Municipality:
     name: str
     valid_to: str
     successor: str
+    valid_from: str = ""
 
     @property
     def current(self) -> bool:
@@ -56,7 +57,9 @@ def all_municipalities() -> dict[str, Municipality]:
     """Every municipality in the list by code, current and merged."""
     with DATA.open(encoding="utf-8", newline="") as handle:
         return {
-            row["code"]: Municipality(row["code"], row["name"], row["valid_to"], row["successor"])
+            row["code"]: Municipality(
+                row["code"], row["name"], row["valid_to"], row["successor"], row["valid_from"]
+            )
             for row in csv.DictReader(handle)
         }
 
@@ -122,3 +125,4 @@ def current_municipalities() -> list[Municipality]:
     return sorted(
         (m for m in all_municipalities().values() if m.current), key=lambda m: normalise(m.name)
     )
+

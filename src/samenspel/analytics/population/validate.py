@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from .contract import CONDITIONS, EVENT_KINDS, SEXES, STREAMS, TABLES
+from .municipalities import all_municipalities
 from .sources import DatasetError, TableFile, find_tables, gettext_noop
 
 EXAMPLES_PER_RULE = 5
@@ -79,6 +80,26 @@ def _quote(values: tuple[str, ...] | list[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
+def _known_municipalities(con: duckdb.DuckDBPyConnection) -> None:
+    """Tables ``municipalities`` (code, first and last year it existed) and ``data_years``
+    (first and last year of the care events; this year when there are none)."""
+    rows = [
+        (
+            m.code,
+            int(m.valid_from[:4]) if m.valid_from else 0,
+            int(m.valid_to[:4]) if m.valid_to else 9999,
+        )
+        for m in all_municipalities().values()
+    ]
+    con.execute("CREATE OR REPLACE TEMP TABLE municipalities (code VARCHAR, first INT, last INT)")
+    con.executemany("INSERT INTO municipalities VALUES (?, ?, ?)", rows)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE data_years AS SELECT "
+        "coalesce(min(year(TRY_CAST(date AS DATE))), year(current_date)) AS first, "
+        "coalesce(max(year(TRY_CAST(date AS DATE))), year(current_date)) AS last FROM care_events"
+    )
+
+
 def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Problem]:
     """All problems of the dataset in ``folder``; an empty list means it may be used."""
     try:
@@ -125,6 +146,20 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
         )
     if problems:
         return problems
+    for table in ("persons", "care_events"):
+        rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        if not rows or not rows[0]:
+            problems.append(
+                Problem(
+                    files[table].path.name,
+                    None,
+                    "",
+                    gettext_noop("has no data rows (only a header); nothing can be computed"),
+                )
+            )
+    if problems:
+        return problems
+    _known_municipalities(con)
 
     def check(
         table: str,
@@ -192,6 +227,19 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
         "municipality",
         "municipality IS NULL OR NOT regexp_full_match(municipality, 'GM[0-9]{4}')",
         gettext_noop("must be a CBS municipality code such as GM0828"),
+    )
+    first, last = con.execute("SELECT first, last FROM data_years").fetchone() or (year, year)
+    check(
+        "persons",
+        "municipality",
+        "regexp_full_match(municipality, 'GM[0-9]{4}') AND municipality NOT IN "
+        "(SELECT code FROM municipalities WHERE first <= "
+        f"{int(last)} AND last >= {int(first)})",
+        gettext_noop(
+            "is not a Dutch municipality in %(first)d–%(last)d (CBS list of municipalities, "
+            "shipped with Samenspel)"
+        ),
+        {"first": int(first), "last": int(last)},
     )
     check(
         "persons",
@@ -271,10 +319,18 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
         gettext_noop("must be one of %(values)s"),
         {"values": ", ".join(STREAMS)},
     )
+    comma = "regexp_full_match(trim(cost), '-?[0-9]+,[0-9]+')"
     check(
         "care_events",
         "cost",
-        "TRY_CAST(cost AS DOUBLE) IS NULL OR TRY_CAST(cost AS DOUBLE) < 0",
+        comma,
+        gettext_noop("uses a decimal comma; write amounts with a decimal point, such as 12.50"),
+    )
+    check(
+        "care_events",
+        "cost",
+        f"(TRY_CAST(cost AS DOUBLE) IS NULL OR TRY_CAST(cost AS DOUBLE) < 0 OR "
+        f"NOT isfinite(TRY_CAST(cost AS DOUBLE))) AND NOT {comma}",
         gettext_noop("must be an amount of at least 0"),
     )
     con.close()
