@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,6 +29,23 @@ from samenspel.web.core.models import (
     Programme,
     Project,
 )
+
+# Every indicator test runs on both engines, as Ibis runs its own tests on each backend.
+ENGINES = [
+    "duckdb",
+    pytest.param(
+        "spark",
+        marks=pytest.mark.skipif(
+            shutil.which("java") is None and os.environ.get("CI") != "true",
+            reason="PySpark needs Java 17 (apt-get install openjdk-17-jre-headless)",
+        ),
+    ),
+]
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

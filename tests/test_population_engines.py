@@ -86,3 +86,35 @@ def test_spark_reads_csv_the_same_way(synthetic: Path, tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(
         _normalised(from_csv.costs), _normalised(from_parquet.costs), check_dtype=False, rtol=1e-9
     )
+
+
+def test_spark_refuses_a_file_without_a_required_column(tmp_path: Path) -> None:
+    from samenspel.analytics.population.validate import ProblemsError
+
+    (tmp_path / "persons.csv").write_text("person_id|birth_year\np1|1950\n")
+    (tmp_path / "conditions.csv").write_text("person_id,condition,start_date\n")
+    (tmp_path / "care_events.csv").write_text("person_id,date,kind,provider_id,stream,cost\n")
+    for engine in ("duckdb", "spark"):
+        con = connect(engine)
+        with pytest.raises(ProblemsError) as caught:
+            load(con, tmp_path, engine)
+        assert "persons.csv, row 1, column 'sex': required column is missing" in str(caught.value)
+
+
+@pytest.mark.parametrize("master", ["spark://127.0.0.1:9", "spark://10.255.255.1:7077"])
+def test_an_unreachable_spark_master_is_named_within_seconds(synthetic: Path, master: str) -> None:
+    """Refused at once (nothing listens) or after the 5-second wait (nothing answers)."""
+    import subprocess
+    import sys
+    import time
+
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "samenspel.cli.main", "regiobeeld", str(synthetic),
+         "--engine", "spark", "--spark-master", master],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert time.monotonic() - started < 30
+    assert done.returncode == 2
+    assert f"the Spark master {master} cannot be reached" in done.stderr
+    assert "Traceback" not in done.stderr and "Py4J" not in done.stderr

@@ -343,26 +343,39 @@ def regiobeeld(
     threshold: int = typer.Option(
         10, "--threshold", min=1, help="Suppress counts below this number."
     ),
+    spark_master: str | None = typer.Option(
+        None,
+        "--spark-master",
+        help="Spark master, e.g. spark://host:7077 (default: SAMENSPEL_SPARK_MASTER or local[2]).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the whole regiobeeld as JSON."),
 ) -> None:
     """Compute the regiobeeld (suppressed) of a dataset folder."""
+    from samenspel.analytics.population.engine import EngineError
     from samenspel.analytics.population.pipeline import InvalidDatasetError
     from samenspel.analytics.population.pipeline import regiobeeld as compute
 
     if engine not in ("duckdb", "spark"):
         err.print("[red]--engine is duckdb or spark[/red]")
         raise typer.Exit(2)
+    if spark_master and engine != "spark":
+        err.print("[red]--spark-master needs --engine spark[/red]")
+        raise typer.Exit(2)
     try:
-        report = compute(folder, engine=engine, threshold=threshold)
+        report = compute(folder, engine=engine, threshold=threshold, spark_master=spark_master)
     except InvalidDatasetError as exc:
         _refuse(exc.problems)
+        raise typer.Exit(2) from exc
+    except EngineError as exc:
+        err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
     if as_json:
         print(json.dumps(report, ensure_ascii=False))
         return
     for row in report["population"]:
         if row["municipality"] == "total":
-            console.print(f"{row['year']}: {row['persons']:,.0f} persons")
+            persons = "hidden" if row["persons"] is None else f"{row['persons']:,.0f}"
+            console.print(f"{row['year']}: {persons} persons")
 
 
 @app.command()

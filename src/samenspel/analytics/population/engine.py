@@ -1,20 +1,36 @@
 """Connect an Ibis backend (DuckDB embedded, or PySpark) and load a dataset with typed columns.
 
-The same Ibis expressions then run on either engine. PySpark runs in local mode unless
-``SAMENSPEL_SPARK_MASTER`` names a cluster (e.g. ``spark://host:7077``).
+The same Ibis expressions then run on either engine. PySpark runs in local mode unless a master
+is named (``--spark-master`` or ``SAMENSPEL_SPARK_MASTER``, e.g. ``spark://host:7077``). Both
+engines read a CSV file with the dialect DuckDB detects (separator, quote), and both refuse a
+file that lacks a required column.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import duckdb
 import ibis
 
-from .sources import TableFile, find_tables
+from .contract import TABLES
+from .sources import TableFile, find_tables, gettext_noop
+from .validate import Problem, ProblemsError
+
+REACH_TIMEOUT = 5.0  # seconds to wait for a Spark master to take the connection
+PROBE_TIMEOUT = 20.0  # seconds to wait for a first tiny job to run on it
+
+
+class EngineError(RuntimeError):
+    """The engine cannot be used (e.g. its master cannot be reached); nothing was computed."""
+
 
 ENGINES = ("duckdb", "spark")
 
@@ -47,42 +63,125 @@ class Tables:
 
 
 _spark_session: Any = None
+_spark_master: str | None = None
 
 
-def spark_session() -> Any:
+def check_master(master: str) -> None:
+    """Fail within seconds, with a clear message, when a ``spark://`` master does not answer
+    (Spark itself retries for about a minute and ends in a Py4J traceback)."""
+    if not master.startswith("spark://"):
+        if master.startswith(("local", "yarn", "k8s://")):
+            return
+        raise EngineError(f"Spark master {master!r} is not local[N], spark://host:port or yarn")
+    for address in master.removeprefix("spark://").split(","):
+        parts = urlsplit(f"//{address}")
+        host, port = parts.hostname or "", parts.port or 7077
+        try:
+            socket.create_connection((host, port), timeout=REACH_TIMEOUT).close()
+            return
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            last = f"{host}:{port} ({reason})"
+    raise EngineError(f"the Spark master {master} cannot be reached: {last}")
+
+
+def spark_session(master: str | None = None) -> Any:
     """One local (or configured) Spark session per process."""
-    global _spark_session
+    global _spark_session, _spark_master
+    master = master or os.environ.get("SAMENSPEL_SPARK_MASTER", "local[2]")
+    if _spark_session is not None and master != _spark_master:
+        _spark_session.stop()
+        _spark_session = None
     if _spark_session is None:
         from pyspark.sql import SparkSession
 
+        check_master(master)
         # Stay on loopback: the driver must not bind to or advertise another interface.
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        master = os.environ.get("SAMENSPEL_SPARK_MASTER", "local[2]")
-        _spark_session = (
+        _spark_master = master
+        builder = (
             SparkSession.builder.master(master)
             .appName("samenspel-regiobeeld")
             .config("spark.ui.enabled", "false")
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_log_config()}")
             .config(
                 "spark.sql.shuffle.partitions", os.environ.get("SAMENSPEL_SPARK_PARTITIONS", "8")
             )
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="samenspel-spark-"))
             .config("spark.driver.memory", os.environ.get("SAMENSPEL_SPARK_DRIVER_MEMORY", "4g"))
-            .getOrCreate()
         )
+        if master.startswith("spark://"):
+            _spark_session = _within(PROBE_TIMEOUT, master, builder.getOrCreate)
+            _within(PROBE_TIMEOUT, master, lambda: _spark_session.range(1).count())
+        else:
+            _spark_session = builder.getOrCreate()
         _spark_session.sparkContext.setLogLevel("ERROR")
     return _spark_session
 
 
-def connect(engine: str) -> Any:
+def _log_config() -> str:
+    """A log4j2 configuration that prints Spark's errors as one line each, without traces."""
+    path = Path(tempfile.gettempdir()) / "samenspel-spark-log4j2.properties"
+    if not path.exists():
+        path.write_text(
+            "rootLogger.level = error\n"
+            "rootLogger.appenderRef.console.ref = console\n"
+            "appender.console.type = Console\n"
+            "appender.console.name = console\n"
+            "appender.console.target = SYSTEM_ERR\n"
+            "appender.console.layout.type = PatternLayout\n"
+            "appender.console.layout.pattern = spark %p %c{1}: %m%n%ex{none}\n"
+        )
+    return str(path)
+
+
+def _within(seconds: float, master: str, work: Any) -> Any:
+    """``work()``, or EngineError when it has not finished in ``seconds``: a master that takes
+    the connection but never registers the application or gives it an executor (not a Spark
+    master, or no free worker) is named within seconds instead of after a minute of retries."""
+    global _spark_session
+    done = threading.Event()
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except Exception as exc:  # reported below, as the master's failure
+            outcome.append(exc)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    if done.wait(seconds) and outcome and not isinstance(outcome[0], Exception):
+        return outcome[0]
+    _spark_session = None
+    raise EngineError(
+        f"the Spark master {master} cannot be reached: no answer within {seconds:.0f} seconds "
+        "(is it a Spark master, and does it have a free worker?)"
+    )
+
+
+def connect(engine: str, *, spark_master: str | None = None) -> Any:
     if engine == "duckdb":
         return ibis.duckdb.connect()
     if engine == "spark":
-        return ibis.pyspark.connect(spark_session())
+        return ibis.pyspark.connect(spark_session(spark_master))
     raise ValueError(f"unknown engine {engine!r}; choose duckdb or spark")
+
+
+def csv_dialect(path: Path) -> tuple[str, str]:
+    """The separator and quote character DuckDB's sniffer finds in a CSV file."""
+    found = duckdb.sql(
+        "SELECT Delimiter, Quote FROM sniff_csv(?, sample_size = 20480)", params=[str(path)]
+    ).fetchone()
+    if not found:
+        return ",", '"'
+    quote = str(found[1] or "")
+    return str(found[0]), quote if len(quote) == 1 else '"'  # "(empty)": none seen, use '"'
 
 
 def _read(con: Any, source: TableFile, engine: str) -> Any:
@@ -92,9 +191,20 @@ def _read(con: Any, source: TableFile, engine: str) -> Any:
     elif engine == "duckdb":
         table = con.read_csv(path, all_varchar=True, header=True)
     else:
-        table = con.read_csv(path, header=True, inferSchema=False)
+        sep, quote = csv_dialect(source.path)
+        table = con.read_csv(
+            path, header=True, inferSchema=False, sep=sep, quote=quote, escape=quote
+        )
     types = TYPES[source.table]
     present = set(table.columns)
+    missing = [c.name for c in TABLES[source.table] if c.required and c.name not in present]
+    if missing:
+        raise ProblemsError(
+            [
+                Problem(source.path.name, 1, name, gettext_noop("required column is missing"))
+                for name in missing
+            ]
+        )
     return table.select(
         **{
             name: (table[name].cast(kind) if name in present else ibis.null().cast(kind))

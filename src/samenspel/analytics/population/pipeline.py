@@ -21,6 +21,7 @@ def regiobeeld(
     *,
     engine: str = "duckdb",
     threshold: int = DEFAULT_THRESHOLD,
+    spark_master: str | None = None,
     progress: Callable[[str, float], None] | None = None,
 ) -> dict[str, Any]:
     """The suppressed regiobeeld of ``folder``; raises InvalidDatasetError on bad data."""
@@ -34,8 +35,12 @@ def regiobeeld(
     if problems:
         raise InvalidDatasetError(problems)
     step("computing", 0.3)
-    con = connect(engine)
-    counts = compute_counts(con, load(con, Path(folder), engine))
+    con = connect(engine, spark_master=spark_master)
+    try:
+        tables = load(con, Path(folder), engine)
+    except ProblemsError as exc:
+        raise InvalidDatasetError(exc.problems) from exc
+    counts = compute_counts(con, tables)
     step("suppressing", 0.85)
     report = build_report(counts, threshold=threshold)
     report["engine"] = engine
