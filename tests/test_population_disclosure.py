@@ -3,7 +3,8 @@
 The attacker below is written from the documentation alone, not from the product's audit: it
 reads the published tables (a hidden row shows no numbers), writes down every sum the
 documentation promises, the bounds everybody knows (a row has at least one person; events are at
-least the persons with an event; readmissions at most the admissions; costs are not negative)
+least the persons with an event; readmissions at most the admissions; events without a known
+cost at most the events; costs are not negative)
 and solves an integer program (SciPy's ``milp``) for the least and largest value of each hidden
 cell. A hidden count below the threshold is recovered when its range cannot reach the threshold
 or is narrower than the protection; a hidden cost when its range is narrower than a quarter of
@@ -44,7 +45,7 @@ SCHEMA: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "segments": (("segment",), ("persons",), ("cost",)),
     "care_use": (("kind",), ("persons", "events"), ()),
     "readmissions": ((), ("persons", "admissions", "readmissions"), ()),
-    "costs": (("stream",), ("persons",), ("cost",)),
+    "costs": (("stream",), ("persons", "events", "events_without_cost"), ("cost",)),
     "neighbourhoods": (("neighbourhood",), ("persons",), ()),
     "neighbourhood_segments": (("neighbourhood", "segment"), ("persons",), ()),
 }
@@ -124,6 +125,7 @@ def documented_identities(report: dict[str, Any]) -> Attack:
     sums(("pyramid", "persons", None), ("population", "persons", None), ym)
     sums(("segments", "persons", None), ("population", "persons", None), ym)
     sums(("segments", "cost", None), ("costs", "cost", None), ym)
+    sums(("costs", "events", None), ("care_use", "events", None), ym)  # every event has a stream
 
     def admissions(row: dict[str, Any]) -> bool:
         return row["kind"] == "hospital_admission"
@@ -149,6 +151,8 @@ def documented_identities(report: dict[str, Any]) -> Attack:
 def _bounds(attack: Attack, report: dict[str, Any]) -> Attack:
     for table, smaller, larger in (
         ("care_use", "persons", "events"),
+        ("costs", "persons", "events"),
+        ("costs", "events_without_cost", "events"),
         ("readmissions", "persons", "admissions"),
         ("readmissions", "readmissions", "admissions"),
     ):

@@ -46,7 +46,8 @@ def test_omop_subset_maps_to_the_contract(tmp_path: Path) -> None:
     summary = convert(source, tmp_path / "out")
     # person 4 has no observation period; visit 103 has an unmapped kind
     assert (summary.persons, summary.conditions, summary.events) == (3, 2, 4)
-    assert summary.skipped_visits == 1
+    assert summary.skipped_visits == 1 and summary.persons_without_observation == 1
+    assert summary.unmapped_payers == {"Unknown": 1} and summary.events_without_cost == 1
     assert validate_dataset(tmp_path / "out") == []
     report = regiobeeld(tmp_path / "out", threshold=1)
     diabetes = [
@@ -59,6 +60,84 @@ def test_omop_subset_maps_to_the_contract(tmp_path: Path) -> None:
     assert kinds == {"hospital_admission": 1, "gp_visit": 1, "ed_visit": 1, "medication": 1}
     costs = {r["stream"]: r["cost"] for r in report["costs"] if r["municipality"] == "total"}
     assert costs == {"Zvw": 5035, "other": 80}
+
+
+def _omop(tmp_path: Path, **changes: str) -> Path:
+    source = tmp_path / "omop"
+    source.mkdir(exist_ok=True)
+    for table, text in {**OMOP, **changes}.items():
+        (source / f"{table}.csv").write_text(text)
+    return source
+
+
+def _header(table: str) -> str:
+    return OMOP[table].splitlines()[0] + "\n"
+
+
+def test_omop_empty_cost_tables_give_unknown_costs_not_an_error(tmp_path: Path) -> None:
+    """A published OMOP sample ships cost and payer_plan_period with a header only."""
+    source = _omop(tmp_path, cost=_header("cost"), payer_plan_period=_header("payer_plan_period"))
+    summary = convert(source, tmp_path / "out")
+    assert summary.events == 4 and summary.events_without_cost == 4
+    assert summary.share_without_cost == 1.0
+    assert validate_dataset(tmp_path / "out") == []
+    report = regiobeeld(tmp_path / "out", threshold=1)
+    row = next(r for r in report["costs"] if r["municipality"] == "total")
+    assert row["cost"] == 0 and row["unknown_cost_percent"] == 100  # unknown, not "free"
+
+
+def test_omop_observation_period_is_the_denominator_and_limits_the_years(
+    tmp_path: Path,
+) -> None:
+    source = _omop(
+        tmp_path,
+        observation_period=_header("observation_period")
+        + "1,1,2021-01-01,2022-12-31\n2,2,2022-01-01,2022-06-30\n3,3,2022-01-01,2022-12-31\n",
+        visit_occurrence=OMOP["visit_occurrence"]
+        # before person 1's observation, and a visit of person 4 who is never observed
+        + "104,1,581477,1911-03-01,8,\n105,4,581477,2022-03-01,8,\n",
+    )
+    summary = convert(source, tmp_path / "out")
+    assert summary.persons_without_observation == 1  # person 4 ...
+    assert summary.events_of_unobserved_persons == 1  # ... and their visit, left out together
+    assert summary.events_outside_observation == 1  # the visit of 1911
+    assert validate_dataset(tmp_path / "out") == []
+    report = regiobeeld(tmp_path / "out", threshold=1)
+    assert report["years"] == [2022]  # not every calendar year since 1911
+    total = next(r for r in report["population"] if r["municipality"] == "total")
+    assert total["persons"] == 3
+
+
+def test_omop_payers_map_without_regard_to_case_and_unmapped_ones_are_listed(
+    tmp_path: Path,
+) -> None:
+    source = _omop(
+        tmp_path,
+        payer_plan_period=_header("payer_plan_period") + "1,1, zvw \n2,1,Particulier\n",
+    )
+    summary = convert(source, tmp_path / "out")
+    assert summary.unmapped_payers == {"Particulier": 1}
+    report = regiobeeld(tmp_path / "out", threshold=1)
+    costs = {r["stream"]: r["cost"] for r in report["costs"] if r["municipality"] == "total"}
+    assert costs == {"Zvw": 5035, "other": 80}
+
+
+def test_omop_errors_name_the_source_table_row_and_column(tmp_path: Path) -> None:
+    source = _omop(
+        tmp_path,
+        visit_occurrence=OMOP["visit_occurrence"] + "106,2,9203,01-04-2022,7,\n",
+        person=_header("person").replace("year_of_birth,", "") + "1,8532,10\n",
+    )
+    with pytest.raises(OmopError) as caught:
+        convert(source, tmp_path / "out")
+    text = str(caught.value)
+    assert "person.csv: required column 'year_of_birth' is missing" in text
+    assert (
+        "visit_occurrence.csv, row 6, column 'visit_start_date': is not a valid date "
+        "(found '01-04-2022')" in text
+    )
+    assert str(tmp_path) not in text  # no server paths
+    assert not (tmp_path / "out").exists()  # nothing half-written
 
 
 def test_omop_missing_table(tmp_path: Path) -> None:

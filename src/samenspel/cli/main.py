@@ -399,6 +399,23 @@ def omop(
         f"{summary.events:,} care events ({summary.skipped_visits:,} visits of "
         "unmapped kinds left out)"
     )
+    if summary.persons_without_observation:
+        console.print(
+            f"{summary.persons_without_observation:,} persons without an observation period left "
+            f"out, with their {summary.events_of_unobserved_persons:,} care events"
+        )
+    if summary.events_outside_observation:
+        console.print(
+            f"{summary.events_outside_observation:,} care events outside the person's "
+            "observation periods left out"
+        )
+    if summary.events_without_cost:
+        console.print(
+            f"{summary.events_without_cost:,} care events ({summary.share_without_cost:.1%}) "
+            "have no cost: shown as unknown, not as 0"
+        )
+    for payer, n in summary.unmapped_payers.items():
+        console.print(f"payer {payer!r} ({n:,} cost rows) is not a financing stream: 'other'")
     problems = validate_dataset(out)
     for problem in problems:
         err.print(str(problem))

@@ -1,10 +1,12 @@
 """The input contract: three tables of pseudonymised, person-level data.
 
 ``persons``      person_id (text), birth_year (integer), sex (F, M or X), municipality (CBS code,
-                 e.g. GM0828), neighbourhood (optional text), death_date (optional date)
+                 e.g. GM0828), neighbourhood (optional text), death_date (optional date),
+                 observed_from / observed_to (optional dates: the period the data cover the
+                 person, as OMOP's observation period; a person counts only in years observed)
 ``conditions``   person_id, condition (see CONDITIONS), start_date (date)
 ``care_events``  person_id, date, kind (see EVENT_KINDS), provider_id (text),
-                 stream (see STREAMS), cost (euros, >= 0)
+                 stream (see STREAMS), cost (euros, >= 0; empty when not known)
 
 Each table is a CSV file (UTF-8, header row, dates as YYYY-MM-DD) or a Parquet file named after
 the table (``persons.csv`` or ``persons.parquet``) in one folder.
@@ -62,6 +64,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("municipality", "text"),
         Column("neighbourhood", "text", required=False),
         Column("death_date", "date", required=False),
+        Column("observed_from", "date", required=False),
+        Column("observed_to", "date", required=False),
     ),
     "conditions": (
         Column("person_id", "text"),

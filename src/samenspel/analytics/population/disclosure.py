@@ -426,8 +426,10 @@ class _Problem:
             x = np.asarray(self.highs.getSolution().col_value)
             self.highs.changeColCost(j, 0.0)
             if status != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"disclosure audit: the relations have no optimum ({status})")
-            if np.any(np.abs(x[integral] - np.round(x[integral])) > 1e-6):
+                # the warm start lost its way (numerics): solve this side afresh
+                self.highs.clearSolver()
+                out.append(self._integer_optimum(j, sign, integral))
+            elif np.any(np.abs(x[integral] - np.round(x[integral])) > 1e-6):
                 out.append(self._integer_optimum(j, sign, integral))
             else:
                 out.append(float(x[j]))

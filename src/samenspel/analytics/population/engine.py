@@ -42,6 +42,8 @@ TYPES: dict[str, dict[str, str]] = {
         "municipality": "string",
         "neighbourhood": "string",
         "death_date": "date",
+        "observed_from": "date",
+        "observed_to": "date",
     },
     "conditions": {"person_id": "string", "condition": "string", "start_date": "date"},
     "care_events": {

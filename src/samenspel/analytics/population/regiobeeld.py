@@ -2,7 +2,8 @@
 
 Definitions (also in docs/population.md):
 
-- A person counts in year Y when born in or before Y and alive on 1 January of Y.
+- A person counts in year Y when born in or before Y and alive on 1 January of Y, and, when the
+  data give an observation period (observed_from, observed_to), observed at some time in Y.
 - Age is Y minus the year of birth; age bands of five years, 85+ last.
 - A condition is present in Y when it started on or before 31 December of Y.
 - Multimorbidity: two or more conditions present.
@@ -12,7 +13,8 @@ Definitions (also in docs/population.md):
 - Care use per 1,000: events of each kind in Y per 1,000 persons counted in Y.
 - 30-day readmission: a hospital admission within 30 days after the person's previous
   admission (admission dates; the first admission in the data has none before it).
-- Cost per capita per financing stream: total cost of events in Y per person counted in Y.
+- Cost per capita per financing stream: total cost of events in Y per person counted in Y; events
+  without a known cost add nothing, and their number is published beside the cost.
 
 Counts are computed per municipality; region totals are their sums (every person belongs to one
 municipality). Rates and suppression are applied afterwards (``suppression.py``).
@@ -46,7 +48,7 @@ class Counts:
     segments: pd.DataFrame  # year, municipality, segment, persons, cost
     care_use: pd.DataFrame  # year, municipality, kind, events, persons
     readmissions: pd.DataFrame  # year, municipality, admissions, readmissions, persons
-    costs: pd.DataFrame  # year, municipality, stream, cost, persons
+    costs: pd.DataFrame  # year, municipality, stream, cost, persons, events, events_without_cost
     by_age: pd.DataFrame  # year, municipality, sex, age_class, persons, multimorbid, zvw_cost
     prevalence_by_age: pd.DataFrame  # year, municipality, sex, age_class, condition, persons
     care_use_by_age: pd.DataFrame  # year, municipality, sex, age_class, kind, events, persons
@@ -78,6 +80,8 @@ def person_years(tables: Tables, years: list[int]) -> Any:
     alive = joined.filter(
         (_.birth_year <= _.year)
         & (_.death_date.isnull() | (_.death_date >= ibis.date(_.year, 1, 1)))
+        & (_.observed_from.isnull() | (_.observed_from <= ibis.date(_.year, 12, 31)))
+        & (_.observed_to.isnull() | (_.observed_to >= ibis.date(_.year, 1, 1)))
     )
     return alive.mutate(
         age=(_.year - _.birth_year).cast("int32"),
@@ -116,7 +120,11 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
     ev_py = (
         events.join(py.select("person_id", "year", "municipality"), ["person_id", "year"])
         .group_by(["person_id", "year", "municipality", "kind", "stream"])
-        .aggregate(events=_.count(), cost=_.cost.sum())
+        .aggregate(
+            events=_.count(),
+            cost=_.cost.sum().fill_null(0.0),
+            uncosted=_.cost.isnull().sum(),
+        )
         .cache()
     )
     per_py_events = ev_py.group_by(["person_id", "year"]).aggregate(
@@ -199,9 +207,16 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         ),
         keys,
     )
-    by_stream = ev_py.group_by(["person_id", *keys, "stream"]).aggregate(cost=_.cost.sum())
+    by_stream = ev_py.group_by(["person_id", *keys, "stream"]).aggregate(
+        cost=_.cost.sum(), events=_.events.sum(), uncosted=_.uncosted.sum()
+    )
     costs = run(
-        by_stream.group_by([*keys, "stream"]).aggregate(cost=_.cost.sum(), persons=_.count()),
+        by_stream.group_by([*keys, "stream"]).aggregate(
+            cost=_.cost.sum(),
+            persons=_.count(),
+            events=_.events.sum(),
+            events_without_cost=_.uncosted.sum(),
+        ),
         [*keys, "stream"],
     )
     # Per sex and age band of the pyramid (85+ last), for standardisation: persons, multimorbidity,

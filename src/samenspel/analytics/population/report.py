@@ -124,7 +124,9 @@ def _tables(counts: Counts, k: int) -> dict[str, Table]:
         "readmissions": table(
             counts.readmissions, [], ("persons", "readmissions"), ("admissions",)
         ),
-        "costs": table(counts.costs, ["stream"], ("persons",), costs=("cost",)),
+        "costs": table(
+            counts.costs, ["stream"], ("persons",), ("events", "events_without_cost"), ("cost",)
+        ),
         "neighbourhoods": Table(
             nb_total.reset_index(drop=True),
             ("persons",),
@@ -162,6 +164,7 @@ def publication(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> Public
     pub.equal_sums(("pyramid", "persons", None), ("population", "persons", None), year_mun)
     pub.equal_sums(("segments", "persons", None), ("population", "persons", None), year_mun)
     pub.equal_sums(("segments", "cost", None), ("costs", "cost", None), year_mun)
+    pub.equal_sums(("costs", "events", None), ("care_use", "events", None), year_mun)
     use = pub.tables["care_use"].frame
     admitted = use["kind"] == "hospital_admission"
     pub.equal_sums(("care_use", "events", admitted), ("readmissions", "admissions", None), year_mun)
@@ -177,6 +180,8 @@ def publication(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> Public
         if (int(y), str(m)) in by_cell:
             pub.link([("care_use", int(i)), ("readmissions", by_cell[(int(y), str(m))])])
     pub.at_most("care_use", "persons", "events")
+    pub.at_most("costs", "persons", "events")
+    pub.at_most("costs", "events_without_cost", "events")
     pub.at_most("readmissions", "persons", "admissions")
     pub.at_most("readmissions", "readmissions", "admissions")
     if pub.tables["neighbourhoods"].frame.empty:
@@ -253,8 +258,9 @@ def build_report(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> dict[
     readm = shown("readmissions", ["admissions", "readmissions", "persons"])
     readm["readmission_percent"] = _rate(readm["readmissions"], readm["admissions"], 100)
     readm["admissions_per_1000"] = _rate(readm["admissions"], denominator(readm), 1000)
-    cost = shown("costs", ["cost", "persons"])
+    cost = shown("costs", ["cost", "persons", "events", "events_without_cost"])
     cost["per_capita"] = _rate(cost["cost"], denominator(cost), 1)
+    cost["unknown_cost_percent"] = _rate(cost["events_without_cost"], cost["events"], 100)
     nb = shown("neighbourhoods", ["persons"])
     nb_seg = shown("neighbourhood_segments", ["persons"])
     nb_persons = {

@@ -100,15 +100,9 @@ def _known_municipalities(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Problem]:
-    """All problems of the dataset in ``folder``; an empty list means it may be used."""
-    try:
-        files = find_tables(folder)
-    except DatasetError as exc:
-        return [Problem(gettext_noop("dataset"), None, "", exc.message, exc.params)]
-    year = this_year or dt.date.today().year
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = true")
+def _read_tables(con: duckdb.DuckDBPyConnection, files: dict[str, TableFile]) -> list[Problem]:
+    """Load every table as text (with its spreadsheet row number); the problems that stop
+    validation before any rule: unreadable files, missing columns, files without rows."""
     problems: list[Problem] = []
     for table, source in files.items():
         try:
@@ -157,6 +151,19 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
                     gettext_noop("has no data rows (only a header); nothing can be computed"),
                 )
             )
+    return problems
+
+
+def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Problem]:
+    """All problems of the dataset in ``folder``; an empty list means it may be used."""
+    try:
+        files = find_tables(folder)
+    except DatasetError as exc:
+        return [Problem(gettext_noop("dataset"), None, "", exc.message, exc.params)]
+    year = this_year or dt.date.today().year
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    problems = _read_tables(con, files)
     if problems:
         return problems
     _known_municipalities(con)
@@ -319,6 +326,19 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
         gettext_noop("must be one of %(values)s"),
         {"values": ", ".join(STREAMS)},
     )
+    for column in ("observed_from", "observed_to"):
+        check(
+            "persons",
+            column,
+            f"nullif(trim({column}), '') IS NOT NULL AND {is_date(column)} IS NULL",
+            gettext_noop("must be a date YYYY-MM-DD"),
+        )
+    check(
+        "persons",
+        "observed_to",
+        f"{is_date('observed_to')} < {is_date('observed_from')}",
+        gettext_noop("lies before observed_from"),
+    )
     comma = "regexp_full_match(trim(cost), '-?[0-9]+,[0-9]+')"
     check(
         "care_events",
@@ -329,8 +349,9 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
     check(
         "care_events",
         "cost",
-        f"(TRY_CAST(cost AS DOUBLE) IS NULL OR TRY_CAST(cost AS DOUBLE) < 0 OR "
-        f"NOT isfinite(TRY_CAST(cost AS DOUBLE))) AND NOT {comma}",
+        # empty means "not known"; anything else must be a finite amount of at least 0
+        f"nullif(trim(cost), '') IS NOT NULL AND (TRY_CAST(cost AS DOUBLE) IS NULL OR "
+        f"TRY_CAST(cost AS DOUBLE) < 0 OR NOT isfinite(TRY_CAST(cost AS DOUBLE))) AND NOT {comma}",
         gettext_noop("must be an amount of at least 0"),
     )
     con.close()

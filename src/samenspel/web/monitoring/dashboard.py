@@ -27,6 +27,7 @@ class View:
     multimorbidity_percent: float | None
     cost_per_capita: float | None
     readmission_percent: float | None
+    unknown_cost_percent: float | None = None
     women: dict[str, float | None] = field(default_factory=dict)
     men: dict[str, float | None] = field(default_factory=dict)
     prevalence: list[tuple[str, float | None, float | None]] = field(default_factory=list)
@@ -72,6 +73,11 @@ def view(result: dict[str, Any], year: int, municipality: str) -> View:
         if row:
             v.care_use.append((kind, row.get("events"), row.get("per_1000")))
     v.costs = [(r["stream"], r["per_capita"]) for r in costs]
+    pairs = [(r.get("events"), r.get("events_without_cost")) for r in costs]
+    if pairs and all(e is not None and u is not None for e, u in pairs):
+        events = sum(float(e) for e, _u in pairs)
+        unknown = sum(float(u) for _e, u in pairs)
+        v.unknown_cost_percent = 100 * unknown / events if events else None
     v.neighbourhoods = _neighbourhoods(result, where)
     for y in result["years"]:
         at = {"year": y, "municipality": municipality}
