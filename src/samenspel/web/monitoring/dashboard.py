@@ -73,11 +73,7 @@ def view(result: dict[str, Any], year: int, municipality: str) -> View:
         if row:
             v.care_use.append((kind, row.get("events"), row.get("per_1000")))
     v.costs = [(r["stream"], r["per_capita"]) for r in costs]
-    pairs = [(r.get("events"), r.get("events_without_cost")) for r in costs]
-    if pairs and all(e is not None and u is not None for e, u in pairs):
-        events = sum(float(e) for e, _u in pairs)
-        unknown = sum(float(u) for _e, u in pairs)
-        v.unknown_cost_percent = 100 * unknown / events if events else None
+    v.unknown_cost_percent = _unknown_cost_percent(costs)
     v.neighbourhoods = _neighbourhoods(result, where)
     for y in result["years"]:
         at = {"year": y, "municipality": municipality}
@@ -129,3 +125,14 @@ def _neighbourhoods(result: dict[str, Any], where: dict[str, Any]) -> list[dict[
         for r in _pick(result.get("neighbourhoods", []), **where)
     ]  # fmt: skip
     return sorted(rows, key=lambda r: (r["neighbourhood"] == "unknown", r["neighbourhood"]))
+
+
+def _unknown_cost_percent(costs: list[dict[str, Any]]) -> float | None:
+    """The share of care events without a known cost, when every stream's counts are shown."""
+    events = unknown = 0.0
+    for row in costs:
+        if row.get("events") is None or row.get("events_without_cost") is None:
+            return None
+        events += float(row["events"])
+        unknown += float(row["events_without_cost"])
+    return 100 * unknown / events if events else None
