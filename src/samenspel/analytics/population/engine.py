@@ -9,9 +9,11 @@ file that lacks a required column.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import tempfile
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ import duckdb
 import ibis
 
 from .contract import TABLES
+from .limits import duckdb_config, spill_dir
 from .sources import TableFile, find_tables, gettext_noop
 from .validate import Problem, ProblemsError
 
@@ -169,7 +172,12 @@ def _within(seconds: float, master: str, work: Any) -> Any:
 
 def connect(engine: str, *, spark_master: str | None = None) -> Any:
     if engine == "duckdb":
-        return ibis.duckdb.connect()
+        # A database file in the spill folder (removed with the connection), so that cached
+        # intermediate tables can leave memory as well: memory stays flat with the data's size.
+        folder = tempfile.mkdtemp(prefix="regiobeeld-", dir=spill_dir())
+        con = ibis.duckdb.connect(str(Path(folder) / "work.duckdb"), **duckdb_config())
+        weakref.finalize(con, shutil.rmtree, folder, ignore_errors=True)
+        return con
     if engine == "spark":
         return ibis.pyspark.connect(spark_session(spark_master))
     raise ValueError(f"unknown engine {engine!r}; choose duckdb or spark")

@@ -125,4 +125,3 @@ def current_municipalities() -> list[Municipality]:
     return sorted(
         (m for m in all_municipalities().values() if m.current), key=lambda m: normalise(m.name)
     )
-

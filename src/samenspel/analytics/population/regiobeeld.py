@@ -22,6 +22,7 @@ municipality). Rates and suppression are applied afterwards (``suppression.py``)
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +90,16 @@ def person_years(tables: Tables, years: list[int]) -> Any:
     ).mutate(age_band=_age_band(_.age))
 
 
+def _materialise(con: Any, expr: Any) -> Any:
+    """Compute ``expr`` once on the backend. On DuckDB it becomes a table of the (file-backed)
+    work database, which can leave memory (a temporary table cannot); elsewhere, a cache."""
+    if getattr(con, "name", "") == "duckdb":
+        name = f"work_{uuid.uuid4().hex}"
+        con.create_table(name, expr)
+        return con.table(name)
+    return expr.cache()
+
+
 def observed_years(tables: Tables) -> list[int]:
     """The calendar years that have care events."""
     e = tables.care_events
@@ -99,7 +110,9 @@ def observed_years(tables: Tables) -> list[int]:
 def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> Counts:
     """Run every aggregation on the backend ``con`` and return the counts as pandas frames."""
     years = years or observed_years(tables)
-    py = person_years(tables, years)
+    # materialised: the planner then knows its size (as an expression over a cross join it
+    # guesses wrong, and builds the join on the far larger events table)
+    py = _materialise(con, person_years(tables, years))
     keys = ["year", "municipality"]
 
     conditions = tables.conditions
@@ -125,8 +138,8 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
             cost=_.cost.sum().fill_null(0.0),
             uncosted=_.cost.isnull().sum(),
         )
-        .cache()
     )
+    ev_py = _materialise(con, ev_py)
     per_py_events = ev_py.group_by(["person_id", "year"]).aggregate(
         cost=_.cost.sum(),
         admissions=_.events.sum(where=_.kind == "hospital_admission"),
@@ -158,7 +171,8 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
             (_.n_conditions >= 1, "chronic_stable"),
             else_="healthy",
         )
-    ).cache()
+    )
+    segmented = _materialise(con, segmented)
 
     admissions = tables.care_events.filter(_.kind == "hospital_admission")
     window = ibis.window(group_by=_.person_id, order_by=_.date)

@@ -4,12 +4,14 @@ with file, row (as a spreadsheet numbers it: the header is row 1) and column."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from .contract import CONDITIONS, EVENT_KINDS, SEXES, STREAMS, TABLES
+from .limits import duckdb_config, spill_dir
 from .municipalities import all_municipalities
 from .sources import DatasetError, TableFile, find_tables, gettext_noop
 
@@ -161,7 +163,19 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
     except DatasetError as exc:
         return [Problem(gettext_noop("dataset"), None, "", exc.message, exc.params)]
     year = this_year or dt.date.today().year
-    con = duckdb.connect()
+    # The tables are copied as text into a database file in the spill folder, not into memory:
+    # at a million persons that copy alone is several gigabytes.
+    with tempfile.TemporaryDirectory(dir=spill_dir(), prefix="validate-") as work:
+        con = duckdb.connect(str(Path(work) / "validate.duckdb"), config=duckdb_config())
+        try:
+            return _validate(con, files, year)
+        finally:
+            con.close()
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection, files: dict[str, TableFile], year: int
+) -> list[Problem]:
     con.execute("SET preserve_insertion_order = true")
     problems = _read_tables(con, files)
     if problems:
@@ -354,5 +368,4 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
         f"TRY_CAST(cost AS DOUBLE) < 0 OR NOT isfinite(TRY_CAST(cost AS DOUBLE))) AND NOT {comma}",
         gettext_noop("must be an amount of at least 0"),
     )
-    con.close()
     return problems
