@@ -246,3 +246,27 @@ def test_synthetic_region_is_reproducible_and_plausible(tmp_path: Path) -> None:
     assert 0.08 < multimorbid < 0.18
     costs = counts.costs[counts.costs.year == 2023].groupby("stream").cost.sum() / pop
     assert 2000 < costs["Zvw"] < 3800 and 1200 < costs["Wlz"] < 2900 and 150 < costs["Wmo"] < 500
+
+
+def test_a_small_memory_limit_spills_to_the_chosen_folder_and_cleans_up(tmp_path: Path) -> None:
+    """With 128 MB for DuckDB, validation and the regiobeeld of 30,000 persons still run, with
+    their work database in the chosen spill folder, which is left empty afterwards."""
+    import subprocess
+    import sys
+
+    generate(tmp_path / "region", persons=30_000, seed=5)
+    spill = tmp_path / "spill"
+    for command in ("validate", "regiobeeld"):
+        done = subprocess.run(
+            [sys.executable, "-m", "samenspel.cli.main", command, str(tmp_path / "region"),
+             "--memory-limit", "128MB", "--spill-dir", str(spill)],
+            capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert list(spill.iterdir()) == [], command
+    done = subprocess.run(
+        [sys.executable, "-m", "samenspel.cli.main", "validate", str(tmp_path / "region"),
+         "--memory-limit", "lots"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and "--memory-limit takes an amount" in done.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -323,10 +324,41 @@ def synth(
     )
 
 
+MEMORY_LIMIT = typer.Option(
+    None,
+    "--memory-limit",
+    help="Memory DuckDB may use, e.g. 1GB (default: SAMENSPEL_DUCKDB_MEMORY_LIMIT or 1GB).",
+)
+SPILL_DIR = typer.Option(
+    None,
+    "--spill-dir",
+    file_okay=False,
+    help="Folder for what does not fit in memory (default: SAMENSPEL_DUCKDB_SPILL_DIR or the "
+    "system's temporary folder).",
+)
+
+
+def _limits(memory_limit: str | None, spill_dir: Path | None) -> None:
+    """The CLI options override the environment for this process."""
+    if memory_limit and not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B)", memory_limit.strip()):
+        err.print(f"[red]--memory-limit takes an amount such as 512MB or 2GB, not {memory_limit!r}")
+        raise typer.Exit(2)
+    if memory_limit:
+        os.environ["SAMENSPEL_DUCKDB_MEMORY_LIMIT"] = memory_limit
+    if spill_dir:
+        os.environ["SAMENSPEL_DUCKDB_SPILL_DIR"] = str(spill_dir)
+
+
 @app.command()
-def validate(folder: Path = typer.Argument(..., exists=True, file_okay=False)) -> None:
+def validate(
+    folder: Path = typer.Argument(..., exists=True, file_okay=False),
+    memory_limit: str | None = MEMORY_LIMIT,
+    spill_dir: Path | None = SPILL_DIR,
+) -> None:
     """Check a dataset folder against the input contract; list every problem."""
     from samenspel.analytics.population.validate import validate_dataset
+
+    _limits(memory_limit, spill_dir)
 
     problems = validate_dataset(folder)
     for problem in problems:
@@ -348,9 +380,12 @@ def regiobeeld(
         "--spark-master",
         help="Spark master, e.g. spark://host:7077 (default: SAMENSPEL_SPARK_MASTER or local[2]).",
     ),
+    memory_limit: str | None = MEMORY_LIMIT,
+    spill_dir: Path | None = SPILL_DIR,
     as_json: bool = typer.Option(False, "--json", help="Print the whole regiobeeld as JSON."),
 ) -> None:
     """Compute the regiobeeld (suppressed) of a dataset folder."""
+    _limits(memory_limit, spill_dir)
     from samenspel.analytics.population.engine import EngineError
     from samenspel.analytics.population.pipeline import InvalidDatasetError
     from samenspel.analytics.population.pipeline import regiobeeld as compute

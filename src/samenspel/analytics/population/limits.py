@@ -23,11 +23,11 @@ def spill_dir() -> Path:
     return folder
 
 
-def duckdb_config() -> dict[str, str]:
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
     """The settings every DuckDB connection of the population pipeline is opened with."""
     return {
         "memory_limit": os.environ.get("SAMENSPEL_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT,
         "temp_directory": str(spill_dir()),
         # keeping rows in file order costs memory; every query here sorts what it returns
-        "preserve_insertion_order": "false",
+        "preserve_insertion_order": False,
     }
