@@ -84,9 +84,9 @@ def run_pandas(folder: str) -> dict[str, Any]:
     prevalence = (
         cond.groupby([*keys, "condition"])["person_id"].nunique().rename("persons").reset_index()
     )
+    cond["is_dementia"] = cond["condition"] == "dementia"  # vectorised, no Python per group
     per_cond = cond.groupby(["person_id", "year"]).agg(
-        n_conditions=("condition", "nunique"),
-        dementia=("condition", lambda s: (s == "dementia").any()),
+        n_conditions=("condition", "nunique"), dementia=("is_dementia", "any")
     )
     ev = events.merge(py[["person_id", "year", "municipality"]], on=["person_id", "year"])
     ev["admission"] = (ev["kind"] == "hospital_admission").astype("int64")
