@@ -283,3 +283,23 @@ def test_a_run_without_a_passed_disclosure_audit_is_not_published(
         assert response.status_code == 302
     data = client.get(f"/api/v1/programmes/{world.a.pk}/regiobeeld-runs/{run.pk}").json()
     assert data["result"] is None
+
+
+def test_a_neighbourhood_name_never_becomes_a_formula(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any], settings: Any
+) -> None:
+    settings.SAMENSPEL_SUPPRESSION_THRESHOLD = 1
+    persons = PERSONS.replace(",,", ',"=HYPERLINK(""http://x"")",', 3)
+    client = world.client_for(world.director)
+    client.post(f"/p/{world.a.pk}/population/", {"name": "Wijk", **_files(persons)})
+    dataset = Dataset.objects.get(programme=world.a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/p/{world.a.pk}/population/datasets/{dataset.pk}/run/")
+    run = RegiobeeldRun.objects.get(dataset=dataset)
+    assert run.status == "done", run.error
+    page = client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/?municipality=GM0796")
+    assert page.context["v"].neighbourhoods  # the wijk breakdown is on the page
+    content = client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/regiobeeld.xlsx").content
+    sheet = load_workbook(io.BytesIO(content))["neighbourhoods"]
+    names = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=")]
+    assert names and all(c.data_type == "s" and c.quotePrefix for c in names)
