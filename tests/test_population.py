@@ -3,6 +3,7 @@ suppression rules, validation, and the synthetic region."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -270,3 +271,15 @@ def test_a_small_memory_limit_spills_to_the_chosen_folder_and_cleans_up(tmp_path
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 2 and "--memory-limit takes an amount" in done.stderr
+
+
+def test_parquet_rows_are_numbered_as_in_a_csv_file(hand_built: Path) -> None:
+    """Parquet is validated in place (not copied); its rows are numbered as the CSV would be."""
+    frame = pd.read_csv(io.StringIO(PERSONS), dtype=str)
+    frame.loc[2, "sex"] = "Q"
+    (hand_built / "persons.csv").unlink()
+    frame.to_parquet(hand_built / "persons.parquet")
+    problems = [str(p) for p in validate_dataset(hand_built)]
+    assert problems == [
+        "persons.parquet, row 4, column 'sex': must be one of F, M, X (found 'Q')"
+    ]
