@@ -130,14 +130,16 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
     # per person, year, kind and stream, materialised once on the backend. Care use, cost and
     # the person-year profile all derive from this much smaller table.
     events = tables.care_events.mutate(year=_.date.year().cast("int32"))
+    # aggregated first, then joined: the join sees one row per person, year, kind and stream
     ev_py = (
-        events.join(py.select("person_id", "year", "municipality"), ["person_id", "year"])
-        .group_by(["person_id", "year", "municipality", "kind", "stream"])
+        events.group_by(["person_id", "year", "kind", "stream"])
         .aggregate(
             events=_.count(),
             cost=_.cost.sum().fill_null(0.0),
             uncosted=_.cost.isnull().sum(),
         )
+        .join(py.select("person_id", "year", "municipality"), ["person_id", "year"])
+        .select("person_id", "year", "municipality", "kind", "stream", "events", "cost", "uncosted")
     )
     ev_py = _materialise(con, ev_py)
     per_py_events = ev_py.group_by(["person_id", "year"]).aggregate(
@@ -209,10 +211,6 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
     # Two-level aggregation: persons per cell are rows of the per-person level (cheaper than
     # counting distinct person ids).
     by_kind = ev_py.group_by(["person_id", *keys, "kind"]).aggregate(events=_.events.sum())
-    care_use = run(
-        by_kind.group_by([*keys, "kind"]).aggregate(events=_.events.sum(), persons=_.count()),
-        [*keys, "kind"],
-    )
     readmissions = run(
         adm_py.group_by(keys).aggregate(
             admissions=_.count(),
@@ -265,6 +263,13 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         .group_by([*age_keys, "kind"])
         .aggregate(events=_.events.sum(), persons=_.count()),
         [*age_keys, "kind"],
+    )
+    # every person-year has one sex and age class: care use is its sum over them
+    care_use = (
+        care_use_by_age.groupby([*keys, "kind"], as_index=False)[["events", "persons"]]
+        .sum()
+        .sort_values([*keys, "kind"], kind="stable")
+        .reset_index(drop=True)
     )
     by_neighbourhood = segmented.mutate(
         neighbourhood=_.neighbourhood.fill_null(UNKNOWN_NEIGHBOURHOOD)
