@@ -116,14 +116,22 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
     keys = ["year", "municipality"]
 
     conditions = tables.conditions
+    # One row per person, year and condition present (a condition may be listed twice): every
+    # count below is then a plain count, no COUNT(DISTINCT), which needs its memory at once.
     cond_py = (
         py.select("person_id", "year", "municipality")
         .join(conditions, "person_id")
         .filter(_.start_date <= ibis.date(_.year, 12, 31))
+        .select("person_id", "year", "municipality", "condition")
+        .distinct()
     )
-    per_py_cond = cond_py.group_by(["person_id", "year"]).aggregate(
-        n_conditions=_.condition.nunique(),
-        dementia=(_.condition == "dementia").any(),
+    cond_py = _materialise(con, cond_py)
+    per_py_cond = _materialise(
+        con,
+        cond_py.group_by(["person_id", "year"]).aggregate(
+            n_conditions=_.count(),
+            dementia=(_.condition == "dementia").any(),
+        ),
     )
 
     # One pass over the (large) events table, joined to the person-years for the municipality:
@@ -142,10 +150,13 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         .select("person_id", "year", "municipality", "kind", "stream", "events", "cost", "uncosted")
     )
     ev_py = _materialise(con, ev_py)
-    per_py_events = ev_py.group_by(["person_id", "year"]).aggregate(
-        cost=_.cost.sum(),
-        admissions=_.events.sum(where=_.kind == "hospital_admission"),
-        wlz=(_.kind == "wlz_stay").any(),
+    per_py_events = _materialise(
+        con,
+        ev_py.group_by(["person_id", "year"]).aggregate(
+            cost=_.cost.sum(),
+            admissions=_.events.sum(where=_.kind == "hospital_admission"),
+            wlz=(_.kind == "wlz_stay").any(),
+        ),
     )
 
     keys_py = ["person_id", "year"]
@@ -198,7 +209,7 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         [*keys, "age_band", "sex"],
     )
     prevalence = run(
-        cond_py.group_by([*keys, "condition"]).aggregate(persons=_.person_id.nunique()),
+        cond_py.group_by([*keys, "condition"]).aggregate(persons=_.count()),
         [*keys, "condition"],
     )
     multimorbidity = run(
@@ -255,7 +266,7 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
     prevalence_by_age = run(
         cond_py.join(sex_and_age, keys_py)
         .group_by([*age_keys, "condition"])
-        .aggregate(persons=_.person_id.nunique()),
+        .aggregate(persons=_.count()),
         [*age_keys, "condition"],
     )
     care_use_by_age = run(
