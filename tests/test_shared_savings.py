@@ -173,6 +173,7 @@ def test_the_base_year_can_come_from_the_regiobeeld(world: World) -> None:
                 {"year": 2025, "municipality": "total", "stream": "Wpg", "per_capita": None,
                  "suppressed": True},
             ],
+            "disclosure": {"passed": True},  # as every stored result since the audit
         },
     )  # fmt: skip
     base = f"/p/{world.a.pk}/money/{deal.pk}/"

@@ -192,7 +192,8 @@ def test_director_composes_surveys_divides_and_monitors(new_page: Any, tmp_path:
     )
 
     # Population: upload a synthetic region (three CSV files) and compute its regiobeeld.
-    generate(tmp_path, persons=1500, seed=7, fmt="csv")
+    # (3,000 persons: in a smaller one the disclosure audit may hide even the region's total.)
+    generate(tmp_path, persons=3000, seed=7, fmt="csv")
     page.goto(f"/p/{pid}/population/")
     page.fill("#up-name", "Synthetisch Noorderkwartier")
     for table in ("persons", "conditions", "care_events"):
