@@ -13,9 +13,10 @@ and bounds (HiGHS, through SciPy): the least and the largest value the cell can 
 
 - a hidden count below the threshold (persons, or readmissions) must be able to reach the
   threshold, and its range must be at least ``count_protection`` wide;
-- the other counts of such a row (events, admissions) need a range of ``count_protection``;
-- the (positive) costs of such a row need a range of at least ``cost_protection`` times the
-  cost.
+- the other counts of a row with few persons (events, admissions) need a range of
+  ``count_protection``, and its (positive) costs a range of ``cost_protection`` times the cost;
+  a row hidden only for a small readmissions count keeps its admissions and persons unprotected,
+  since they are not small.
 
 Where a rule fails, ``protect`` hides one more row (the shown row with the fewest persons in an
 identity of the failing cell, together with the rows linked to it) and audits again, until every
@@ -261,6 +262,13 @@ class Publication:
     def _rule(self, cell: Cell, low: float, high: float) -> str:
         value = self.value(cell)
         kind = self._kind(cell)
+        if kind == "key":
+            if not 1 <= value < self.threshold:
+                return ""  # a count at or above the threshold may be known
+        else:
+            persons = self.value((cell[0], cell[1], self.tables[cell[0]].keys[0]))
+            if not 1 <= persons < self.threshold:
+                return ""  # e.g. the admissions of a row hidden for its few readmissions
         if kind == "cost":
             # a cost of zero follows from a published zero total (no care at all), not a cell
             if value > 0 and high - low < max(self.cost_protection * value, 1.0):
