@@ -202,7 +202,10 @@ def recover(report: dict[str, Any], truth: dict[tuple[str, int, str], float]) ->
         matrix = coo_matrix((data, (ri, ci)), shape=(len(rows), len(members)))
         constraints = LinearConstraint(matrix, [r[1] for r in rows], [r[2] for r in rows])
         integrality = np.array([0 if v in attack.costly else 1 for v in members])
-        bounds = Bounds(lower[members], np.full(len(members), 1e12))
+        # ceilings far above any count or cost of the region, yet small enough to keep the
+        # solver's numbers well scaled
+        ceiling = np.array([1e10 if v in attack.costly else 1e7 for v in members])
+        bounds = Bounds(lower[members], ceiling)
         for v in targets:
             ends = []
             for sign in (1.0, -1.0):
