@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from samenspel.analytics.population.report import MUNICIPAL_TABLES
+
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -376,16 +378,7 @@ def measure(name: str, folder: str) -> dict[str, Any]:
     return result
 
 
-TABLES = (
-    "population",
-    "pyramid",
-    "prevalence",
-    "multimorbidity",
-    "segments",
-    "care_use",
-    "readmissions",
-    "costs",
-)
+TABLES = MUNICIPAL_TABLES  # the eight tables every baseline computes
 
 
 def _same(ours: dict[str, str], theirs: dict[str, str]) -> dict[str, bool]:

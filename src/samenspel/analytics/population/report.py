@@ -77,16 +77,18 @@ def _rate(numerator: pd.Series, denominator: pd.Series, per: float) -> pd.Series
     return (numerator / denominator * per).where(denominator > 0)
 
 
-MUNICIPAL_TABLES = (
-    "population",
-    "pyramid",
-    "prevalence",
-    "multimorbidity",
-    "segments",
-    "care_use",
-    "readmissions",
-    "costs",
-)
+# The tables published per year and municipality (and for the region), with their other keys.
+MUNICIPAL_DIMS: dict[str, tuple[str, ...]] = {
+    "population": (),
+    "pyramid": ("age_band", "sex"),
+    "prevalence": ("condition",),
+    "multimorbidity": (),
+    "segments": ("segment",),
+    "care_use": ("kind",),
+    "readmissions": (),
+    "costs": ("stream",),
+}
+MUNICIPAL_TABLES = tuple(MUNICIPAL_DIMS)
 
 
 def _tables(counts: Counts, k: int) -> dict[str, Table]:
@@ -94,14 +96,14 @@ def _tables(counts: Counts, k: int) -> dict[str, Table]:
     year_mun = ["year", "municipality"]
 
     def table(
-        frame: pd.DataFrame,
-        dims: list[str],
+        name: str,
         keys: tuple[str, ...],
         counts_: tuple[str, ...] = (),
         costs: tuple[str, ...] = (),
     ) -> Table:
-        frame = _normalise(frame, [*keys, *counts_], list(costs))
-        frame = add_totals(frame, [*year_mun, *dims], [*keys, *counts_, *costs])
+        frame = _normalise(getattr(counts, name), [*keys, *counts_], list(costs))
+        dims = [*year_mun, *MUNICIPAL_DIMS[name]]
+        frame = add_totals(frame, dims, [*keys, *counts_, *costs])
         flags = np.zeros(len(frame), dtype=bool)
         for key in keys:
             flags |= primary(frame, key, k).to_numpy()
@@ -115,18 +117,14 @@ def _tables(counts: Counts, k: int) -> dict[str, Table]:
     nb["neighbourhood"] = nb["neighbourhood"].astype(str)
     nb_total = nb.groupby([*year_mun, "neighbourhood"], as_index=False)["persons"].sum()
     return {
-        "population": table(counts.population, [], ("persons",)),
-        "pyramid": table(counts.pyramid, ["age_band", "sex"], ("persons",)),
-        "prevalence": table(counts.prevalence, ["condition"], ("persons",)),
-        "multimorbidity": table(counts.multimorbidity, [], ("persons",)),
-        "segments": table(counts.segments, ["segment"], ("persons",), costs=("cost",)),
-        "care_use": table(counts.care_use, ["kind"], ("persons",), ("events",)),
-        "readmissions": table(
-            counts.readmissions, [], ("persons", "readmissions"), ("admissions",)
-        ),
-        "costs": table(
-            counts.costs, ["stream"], ("persons",), ("events", "events_without_cost"), ("cost",)
-        ),
+        "population": table("population", ("persons",)),
+        "pyramid": table("pyramid", ("persons",)),
+        "prevalence": table("prevalence", ("persons",)),
+        "multimorbidity": table("multimorbidity", ("persons",)),
+        "segments": table("segments", ("persons",), costs=("cost",)),
+        "care_use": table("care_use", ("persons",), ("events",)),
+        "readmissions": table("readmissions", ("persons", "readmissions"), ("admissions",)),
+        "costs": table("costs", ("persons",), ("events", "events_without_cost"), ("cost",)),
         "neighbourhoods": Table(
             nb_total.reset_index(drop=True),
             ("persons",),
@@ -145,21 +143,11 @@ def publication(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> Public
     pub = Publication(threshold)
     for name, table in _tables(counts, threshold).items():
         pub.add(name, table)
-    dims = {
-        "population": [],
-        "pyramid": ["age_band", "sex"],
-        "prevalence": ["condition"],
-        "multimorbidity": [],
-        "segments": ["segment"],
-        "care_use": ["kind"],
-        "readmissions": [],
-        "costs": ["stream"],
-    }
-    for name in MUNICIPAL_TABLES:
+    for name, dims in MUNICIPAL_DIMS.items():
         frame = pub.tables[name].frame
         region = frame["municipality"] == TOTAL
         for column in pub.tables[name].columns:
-            pub.equal_sums((name, column, ~region), (name, column, region), ["year", *dims[name]])
+            pub.equal_sums((name, column, ~region), (name, column, region), ["year", *dims])
     year_mun = ["year", "municipality"]
     pub.equal_sums(("pyramid", "persons", None), ("population", "persons", None), year_mun)
     pub.equal_sums(("segments", "persons", None), ("population", "persons", None), year_mun)

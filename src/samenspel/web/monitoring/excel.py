@@ -8,21 +8,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from samenspel.analytics.population.report import MUNICIPAL_TABLES
 from samenspel.web.core.downloads import workbook_bytes
 
-SHEETS = (
-    "population",
-    "pyramid",
-    "prevalence",
-    "multimorbidity",
-    "segments",
-    "care_use",
-    "readmissions",
-    "costs",
-    "neighbourhoods",
-    "neighbourhood_segments",
-    "standardised",
-)
+SHEETS = (*MUNICIPAL_TABLES, "neighbourhoods", "neighbourhood_segments", "standardised")
 
 
 def regiobeeld_workbook(title: str, result: dict[str, Any]) -> bytes:
