@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -340,11 +339,17 @@ SPILL_DIR = typer.Option(
 
 def _limits(memory_limit: str | None, spill_dir: Path | None) -> None:
     """The CLI options override the environment for this process."""
-    if memory_limit and not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B)", memory_limit.strip()):
-        err.print(f"[red]--memory-limit takes an amount such as 512MB or 2GB, not {memory_limit!r}")
-        raise typer.Exit(2)
+    from samenspel.analytics.population.limits import size_bytes
+
     if memory_limit:
-        os.environ["SAMENSPEL_DUCKDB_MEMORY_LIMIT"] = memory_limit
+        try:
+            size_bytes(memory_limit)
+        except ValueError:
+            err.print(
+                f"[red]--memory-limit takes an amount such as 512MB or 2GB, not {memory_limit!r}"
+            )
+            raise typer.Exit(2) from None
+        os.environ["SAMENSPEL_DUCKDB_MEMORY_LIMIT"] = memory_limit.strip()
     if spill_dir:
         os.environ["SAMENSPEL_DUCKDB_SPILL_DIR"] = str(spill_dir)
 

@@ -8,10 +8,32 @@ folder). The CLI's ``--memory-limit`` and ``--spill-dir`` set the same two value
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 DEFAULT_MEMORY_LIMIT = "1GB"
+_UNITS = {"KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+          "KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}  # fmt: skip
+
+
+def size_bytes(text: str) -> int:
+    """A size such as ``1GB`` or ``512MiB`` in bytes, read as DuckDB reads it (KB = 1000 bytes,
+    KiB = 1024); ValueError for anything else."""
+    found = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([KMGT]I?B)\s*", text.upper())
+    if not found:
+        raise ValueError(f"{text!r} is not a size such as 512MB or 2GB")
+    return int(float(found.group(1)) * _UNITS[found.group(2)])
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit as configured, e.g. ``1GB``."""
+    return os.environ.get("SAMENSPEL_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+
+
+def memory_limit_bytes() -> int:
+    """The memory limit in bytes."""
+    return size_bytes(memory_limit())
 
 
 def spill_dir() -> Path:
@@ -26,8 +48,11 @@ def spill_dir() -> Path:
 def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
     """The settings every DuckDB connection of the population pipeline is opened with."""
     return {
-        "memory_limit": os.environ.get("SAMENSPEL_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT,
+        "memory_limit": memory_limit(),
         "temp_directory": str(spill_dir()),
         # keeping rows in file order costs memory; every query here sorts what it returns
         "preserve_insertion_order": False,
+        # a partitioned write flushes each partition often instead of buffering (and spilling)
+        # the whole table
+        "partitioned_write_flush_threshold": 100_000,
     }

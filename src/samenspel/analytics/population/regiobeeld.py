@@ -18,20 +18,31 @@ Definitions (also in docs/population.md):
 
 Counts are computed per municipality; region totals are their sums (every person belongs to one
 municipality). Rates and suppression are applied afterwards (``suppression.py``).
+
+Every count is a sum over persons, so on DuckDB a dataset too large for the memory limit is
+computed in partitions of persons (by a hash of the person id, which puts a person's conditions and
+events in the same partition as the person) and the partitions' counts are added up: memory stays
+flat whatever the number of persons.
 """
 
 from __future__ import annotations
 
+import math
+import tempfile
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.expr.datatypes as dt
 import pandas as pd
 from ibis import _
 
 from .contract import CONDITIONS
 from .engine import Tables
+from .limits import memory_limit_bytes, spill_dir
 
 AGE_BANDS = (*tuple(f"{lo}-{lo + 4}" for lo in range(0, 85, 5)), "85+")
 SEGMENTS = ("healthy", "chronic_stable", "complex_chronic", "frail_elderly", "end_of_life")
@@ -57,6 +68,33 @@ class Counts:
     neighbourhood_segments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+# What one partition may hold per person and per care event, in bytes of DuckDB's memory limit
+# (measured: a million persons with 29 million events need about 400 MB; these leave a margin).
+BYTES_PER_PERSON = 1_000
+BYTES_PER_EVENT = 32
+# the columns that are sums over persons; every other column of a count table is a key
+SUMMED = frozenset(
+    {"persons", "cost", "events", "admissions", "readmissions", "events_without_cost",
+     "multimorbid", "zvw_cost"}
+)  # fmt: skip
+
+
+# what the counts need of a person-year, and of a person-year's events of one kind and stream
+PERSON_YEAR_COLUMNS = (
+    "person_id", "year", "municipality", "neighbourhood", "sex", "age", "age_band", "age_class",
+    "dies",
+)  # fmt: skip
+EVENT_COLUMNS = (
+    "person_id", "year", "municipality", "sex", "age_class", "kind", "stream", "events", "cost",
+    "uncosted",
+)  # fmt: skip
+
+
+@ibis.udf.scalar.builtin(name="hash")
+def _hash(value: str) -> dt.uint64:  # type: ignore[empty-body]
+    """DuckDB's hash of a value: the same person id gives the same number in every table."""
+
+
 def _age_class(age: Any) -> Any:
     """Index of the age band, as in the pyramid: 0 (0-4) … 17 (85+)."""
     return ibis.least(age // 5, len(AGE_BANDS) - 1).cast("int32")
@@ -67,17 +105,21 @@ def _age_band(age: Any) -> Any:
     return ibis.cases(*cases, else_="85+")
 
 
-def person_years(tables: Tables, years: list[int]) -> Any:
-    p = tables.persons
-    # The years come from the events table itself (not an in-memory table), so the expression
-    # can be materialised with .cache() on every backend, PySpark included.
+def year_table(tables: Tables, years: list[int]) -> Any:
+    """The years to count, as a table. It comes from the events table itself (not an in-memory
+    table), so that it can be materialised with .cache() on every backend, PySpark included."""
     events = tables.care_events
-    year_table = (
+    return (
         events.select(year=events.date.year().cast("int32"))
         .distinct()
         .filter(_.year.isin([int(y) for y in years]))
     )
-    joined = p.cross_join(year_table)
+
+
+def person_years(tables: Tables, years: list[int], years_table: Any = None) -> Any:
+    """One row per person and year counted (see the definitions above)."""
+    p = tables.persons
+    joined = p.cross_join(years_table if years_table is not None else year_table(tables, years))
     alive = joined.filter(
         (_.birth_year <= _.year)
         & (_.death_date.isnull() | (_.death_date >= ibis.date(_.year, 1, 1)))
@@ -90,14 +132,88 @@ def person_years(tables: Tables, years: list[int]) -> Any:
     ).mutate(age_band=_age_band(_.age))
 
 
-def _materialise(con: Any, expr: Any) -> Any:
-    """Compute ``expr`` once on the backend. On DuckDB it becomes a table of the (file-backed)
-    work database, which can leave memory (a temporary table cannot); elsewhere, a cache."""
-    if getattr(con, "name", "") == "duckdb":
-        name = f"work_{uuid.uuid4().hex}"
-        con.create_table(name, expr)
-        return con.table(name)
-    return expr.cache()
+class _Work:
+    """Intermediate results of one computation, dropped by ``clear()``."""
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+        self.names: list[str] = []
+
+    def keep(self, expr: Any) -> Any:
+        """Compute ``expr`` once on the backend. On DuckDB it becomes a table of the
+        (file-backed) work database, which can leave memory (a temporary table cannot);
+        elsewhere, a cache."""
+        if _is_duckdb(self.con):
+            name = f"work_{uuid.uuid4().hex}"
+            self.con.create_table(name, expr)
+            self.names.append(name)
+            return self.con.table(name)
+        return expr.cache()
+
+    def clear(self) -> None:
+        for name in self.names:
+            self.con.drop_table(name, force=True)
+        self.names.clear()
+
+
+def _is_duckdb(con: Any) -> bool:
+    return getattr(con, "name", "") == "duckdb"
+
+
+def partitions_needed(con: Any, tables: Tables) -> int:
+    """How many partitions of persons keep every step within DuckDB's memory limit (one on
+    other engines, which distribute the work themselves)."""
+    if not _is_duckdb(con):
+        return 1
+    limit = memory_limit_bytes()
+    persons = int(tables.persons.count().execute())
+    events = int(tables.care_events.count().execute())
+    need = max(persons * BYTES_PER_PERSON, events * BYTES_PER_EVENT)
+    return max(1, math.ceil(need / limit))
+
+
+def _split(con: Any, tables: Tables, parts: int, folder: Path) -> Iterator[Tables]:
+    """The tables in ``parts`` partitions of persons. Each table is written once to Parquet
+    files per partition in ``folder`` (one pass over the data, in bounded memory), so that a
+    partition reads only its own rows."""
+    if parts == 1:
+        yield tables
+        return
+    # the counts do not use the provider of an event: it is not written
+    tables = Tables(tables.persons, tables.conditions, tables.care_events.drop("provider_id"))
+    for name, table in vars(tables).items():
+        con.to_parquet(
+            table.mutate(part=_hash(table.person_id) % parts), folder / name, partition_by="part"
+        )
+    for k in range(parts):
+        yield Tables(
+            *(
+                _read_part(con, folder / name / f"part={k}", table)
+                for name, table in vars(tables).items()
+            )
+        )
+
+
+def _read_part(con: Any, folder: Path, table: Any) -> Any:
+    """One partition of ``table``; a partition without rows (no files) is an empty table."""
+    if not any(folder.glob("*.parquet")):
+        return table.limit(0)
+    part = con.read_parquet(str(folder / "*.parquet"), hive_partitioning=False)
+    return part.select(*table.columns)
+
+
+def add_counts(parts: list[Counts]) -> Counts:
+    """The counts of disjoint sets of persons added up (each table keeps its order)."""
+    if len(parts) == 1:
+        return parts[0]
+    added = {}
+    for item in fields(Counts):
+        frame = pd.concat([getattr(part, item.name) for part in parts], ignore_index=True)
+        keys = [c for c in frame.columns if c not in SUMMED]
+        added[item.name] = (
+            frame.groupby(keys, sort=True, dropna=False, as_index=False).sum() if keys else frame
+        )
+    return Counts(**added)
 
 
 def observed_years(tables: Tables) -> list[int]:
@@ -107,12 +223,42 @@ def observed_years(tables: Tables) -> list[int]:
     return [int(y) for y in years.column("year").to_pylist() if y is not None]
 
 
-def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> Counts:
-    """Run every aggregation on the backend ``con`` and return the counts as pandas frames."""
+def compute_counts(
+    con: Any, tables: Tables, years: list[int] | None = None, *, partitions: int | None = None
+) -> Counts:
+    """Run every aggregation on the backend ``con`` and return the counts as pandas frames;
+    in ``partitions`` of persons (by default as many as the memory limit needs)."""
     years = years or observed_years(tables)
+    parts = partitions or partitions_needed(con, tables)
+    work = _Work(con)
+    years_table = work.keep(year_table(tables, years))
+    results = []
+    with tempfile.TemporaryDirectory(prefix="partitions-", dir=spill_dir()) as folder:
+        for part in _split(con, tables, parts, Path(folder)):
+            step = _Work(con)
+            try:
+                results.append(_count_part(con, step, part, years, years_table))
+            finally:
+                step.clear()
+    work.clear()
+    counts = add_counts(results)
+    nb = counts.neighbourhood_segments
+    if set(nb["neighbourhood"]) <= {UNKNOWN_NEIGHBOURHOOD}:
+        counts.neighbourhood_segments = nb.iloc[0:0]
+    return counts
+
+
+def _count_part(
+    con: Any, work: _Work, tables: Tables, years: list[int], years_table: Any
+) -> Counts:
+    """Every count of one set of persons."""
     # materialised: the planner then knows its size (as an expression over a cross join it
     # guesses wrong, and builds the join on the far larger events table)
-    py = _materialise(con, person_years(tables, years))
+    py = work.keep(
+        person_years(tables, years, years_table)
+        .mutate(age_class=_age_class(_.age))
+        .select(*PERSON_YEAR_COLUMNS)
+    )
     keys = ["year", "municipality"]
 
     conditions = tables.conditions
@@ -125,18 +271,17 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         .select("person_id", "year", "municipality", "condition")
         .distinct()
     )
-    cond_py = _materialise(con, cond_py)
-    per_py_cond = _materialise(
-        con,
+    cond_py = work.keep(cond_py)
+    per_py_cond = work.keep(
         cond_py.group_by(["person_id", "year"]).aggregate(
             n_conditions=_.count(),
             dementia=(_.condition == "dementia").any(),
         ),
     )
 
-    # One pass over the (large) events table, joined to the person-years for the municipality:
-    # per person, year, kind and stream, materialised once on the backend. Care use, cost and
-    # the person-year profile all derive from this much smaller table.
+    # One pass over the (large) events table, joined to the person-years for the municipality,
+    # sex and age class: per person, year, kind and stream, materialised once on the backend.
+    # Care use, cost and the person-year profile all derive from this much smaller table.
     events = tables.care_events.mutate(year=_.date.year().cast("int32"))
     # aggregated first, then joined: the join sees one row per person, year, kind and stream
     ev_py = (
@@ -146,14 +291,17 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
             cost=_.cost.sum().fill_null(0.0),
             uncosted=_.cost.isnull().sum(),
         )
-        .join(py.select("person_id", "year", "municipality"), ["person_id", "year"])
-        .select("person_id", "year", "municipality", "kind", "stream", "events", "cost", "uncosted")
+        .join(
+            py.select("person_id", "year", "municipality", "sex", "age_class"),
+            ["person_id", "year"],
+        )
+        .select(*EVENT_COLUMNS)
     )
-    ev_py = _materialise(con, ev_py)
-    per_py_events = _materialise(
-        con,
+    ev_py = work.keep(ev_py)
+    per_py_events = work.keep(
         ev_py.group_by(["person_id", "year"]).aggregate(
             cost=_.cost.sum(),
+            zvw=_.cost.sum(where=_.stream == "Zvw"),
             admissions=_.events.sum(where=_.kind == "hospital_admission"),
             wlz=(_.kind == "wlz_stay").any(),
         ),
@@ -169,6 +317,7 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
             n_conditions=_.n_conditions.fill_null(0),
             dementia=_.dementia.fill_null(False),
             cost=_.cost.fill_null(0.0),
+            zvw=_.zvw.fill_null(0.0),
             admissions=_.admissions.fill_null(0),
             wlz=_.wlz.fill_null(False),
         )
@@ -184,8 +333,8 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
             (_.n_conditions >= 1, "chronic_stable"),
             else_="healthy",
         )
-    )
-    segmented = _materialise(con, segmented)
+    ).drop("dementia", "admissions", "wlz", "age_band")
+    segmented = work.keep(segmented)
 
     admissions = tables.care_events.filter(_.kind == "hospital_admission")
     window = ibis.window(group_by=_.person_id, order_by=_.date)
@@ -221,7 +370,6 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
     )
     # Two-level aggregation: persons per cell are rows of the per-person level (cheaper than
     # counting distinct person ids).
-    by_kind = ev_py.group_by(["person_id", *keys, "kind"]).aggregate(events=_.events.sum())
     readmissions = run(
         adm_py.group_by(keys).aggregate(
             admissions=_.count(),
@@ -245,24 +393,15 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
     # Per sex and age band of the pyramid (85+ last), for standardisation: persons, multimorbidity,
     # Zvw cost, and each condition.
     age_keys = [*keys, "sex", "age_class"]
-    zvw = (
-        ev_py.filter(_.stream == "Zvw").group_by(["person_id", "year"]).aggregate(zvw=_.cost.sum())
-    )
-    profile = (
-        segmented.select("person_id", "year", "municipality", "sex", "age", "n_conditions")
-        .left_join(zvw, keys_py)
-        .drop("person_id_right", "year_right")
-        .mutate(age_class=_age_class(_.age), zvw=_.zvw.fill_null(0.0))
-    )
     by_age = run(
-        profile.group_by(age_keys).aggregate(
+        segmented.group_by(age_keys).aggregate(
             persons=_.count(),
             multimorbid=(_.n_conditions >= 2).sum(),
             zvw_cost=_.zvw.sum(),
         ),
         age_keys,
     )
-    sex_and_age = py.select("person_id", "year", "sex", age_class=_age_class(_.age))
+    sex_and_age = py.select("person_id", "year", "sex", "age_class")
     prevalence_by_age = run(
         cond_py.join(sex_and_age, keys_py)
         .group_by([*age_keys, "condition"])
@@ -270,7 +409,8 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
         [*age_keys, "condition"],
     )
     care_use_by_age = run(
-        by_kind.join(sex_and_age, keys_py)
+        ev_py.group_by(["person_id", *age_keys, "kind"])
+        .aggregate(events=_.events.sum())
         .group_by([*age_keys, "kind"])
         .aggregate(events=_.events.sum(), persons=_.count()),
         [*age_keys, "kind"],
@@ -289,8 +429,6 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
     neighbourhood_segments = run(
         by_neighbourhood.group_by(nb_keys).aggregate(persons=_.count()), nb_keys
     )
-    if set(neighbourhood_segments["neighbourhood"]) <= {UNKNOWN_NEIGHBOURHOOD}:
-        neighbourhood_segments = neighbourhood_segments.iloc[0:0]
     return Counts(
         population,
         pyramid,
@@ -307,4 +445,13 @@ def compute_counts(con: Any, tables: Tables, years: list[int] | None = None) -> 
     )
 
 
-__all__ = ["AGE_BANDS", "CONDITIONS", "SEGMENTS", "Counts", "compute_counts", "person_years"]
+__all__ = [
+    "AGE_BANDS",
+    "CONDITIONS",
+    "SEGMENTS",
+    "Counts",
+    "add_counts",
+    "compute_counts",
+    "partitions_needed",
+    "person_years",
+]

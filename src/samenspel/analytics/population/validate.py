@@ -16,6 +16,7 @@ from .municipalities import all_municipalities
 from .sources import DatasetError, TableFile, find_tables, gettext_noop
 
 EXAMPLES_PER_RULE = 5
+NUMBERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE")
 MAX_PROBLEMS = 100  # a file read row by row reports at most this many problems
 
 
@@ -82,7 +83,7 @@ def _quote(values: tuple[str, ...] | list[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def _known_municipalities(con: duckdb.DuckDBPyConnection) -> None:
+def _known_municipalities(con: duckdb.DuckDBPyConnection, date: str) -> None:
     """Tables ``municipalities`` (code, first and last year it existed) and ``data_years``
     (first and last year of the care events; this year when there are none)."""
     rows = [
@@ -97,21 +98,23 @@ def _known_municipalities(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("INSERT INTO municipalities VALUES (?, ?, ?)", rows)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE data_years AS SELECT "
-        "coalesce(min(year(TRY_CAST(date AS DATE))), year(current_date)) AS first, "
-        "coalesce(max(year(TRY_CAST(date AS DATE))), year(current_date)) AS last FROM care_events"
+        f"coalesce(min(year({date})), year(current_date)) AS first, "
+        f"coalesce(max(year({date})), year(current_date)) AS last FROM care_events"
     )
 
 
-def _read_tables(con: duckdb.DuckDBPyConnection, files: dict[str, TableFile]) -> list[Problem]:
+def _read_tables(
+    con: duckdb.DuckDBPyConnection, files: dict[str, TableFile]
+) -> tuple[list[Problem], dict[str, dict[str, str]]]:
     """Every table as text with its row number (CSV copied, Parquet read in place); the
-    problems that stop validation before any rule: unreadable files, missing columns, no rows."""
+    problems that stop validation before any rule: unreadable files, missing columns, no rows.
+    Also, per table, the Parquet columns already stored as a date or a number: the view offers
+    each as it is too (``"__name"``), so the rules need not read it back from text."""
     problems: list[Problem] = []
+    typed: dict[str, dict[str, str]] = {}
     for table, source in files.items():
         try:
-            columns = [
-                c[0]
-                for c in con.execute(f"DESCRIBE SELECT * FROM {_relation_sql(source)}").fetchall()
-            ]
+            described = con.execute(f"DESCRIBE SELECT * FROM {_relation_sql(source)}").fetchall()
         except duckdb.Error:
             problems.append(
                 Problem(
@@ -123,6 +126,7 @@ def _read_tables(con: duckdb.DuckDBPyConnection, files: dict[str, TableFile]) ->
                 )
             )
             continue
+        columns = {str(c[0]): str(c[1]) for c in described}
         missing = [c.name for c in TABLES[table] if c.required and c.name not in columns]
         for name in missing:
             problems.append(
@@ -137,11 +141,17 @@ def _read_tables(con: duckdb.DuckDBPyConnection, files: dict[str, TableFile]) ->
             for c in TABLES[table]
         )
         if source.kind == "parquet":
+            typed[table] = {
+                name: kind
+                for name, kind in columns.items()
+                if kind == "DATE" or kind in NUMBERS or kind.startswith("DECIMAL")
+            }
+            raw = "".join(f', "{name}" AS "__{name}"' for name in typed[table])
             # columnar and typed: every rule reads only its columns straight from the file
             path = str(source.path).replace("'", "''")
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT file_row_number + 2 AS _row, "
-                f"{select} FROM read_parquet('{path}', file_row_number = true)"
+                f"{select}{raw} FROM read_parquet('{path}', file_row_number = true)"
             )
         else:
             con.execute(
@@ -149,7 +159,7 @@ def _read_tables(con: duckdb.DuckDBPyConnection, files: dict[str, TableFile]) ->
                 f"_row, {select} FROM {_relation_sql(source)}"
             )
     if problems:
-        return problems
+        return problems, typed
     for table in ("persons", "care_events"):
         rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()
         if not rows or not rows[0]:
@@ -161,7 +171,7 @@ def _read_tables(con: duckdb.DuckDBPyConnection, files: dict[str, TableFile]) ->
                     gettext_noop("has no data rows (only a header); nothing can be computed"),
                 )
             )
-    return problems
+    return problems, typed
 
 
 def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Problem]:
@@ -181,14 +191,84 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
             con.close()
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """A condition on the rows of one table; ``alone`` rules (with a subquery) are counted by a
+    query of their own, the others all together in one pass over their table."""
+
+    table: str
+    column: str
+    condition: str
+    message: str
+    params: dict[str, object] = field(default_factory=dict)
+    alone: bool = False
+
+
+def _as_date(typed: dict[str, dict[str, str]], table: str, col: str, alias: str = "") -> str:
+    """The column as a date (NULL where it is none); ``alias`` names the table in a join."""
+    if typed.get(table, {}).get(col) == "DATE":
+        return f'{alias}"__{col}"'
+    return f'TRY_CAST({alias}"{col}" AS DATE)'
+
+
+def _count(con: duckdb.DuckDBPyConnection, rules: list[_Rule]) -> list[int]:
+    """How many rows break each rule: one scan per table for the plain rules."""
+    counts = [0] * len(rules)
+    by_table: dict[str, list[int]] = {}
+    for i, rule in enumerate(rules):
+        if rule.alone:
+            found = con.execute(
+                f"SELECT count(*) FROM {rule.table} WHERE {rule.condition}"
+            ).fetchone()
+            counts[i] = int(found[0]) if found else 0
+        else:
+            by_table.setdefault(rule.table, []).append(i)
+    for table, indices in by_table.items():
+        filters = ", ".join(f"count(*) FILTER (WHERE {rules[i].condition})" for i in indices)
+        found = con.execute(f"SELECT {filters} FROM {table}").fetchone() or ()
+        for i, n in zip(indices, found, strict=True):
+            counts[i] = int(n)
+    return counts
+
+
 def _validate(
     con: duckdb.DuckDBPyConnection, files: dict[str, TableFile], year: int
 ) -> list[Problem]:
     con.execute("SET preserve_insertion_order = true")
-    problems = _read_tables(con, files)
+    problems, typed = _read_tables(con, files)
     if problems:
         return problems
-    _known_municipalities(con)
+    _known_municipalities(con, _as_date(typed, "care_events", "date"))
+    rules = _rules(con, typed, year)
+    for rule, count in zip(rules, _count(con, rules), strict=True):
+        if not count:
+            continue
+        file = files[rule.table].path.name
+        rows = con.execute(
+            f'SELECT _row, "{rule.column}" FROM {rule.table} WHERE {rule.condition} '
+            f"ORDER BY _row LIMIT {EXAMPLES_PER_RULE}"
+        ).fetchall()
+        for row, value in rows:
+            found = "" if value is None else str(value)
+            problems.append(Problem(file, int(row), rule.column, rule.message, rule.params, found))
+        if count > len(rows):
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    rule.column,
+                    gettext_noop("%(count)d more rows like these"),
+                    {"count": count - len(rows)},
+                )
+            )
+    return problems
+
+
+def _rules(
+    con: duckdb.DuckDBPyConnection, typed: dict[str, dict[str, str]], year: int
+) -> list[_Rule]:
+    """Every rule of the contract, in the order its problems are reported."""
+    rules: list[_Rule] = []
 
     def check(
         table: str,
@@ -196,33 +276,21 @@ def _validate(
         condition: str,
         message: str,
         params: dict[str, object] | None = None,
+        *,
+        alone: bool = False,
     ) -> None:
-        file = files[table].path.name
-        total = con.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()
-        count = int(total[0]) if total else 0
-        if not count:
-            return
-        rows = con.execute(
-            f'SELECT _row, "{column}" FROM {table} WHERE {condition} ORDER BY _row '
-            f"LIMIT {EXAMPLES_PER_RULE}"
-        ).fetchall()
-        for row, value in rows:
-            found = "" if value is None else str(value)
-            problems.append(Problem(file, int(row), column, message, params or {}, found))
-        if count > len(rows):
-            problems.append(
-                Problem(
-                    file,
-                    None,
-                    column,
-                    gettext_noop("%(count)d more rows like these"),
-                    {"count": count - len(rows)},
-                )
-            )
+        rules.append(_Rule(table, column, condition, message, params or {}, alone))
 
-    def is_date(col: str) -> str:
-        return f'TRY_CAST("{col}" AS DATE)'
+    def is_date(table: str, col: str, alias: str = "") -> str:
+        return _as_date(typed, table, col, alias)
 
+    def as_number(table: str, col: str, kind: str) -> str | None:
+        """The column as a number when the file stores it as one, else None."""
+        if col in typed.get(table, {}) and typed[table][col] != "DATE":
+            return f'CAST("__{col}" AS {kind})'
+        return None
+
+    birth = as_number("persons", "birth_year", "BIGINT") or "TRY_CAST(birth_year AS INTEGER)"
     # persons
     check(
         "persons",
@@ -233,14 +301,16 @@ def _validate(
     check(
         "persons",
         "person_id",
-        "person_id IN (SELECT person_id FROM persons GROUP BY 1 HAVING count(*) > 1)",
+        # a window, not a GROUP BY: it sorts, and a sort spills to disk in full
+        "_row IN (SELECT _row FROM (SELECT _row, count(*) OVER (PARTITION BY person_id) AS n "
+        "FROM persons) WHERE n > 1)",
         gettext_noop("appears more than once"),
+        alone=True,
     )
     check(
         "persons",
         "birth_year",
-        f"TRY_CAST(birth_year AS INTEGER) IS NULL OR TRY_CAST(birth_year AS INTEGER) "
-        f"NOT BETWEEN 1890 AND {year}",
+        f"{birth} IS NULL OR {birth} NOT BETWEEN 1890 AND {year}",
         gettext_noop("must be a year from 1890 to %(year)d"),
         {"year": year},
     )
@@ -269,26 +339,42 @@ def _validate(
             "shipped with Samenspel)"
         ),
         {"first": int(first), "last": int(last)},
+        alone=True,
     )
+    death = is_date("persons", "death_date")
     check(
         "persons",
         "death_date",
-        f"death_date IS NOT NULL AND {is_date('death_date')} IS NULL",
+        f"death_date IS NOT NULL AND {death} IS NULL",
         gettext_noop("must be a date YYYY-MM-DD"),
     )
     check(
         "persons",
         "death_date",
-        f"{is_date('death_date')} < make_date(TRY_CAST(birth_year AS INTEGER), 1, 1)",
+        f"{death} < make_date(TRY_CAST({birth} AS INTEGER), 1, 1)",
         gettext_noop("lies before the year of birth"),
     )
+    # The persons who died, for the rules on dates after death: a small table to join to.
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE deceased AS SELECT person_id, min({death}) AS death "
+        f"FROM persons WHERE {death} IS NOT NULL GROUP BY person_id"
+    )
     known = "(SELECT person_id FROM persons)"
+
+    def after_death(table: str, col: str) -> str:
+        # a join to the few who died (an EXISTS over all persons is slow and cannot spill)
+        return (
+            f"_row IN (SELECT t._row FROM {table} t JOIN deceased d USING (person_id) "
+            f"WHERE {is_date(table, col, 't.')} > d.death)"
+        )
+
     # conditions
     check(
         "conditions",
         "person_id",
         f"person_id IS NULL OR person_id NOT IN {known}",
         gettext_noop("refers to a person not in persons"),
+        alone=True,
     )
     check(
         "conditions",
@@ -299,15 +385,15 @@ def _validate(
     check(
         "conditions",
         "start_date",
-        f"{is_date('start_date')} IS NULL",
+        f"{is_date('conditions', 'start_date')} IS NULL",
         gettext_noop("must be a date YYYY-MM-DD"),
     )
     check(
         "conditions",
         "start_date",
-        "EXISTS (SELECT 1 FROM persons p WHERE p.person_id = conditions.person_id AND "
-        f"{is_date('start_date')} > TRY_CAST(p.death_date AS DATE))",
+        after_death("conditions", "start_date"),
         gettext_noop("lies after the person's death"),
+        alone=True,
     )
     # care events
     check(
@@ -315,19 +401,20 @@ def _validate(
         "person_id",
         f"person_id IS NULL OR person_id NOT IN {known}",
         gettext_noop("refers to a person not in persons"),
+        alone=True,
     )
     check(
         "care_events",
         "date",
-        f"{is_date('date')} IS NULL",
+        f"{is_date('care_events', 'date')} IS NULL",
         gettext_noop("must be a date YYYY-MM-DD"),
     )
     check(
         "care_events",
         "date",
-        "EXISTS (SELECT 1 FROM persons p WHERE p.person_id = care_events.person_id AND "
-        f"{is_date('date')} > TRY_CAST(p.death_date AS DATE))",
+        after_death("care_events", "date"),
         gettext_noop("lies after the person's death"),
+        alone=True,
     )
     check(
         "care_events",
@@ -352,28 +439,31 @@ def _validate(
         check(
             "persons",
             column,
-            f"nullif(trim({column}), '') IS NOT NULL AND {is_date(column)} IS NULL",
+            f"nullif(trim({column}), '') IS NOT NULL AND {is_date('persons', column)} IS NULL",
             gettext_noop("must be a date YYYY-MM-DD"),
         )
     check(
         "persons",
         "observed_to",
-        f"{is_date('observed_to')} < {is_date('observed_from')}",
+        f"{is_date('persons', 'observed_to')} < {is_date('persons', 'observed_from')}",
         gettext_noop("lies before observed_from"),
     )
+    amount = as_number("care_events", "cost", "DOUBLE")
     comma = "regexp_full_match(trim(cost), '-?[0-9]+,[0-9]+')"
     check(
         "care_events",
         "cost",
-        comma,
+        "false" if amount else comma,  # a number stored as a number has no decimal comma
         gettext_noop("uses a decimal comma; write amounts with a decimal point, such as 12.50"),
     )
     check(
         "care_events",
         "cost",
         # empty means "not known"; anything else must be a finite amount of at least 0
-        f"nullif(trim(cost), '') IS NOT NULL AND (TRY_CAST(cost AS DOUBLE) IS NULL OR "
+        f"{amount} < 0 OR NOT isfinite({amount})"
+        if amount
+        else f"nullif(trim(cost), '') IS NOT NULL AND (TRY_CAST(cost AS DOUBLE) IS NULL OR "
         f"TRY_CAST(cost AS DOUBLE) < 0 OR NOT isfinite(TRY_CAST(cost AS DOUBLE))) AND NOT {comma}",
         gettext_noop("must be an amount of at least 0"),
     )
-    return problems
+    return rules
