@@ -172,8 +172,9 @@ def _within(seconds: float, master: str, work: Any) -> Any:
 
 def connect(engine: str, *, spark_master: str | None = None) -> Any:
     if engine == "duckdb":
-        # A database file in the spill folder (removed with the connection), so that cached
-        # intermediate tables can leave memory as well: memory stays flat with the data's size.
+        # A work database in a folder of its own in the spill folder (removed with the
+        # connection); what does not fit in memory, temporary tables included, goes to the
+        # spill folder, so memory stays flat with the data's size.
         folder = tempfile.mkdtemp(prefix="regiobeeld-", dir=spill_dir())
         con = ibis.duckdb.connect(str(Path(folder) / "work.duckdb"), **duckdb_config())
         weakref.finalize(con, shutil.rmtree, folder, ignore_errors=True)

@@ -140,15 +140,23 @@ class _Work:
         self.names: list[str] = []
 
     def keep(self, expr: Any) -> Any:
-        """Compute ``expr`` once on the backend. On DuckDB it becomes a table of the
-        (file-backed) work database, which can leave memory (a temporary table cannot);
-        elsewhere, a cache."""
+        """Compute ``expr`` once on the backend. On DuckDB it becomes a temporary table, which
+        DuckDB moves to the spill folder when memory runs short (a table in the database file
+        would be compressed on every write, which costs more than the spilling); elsewhere, a
+        cache."""
         if _is_duckdb(self.con):
             name = f"work_{uuid.uuid4().hex}"
-            self.con.create_table(name, expr)
+            self.con.create_table(name, expr, temp=True)
             self.names.append(name)
             return self.con.table(name)
         return expr.cache()
+
+    def drop(self, *tables: Any) -> None:
+        """Free what ``keep`` made of these, once nothing reads them any more (on DuckDB)."""
+        for table in tables:
+            if _is_duckdb(self.con) and table.get_name() in self.names:
+                self.names.remove(table.get_name())
+                self.con.drop_table(table.get_name(), force=True)
 
     def clear(self) -> None:
         for name in self.names:
@@ -231,7 +239,11 @@ def compute_counts(
     years = years or observed_years(tables)
     parts = partitions or partitions_needed(con, tables)
     work = _Work(con)
-    years_table = work.keep(year_table(tables, years))
+    years_table = work.keep(
+        ibis.memtable({"year": years}, schema={"year": "int32"})
+        if _is_duckdb(con)
+        else year_table(tables, years)
+    )
     results = []
     with tempfile.TemporaryDirectory(prefix="partitions-", dir=spill_dir()) as folder:
         for part in _split(con, tables, parts, Path(folder)):
@@ -252,6 +264,11 @@ def _count_part(
     con: Any, work: _Work, tables: Tables, years: list[int], years_table: Any
 ) -> Counts:
     """Every count of one set of persons."""
+
+    def run(expr: Any, order: list[str]) -> pd.DataFrame:
+        frame = con.execute(expr.order_by(order))
+        return frame.reset_index(drop=True)
+
     # materialised: the planner then knows its size (as an expression over a cross join it
     # guesses wrong, and builds the join on the far larger events table)
     py = work.keep(
@@ -289,7 +306,7 @@ def _count_part(
         .aggregate(
             events=_.count(),
             cost=_.cost.sum().fill_null(0.0),
-            uncosted=_.cost.isnull().sum(),
+            uncosted=_.count() - _.cost.count(),
         )
         .join(
             py.select("person_id", "year", "municipality", "sex", "age_class"),
@@ -306,6 +323,29 @@ def _count_part(
             wlz=(_.kind == "wlz_stay").any(),
         ),
     )
+    # Two-level aggregation: persons per cell are rows of the per-person level (cheaper than
+    # counting distinct person ids).
+    by_stream = ev_py.group_by(["person_id", *keys, "stream"]).aggregate(
+        cost=_.cost.sum(), events=_.events.sum(), uncosted=_.uncosted.sum()
+    )
+    costs = run(
+        by_stream.group_by([*keys, "stream"]).aggregate(
+            cost=_.cost.sum(),
+            persons=_.count(),
+            events=_.events.sum(),
+            events_without_cost=_.uncosted.sum(),
+        ),
+        [*keys, "stream"],
+    )
+    age_keys = [*keys, "sex", "age_class"]
+    care_use_by_age = run(
+        ev_py.group_by(["person_id", *age_keys, "kind"])
+        .aggregate(events=_.events.sum())
+        .group_by([*age_keys, "kind"])
+        .aggregate(events=_.events.sum(), persons=_.count()),
+        [*age_keys, "kind"],
+    )
+    work.drop(ev_py)  # the largest intermediate table: freed before the next is made
 
     keys_py = ["person_id", "year"]
     enriched = (
@@ -335,6 +375,7 @@ def _count_part(
         )
     ).drop("dementia", "admissions", "wlz", "age_band")
     segmented = work.keep(segmented)
+    work.drop(per_py_cond, per_py_events)
 
     admissions = tables.care_events.filter(_.kind == "hospital_admission")
     window = ibis.window(group_by=_.person_id, order_by=_.date)
@@ -347,10 +388,6 @@ def _count_part(
         .mutate(readmission=((_.gap >= 0) & (_.gap <= 30)).fill_null(False))
     )
     adm_py = admissions.join(py.select("person_id", "year", "municipality"), ["person_id", "year"])
-
-    def run(expr: Any, order: list[str]) -> pd.DataFrame:
-        frame = con.execute(expr.order_by(order))
-        return frame.reset_index(drop=True)
 
     population = run(py.group_by(keys).aggregate(persons=_.count()), keys)
     pyramid = run(
@@ -368,8 +405,6 @@ def _count_part(
         segmented.group_by([*keys, "segment"]).aggregate(persons=_.count(), cost=_.cost.sum()),
         [*keys, "segment"],
     )
-    # Two-level aggregation: persons per cell are rows of the per-person level (cheaper than
-    # counting distinct person ids).
     readmissions = run(
         adm_py.group_by(keys).aggregate(
             admissions=_.count(),
@@ -378,21 +413,8 @@ def _count_part(
         ),
         keys,
     )
-    by_stream = ev_py.group_by(["person_id", *keys, "stream"]).aggregate(
-        cost=_.cost.sum(), events=_.events.sum(), uncosted=_.uncosted.sum()
-    )
-    costs = run(
-        by_stream.group_by([*keys, "stream"]).aggregate(
-            cost=_.cost.sum(),
-            persons=_.count(),
-            events=_.events.sum(),
-            events_without_cost=_.uncosted.sum(),
-        ),
-        [*keys, "stream"],
-    )
     # Per sex and age band of the pyramid (85+ last), for standardisation: persons, multimorbidity,
-    # Zvw cost, and each condition.
-    age_keys = [*keys, "sex", "age_class"]
+    # Zvw cost, each condition and each kind of care.
     by_age = run(
         segmented.group_by(age_keys).aggregate(
             persons=_.count(),
@@ -407,13 +429,6 @@ def _count_part(
         .group_by([*age_keys, "condition"])
         .aggregate(persons=_.count()),
         [*age_keys, "condition"],
-    )
-    care_use_by_age = run(
-        ev_py.group_by(["person_id", *age_keys, "kind"])
-        .aggregate(events=_.events.sum())
-        .group_by([*age_keys, "kind"])
-        .aggregate(events=_.events.sum(), persons=_.count()),
-        [*age_keys, "kind"],
     )
     # every person-year has one sex and age class: care use is its sum over them
     care_use = (
