@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from samenspel.analytics.population import regiobeeld
 from samenspel.analytics.population.engine import connect, load
 from samenspel.analytics.population.limits import size_bytes
 from samenspel.analytics.population.regiobeeld import Counts, compute_counts, partitions_needed
@@ -77,6 +78,22 @@ def test_a_small_memory_limit_splits_the_persons(
     fewer = partitions_needed(con, tables)
     monkeypatch.setenv("SAMENSPEL_DUCKDB_MEMORY_LIMIT", "1MB")
     assert 1 < fewer < partitions_needed(con, tables)
+
+
+def test_the_partitions_leave_nothing_in_the_spill_folder(
+    region: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted in partitions because the memory budget says so (not because a test asks for
+    them), the regiobeeld is the same, and the partitions written to the spill folder are gone
+    after. (A person is made to weigh a megabyte: DuckDB itself needs more than a few MB.)"""
+    whole = _counts(region, partitions=1)
+    monkeypatch.setenv("SAMENSPEL_DUCKDB_SPILL_DIR", str(tmp_path / "spill"))
+    monkeypatch.setattr(regiobeeld, "BYTES_PER_PERSON", 10**6)
+    con = connect("duckdb")
+    tables = load(con, region, "duckdb")
+    assert partitions_needed(con, tables) > 1
+    _assert_same(compute_counts(con, tables), whole)
+    assert not list((tmp_path / "spill").glob("partitions-*"))
 
 
 def test_sizes_are_read_as_duckdb_reads_them() -> None:
