@@ -137,7 +137,7 @@ def test_typed_parquet_columns_are_checked_as_stored(tmp_path: Path) -> None:
     for name, frame in (("persons", persons), ("conditions", conditions), ("care_events", events)):
         frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
     problems = [str(p) for p in validate_dataset(tmp_path)]
-    assert problems == [
+    assert problems == [  # in the order of the contract's rules
         "persons.parquet, row 3, column 'person_id': appears more than once (found 'p2')",
         "persons.parquet, row 4, column 'person_id': appears more than once (found 'p2')",
         "persons.parquet, row 3, column 'birth_year': must be a year from 1890 to "
@@ -152,4 +152,20 @@ def test_typed_parquet_columns_are_checked_as_stored(tmp_path: Path) -> None:
         "(found '-5.0')",
         "care_events.parquet, row 5, column 'cost': must be an amount of at least 0 "
         "(found 'inf')",
+    ]
+
+
+def test_a_fractional_year_of_birth_in_parquet_is_refused(tmp_path: Path) -> None:
+    persons = pd.DataFrame(
+        {"person_id": ["p1"], "birth_year": [1950.5], "sex": ["F"], "municipality": ["GM0796"]}
+    )
+    events = pd.DataFrame(
+        {"person_id": ["p1"], "date": [dt.date(2021, 3, 1)], "kind": ["gp_visit"],
+         "provider_id": ["GP1"], "stream": ["Zvw"], "cost": [30.0]}
+    )  # fmt: skip
+    persons.to_parquet(tmp_path / "persons.parquet", index=False)
+    events.to_parquet(tmp_path / "care_events.parquet", index=False)
+    (tmp_path / "conditions.csv").write_text("person_id,condition,start_date\n")
+    assert [str(p)[:64] for p in validate_dataset(tmp_path)] == [
+        "persons.parquet, row 2, column 'birth_year': must be a year from"
     ]

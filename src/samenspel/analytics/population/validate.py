@@ -16,7 +16,8 @@ from .municipalities import all_municipalities
 from .sources import DatasetError, TableFile, find_tables, gettext_noop
 
 EXAMPLES_PER_RULE = 5
-NUMBERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE")
+WHOLE_NUMBERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
+NUMBERS = (*WHOLE_NUMBERS, "FLOAT", "DOUBLE")  # Parquet types read as stored (and DECIMAL)
 MAX_PROBLEMS = 100  # a file read row by row reports at most this many problems
 
 
@@ -285,12 +286,18 @@ def _rules(
         return _as_date(typed, table, col, alias)
 
     def as_number(table: str, col: str, kind: str) -> str | None:
-        """The column as a number when the file stores it as one, else None."""
-        if col in typed.get(table, {}) and typed[table][col] != "DATE":
-            return f'CAST("__{col}" AS {kind})'
-        return None
+        """The column as a number when the file stores it as one (a whole number where a
+        whole number is asked for: 1950.5 is no year), else None."""
+        stored = typed.get(table, {}).get(col, "DATE")
+        if stored == "DATE" or (kind == "BIGINT" and stored not in WHOLE_NUMBERS):
+            return None
+        return f'CAST("__{col}" AS {kind})'
 
-    birth = as_number("persons", "birth_year", "BIGINT") or "TRY_CAST(birth_year AS INTEGER)"
+    birth = as_number("persons", "birth_year", "BIGINT")
+    # as text, a year is digits (1950.0 too, as a spreadsheet may write it; not 1950.5, which a
+    # cast to a whole number would round)
+    not_whole = "" if birth else "OR NOT regexp_full_match(trim(birth_year), '[0-9]+(\\.0*)?') "
+    birth = birth or "TRY_CAST(birth_year AS INTEGER)"
     # persons
     check(
         "persons",
@@ -310,7 +317,7 @@ def _rules(
     check(
         "persons",
         "birth_year",
-        f"{birth} IS NULL OR {birth} NOT BETWEEN 1890 AND {year}",
+        f"{birth} IS NULL {not_whole}OR {birth} NOT BETWEEN 1890 AND {year}",
         gettext_noop("must be a year from 1890 to %(year)d"),
         {"year": year},
     )
