@@ -25,6 +25,7 @@ rule holds. Only hidden cells are unknowns, so the programs split into small ind
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections import defaultdict
@@ -269,6 +270,8 @@ class Publication:
             persons = self.value((cell[0], cell[1], self.tables[cell[0]].keys[0]))
             if not 1 <= persons < self.threshold:
                 return ""  # e.g. the admissions of a row hidden for its few readmissions
+        if math.isnan(low) or math.isnan(high):
+            return "range not proven"  # the solver gave no answer: hide more to be safe
         if kind == "cost":
             # a cost of zero follows from a published zero total (no care at all), not a cell
             if value > 0 and high - low < max(self.cost_protection * value, 1.0):
@@ -450,12 +453,16 @@ class _Problem:
         constraints = (
             [LinearConstraint(self.matrix, self.low, self.high)] if self.matrix.shape[0] else []
         )
-        result = milp(
-            objective,
-            integrality=integral.astype(int),
-            bounds=Bounds(self.lower, np.full(n, CEILING)),
-            constraints=constraints,
-        )
-        if result.status != 0 or result.x is None:
-            raise RuntimeError(f"disclosure audit: no integer optimum ({result.message})")
-        return float(result.x[j])
+        # HiGHS's presolve now and then ends in an unknown status on these models (seen on
+        # synthetic regions); without it the same model solves
+        for options in ({}, {"presolve": False}):
+            result = milp(
+                objective,
+                integrality=integral.astype(int),
+                bounds=Bounds(self.lower, np.full(n, CEILING)),
+                constraints=constraints,
+                options=options,
+            )
+            if result.status == 0 and result.x is not None:
+                return float(result.x[j])
+        return math.nan  # not proven either way: the audit counts the cell as unprotected
