@@ -457,12 +457,13 @@ def _rules(
     )
     amount = as_number("care_events", "cost", "DOUBLE")
     comma = "regexp_full_match(trim(cost), '-?[0-9]+,[0-9]+')"
-    check(
-        "care_events",
-        "cost",
-        "false" if amount else comma,  # a number stored as a number has no decimal comma
-        gettext_noop("uses a decimal comma; write amounts with a decimal point, such as 12.50"),
-    )
+    if not amount:  # a number stored as a number has no decimal comma
+        check(
+            "care_events",
+            "cost",
+            comma,
+            gettext_noop("uses a decimal comma; write amounts with a decimal point, such as 12.50"),
+        )
     check(
         "care_events",
         "cost",
