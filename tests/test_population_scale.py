@@ -169,3 +169,39 @@ def test_a_fractional_year_of_birth_in_parquet_is_refused(tmp_path: Path) -> Non
     assert [str(p)[:64] for p in validate_dataset(tmp_path)] == [
         "persons.parquet, row 2, column 'birth_year': must be a year from"
     ]
+
+
+def test_an_unanswered_integer_program_is_never_taken_as_protection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HiGHS sometimes ends an integer program without an answer. The audit then tries again
+    without presolve, and a cell whose range stays unproven is a finding (more is hidden),
+    never a pass, and never a crash of the whole run."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from samenspel.analytics.population import disclosure
+
+    calls: list[dict[str, object]] = []
+
+    def unanswered(*_args: object, options: dict[str, object], **_kw: object) -> SimpleNamespace:
+        calls.append(options)
+        return SimpleNamespace(status=4, x=None, message="model_status is Unknown")
+
+    monkeypatch.setattr(disclosure, "milp", unanswered)
+    problem = disclosure._Problem(
+        csr_matrix(np.array([[1.0, 1.0]])), np.array([7.0]), np.array([7.0]), np.ones(2)
+    )
+    assert np.isnan(problem._integer_optimum(0, 1.0, np.array([True, True])))
+    assert calls == [{}, {"presolve": False}]
+
+    # a total of 53 published, a row of 3 persons hidden, the row of 50 shown
+    publication = disclosure.Publication(10)
+    frame = pd.DataFrame({"area": ["a", "b", "total"], "persons": [3, 50, 53]})
+    hidden = np.array([True, False, False])
+    publication.add("population", disclosure.Table(frame, ("persons",), hidden=hidden))
+    monkeypatch.setattr(disclosure._Problem, "range", lambda *_: (float("nan"), float("nan")))
+    [finding] = publication.audit().findings
+    assert finding.cell == ("population", 0, "persons") and finding.rule == "range not proven"
