@@ -14,7 +14,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,13 +48,39 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def _database(tmp: Path) -> Iterator[str]:
-    """A database URL of a fresh database of the same kind as the test run's."""
+def postgres_url() -> str | None:
+    """The test run's PostgreSQL server (the PostgreSQL run's, or the default local one), or
+    None where none answers (under CI=true a missing server fails instead)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp / 'live.sqlite3'}"
+        url = os.environ.get(
+            "SAMENSPEL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/samenspel"
+        )
+    import psycopg
+
+    try:
+        psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
+    except psycopg.Error:
+        if os.environ.get("CI") == "true":
+            raise
+        return None
+    return url
+
+
+@contextmanager
+def fresh_database(tmp: Path, kind: str | None = None) -> Iterator[str]:
+    """The URL of a new, empty database: of ``kind`` ("sqlite" or "postgres"), or of the same
+    kind as the test run's. A PostgreSQL database is dropped afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    kind = kind or ("postgres" if url.startswith("postgres") else "sqlite")
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp / f'fresh-{uuid.uuid4().hex[:8]}.sqlite3'}"
         return
+    url = postgres_url() or ""
+    if not url:
+        import pytest
+
+        pytest.skip("no PostgreSQL reachable at 127.0.0.1:5432")
     import psycopg
 
     name = f"samenspel_live_{uuid.uuid4().hex[:10]}"
@@ -68,20 +94,28 @@ def _database(tmp: Path) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def server_env(tmp: Path, database_url: str, **extra_env: str) -> dict[str, str]:
+    """The environment of a server (and its commands) on ``database_url``, data in ``tmp``."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "samenspel.web.config.settings.local",
+        "SAMENSPEL_DEBUG": "0",
+        "SAMENSPEL_DATA_DIR": str(tmp / "var"),
+        "SAMENSPEL_LOG_FILE": str(tmp / "server.log"),
+        **extra_env,
+    }
+
+
 @contextmanager
-def live_server(tmp: Path, **extra_env: str) -> Iterator[LiveServer]:
-    """Migrate a fresh database and serve it with gunicorn (3 workers × 4 threads)."""
-    with _database(tmp) as database_url:
+def live_server(
+    tmp: Path, database_url: str | None = None, **extra_env: str
+) -> Iterator[LiveServer]:
+    """Migrate a fresh database (or the one given) and serve it with gunicorn (3 workers × 4
+    threads)."""
+    with nullcontext(database_url) if database_url else fresh_database(tmp) as url:
         log = tmp / "server.log"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "samenspel.web.config.settings.local",
-            "SAMENSPEL_DEBUG": "0",
-            "SAMENSPEL_DATA_DIR": str(tmp / "var"),
-            "SAMENSPEL_LOG_FILE": str(log),
-            **extra_env,
-        }
+        env = server_env(tmp, url, **extra_env)
         server = LiveServer("", env, log)
         server.manage("migrate", "--no-input", "-v0")
         port = _free_port()

@@ -15,7 +15,7 @@ app = typer.Typer(
     help="Samenspel: workbench for regional health-and-care partnerships.", no_args_is_help=True
 )
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _django(settings: str = "samenspel.web.config.settings.local") -> None:
@@ -516,33 +516,93 @@ def _print_opendata(result: dict) -> None:
     console.print(table)
 
 
+def _cli_language() -> None:
+    """Speak the terminal's language (``LANG=nl_NL.UTF-8`` gives Dutch), English otherwise."""
+    from django.utils import translation
+
+    wanted = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG")
+    translation.activate("nl" if (wanted or "").lower().startswith("nl") else "en")
+
+
+def _passphrase(file: Path | None, ask: bool, *, confirm: bool) -> str | None:
+    """The backup passphrase: from a file, from SAMENSPEL_BACKUP_PASSPHRASE, or asked for."""
+    if file is not None:
+        try:
+            text = file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            err.print(f"[red]{file.name}: cannot read the passphrase file.[/red]")
+            raise typer.Exit(2) from exc
+        if not text:
+            err.print(f"[red]{file.name}: the passphrase file is empty.[/red]")
+            raise typer.Exit(2)
+        return text
+    if os.environ.get("SAMENSPEL_BACKUP_PASSPHRASE"):
+        return os.environ["SAMENSPEL_BACKUP_PASSPHRASE"]
+    if ask:
+        return str(typer.prompt("Passphrase", hide_input=True, confirmation_prompt=confirm))
+    return None
+
+
 @app.command("backup")
 def backup_command(
-    file: Path = typer.Argument(..., help="Backup file (.json or .json.gz)."),
+    file: Path = typer.Argument(..., help="Backup file to write (e.g. samenspel.backup)."),
+    encrypt: bool = typer.Option(
+        False, "--encrypt", help="Encrypt with a passphrase (asked for, or from the options)."
+    ),
+    passphrase_file: Path | None = typer.Option(
+        None, help="Encrypt with the passphrase in this file (or SAMENSPEL_BACKUP_PASSPHRASE)."
+    ),
+    datasets: bool = typer.Option(
+        True, "--datasets/--without-datasets",
+        help="Include the population datasets' files (the default), or list them to copy.",
+    ),
 ) -> None:
-    """Write the whole database (programmes, users, roles, surveys, agreements, runs) to a file."""
+    """Write the whole installation to one file: every record (users, roles, two-factor keys,
+    surveys, agreements, runs, open data) and the population datasets' files."""
     _django()
-    from samenspel.web.workspace.backup import backup
+    _cli_language()
+    from samenspel.web.workspace.backup import BackupError, backup
 
-    count = backup(file)
-    console.print(f"Backed up {count:,} records to {file}")
+    secret = _passphrase(passphrase_file, encrypt, confirm=True)
+    try:
+        count = backup(file, passphrase=secret, datasets=datasets)
+    except (BackupError, OSError) as exc:
+        err.print(f"[red]{exc if isinstance(exc, BackupError) else exc.strerror}[/red]")
+        raise typer.Exit(2) from exc
+    note = "encrypted" if secret else "not encrypted: it holds password hashes and personal data"
+    console.print(f"Backed up {count:,} records to {file} ({note}).")
 
 
 @app.command("restore")
 def restore_command(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False),
-    yes: bool = typer.Option(False, "--yes", help="Confirm: replaces everything in the database."),
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+    yes: bool = typer.Option(
+        False, "--yes", help="Confirm that the backup replaces a database that is not empty."
+    ),
+    passphrase_file: Path | None = typer.Option(
+        None, help="The passphrase of an encrypted backup (or SAMENSPEL_BACKUP_PASSPHRASE)."
+    ),
 ) -> None:
-    """Replace the whole database by a backup (all or nothing)."""
-    if not yes:
-        err.print("[red]This replaces everything in the database; add --yes to confirm.[/red]")
-        raise typer.Exit(2)
+    """Restore a backup onto an empty database, or replace everything with --yes (all or
+    nothing: a damaged, foreign or empty file changes nothing)."""
     _django()
+    _cli_language()
     _migrate()
-    from samenspel.web.workspace.backup import restore
+    from samenspel.web.workspace.backup import AGE_MAGIC, BackupError, restore
 
-    count = restore(file)
-    console.print(f"Restored {count:,} records from {file}")
+    with open(file, "rb") as handle:
+        encrypted = handle.read(len(AGE_MAGIC)) == AGE_MAGIC
+    import sys
+
+    secret = _passphrase(passphrase_file, encrypted and sys.stdin.isatty(), confirm=False)
+    try:
+        done = restore(file, passphrase=secret, replace=yes)
+    except BackupError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    console.print(f"Restored {done.records:,} records and {done.files:,} files from {file}.")
+    for name in done.missing_datasets:
+        err.print(f"[yellow]Dataset without its files (copy them into place): {name}[/yellow]")
 
 
 if __name__ == "__main__":  # pragma: no cover
