@@ -2,18 +2,29 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# The product alone (demo and production), and the product with the test tools (make test).
+# Both come from hashed lock files (requirements/*.txt, made by `make lock`).
+PRODUCTION := $(VENV)/.installed-production
+TESTING    := $(VENV)/.installed-test
+PIP := $(BIN)/python -m pip install --quiet --no-deps --require-hashes
 # Front-end libraries come from npm through package-lock.json and are served by the app itself.
 VENDOR := src/samenspel/web/static/vendor
 ASSETS := $(VENDOR)/cytoscape.min.js
 
-.PHONY: demo test test-sqlite test-postgres lint install browser clean messages
+.PHONY: demo test test-sqlite test-postgres lint install browser clean messages lock
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+
+$(PRODUCTION): requirements/production.txt pyproject.toml | $(BIN)/python
+	$(PIP) -r requirements/production.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(PRODUCTION)
+
+$(TESTING): requirements/test.txt $(PRODUCTION)
+	$(PIP) -r requirements/test.txt
+	touch $(TESTING)
 
 $(ASSETS): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -22,29 +33,43 @@ $(ASSETS): package.json package-lock.json
 	cp node_modules/cytoscape/LICENSE $(VENDOR)/cytoscape.LICENSE
 	touch $(ASSETS)
 
-install: $(STAMP) $(ASSETS)
+# What a server needs: the product and its front-end, no test tools.
+install: $(PRODUCTION) $(ASSETS)
 
 # Debian's chromium drives the real-browser tests in tests/browser.
 browser:
 	bash scripts/install-browser.sh
 
-demo: $(STAMP) $(ASSETS)
+demo: $(PRODUCTION) $(ASSETS)
 	$(BIN)/samenspel demo
 
-lint: $(STAMP) $(ASSETS)
+lint: $(TESTING) $(ASSETS)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test-sqlite: $(STAMP) $(ASSETS) browser
+test-sqlite: $(TESTING) $(ASSETS) browser
 	$(BIN)/python -m pytest -q
 
-test-postgres: $(STAMP) $(ASSETS) browser
+test-postgres: $(TESTING) $(ASSETS) browser
 	bash scripts/test-postgres.sh $(BIN)
 
-test: lint test-sqlite test-postgres
+# Every part runs even when an earlier one fails (-k), and the run fails if any part failed.
+test:
+	$(MAKE) -k lint test-sqlite test-postgres
 
-messages: $(STAMP)
+# Re-make the hashed lock files after changing the dependencies in pyproject.toml.
+lock:
+	$(PYTHON) -m venv var/lock-tools
+	var/lock-tools/bin/python -m pip install --quiet "uv==0.13.8"
+	for extra in production test; do \
+	  var/lock-tools/bin/uv pip compile --quiet --universal --python-version 3.11 \
+	    --generate-hashes $$( [ $$extra = test ] && echo --extra test ) \
+	    --custom-compile-command "make lock" \
+	    pyproject.toml requirements/build.in -o requirements/$$extra.txt; \
+	done
+
+messages: $(PRODUCTION)
 	cd src/samenspel/web && ../../../$(BIN)/django-admin compilemessages
 
 clean:
