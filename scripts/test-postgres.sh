@@ -4,7 +4,10 @@
 # missing PostgreSQL fails the run instead.
 set -euo pipefail
 BIN=${1:-.venv/bin}
+# The database name is unique per run (pytest-django makes test_<name> and drops it afterwards),
+# so two runs on one server never collide.
 URL=${SAMENSPEL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/samenspel}
+URL="${URL}_$(date +%s)_$$"
 if ! "$BIN/python" - "$URL" <<'PY'
 import sys
 import psycopg

@@ -74,6 +74,7 @@ def fresh_database(tmp: Path, kind: str | None = None) -> Iterator[str]:
     url = os.environ.get("DATABASE_URL", "")
     kind = kind or ("postgres" if url.startswith("postgres") else "sqlite")
     if kind == "sqlite":
+        tmp.mkdir(parents=True, exist_ok=True)
         yield f"sqlite:///{tmp / f'fresh-{uuid.uuid4().hex[:8]}.sqlite3'}"
         return
     url = postgres_url() or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -30,6 +31,10 @@ def _test_postgres(ci: str) -> subprocess.CompletedProcess[str]:
 def test_ci_without_postgresql_fails() -> None:
     done = _test_postgres("true")
     assert done.returncode == 1 and "CI=true needs PostgreSQL" in done.stderr
+    # each run names its database anew, so two runs on one server never collide
+    again = _test_postgres("true")
+    names = [re.search(r"needs PostgreSQL at \S+/(\S+)", d.stderr) for d in (done, again)]
+    assert names[0] and names[1] and names[0].group(1) != names[1].group(1)
     done = _test_postgres("")
     assert done.returncode == 0 and "SKIPPED" in done.stdout
 

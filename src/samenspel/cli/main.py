@@ -94,30 +94,79 @@ def demo(
 
 
 def _serve(host: str, port: int) -> None:
-    """The development server, with a background worker for regiobeeld runs beside it."""
+    """The development server, with a background worker beside it; SIGTERM or Ctrl+C stops
+    both."""
+    import signal
     import subprocess
     import sys
 
     from django.core.management import call_command
 
     worker = subprocess.Popen(
-        [sys.executable, "-m", "django", "db_worker"],
+        [sys.executable, "-m", "samenspel.cli.main", "worker"],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]},
     )
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     console.print(f"Serving on http://{host}:{port}/  (Ctrl+C stops)")
     try:
         call_command("runserver", f"{host}:{port}", use_reloader=False)
     finally:
         worker.terminate()
-        worker.wait(timeout=10)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 @app.command()
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Migrate and serve the app (development server)."""
+    """Migrate and serve the app (development server) with a background worker."""
     _django()
     _migrate()
     _serve(host, port)
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Create or update the database tables (after installing or upgrading)."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command()
+def worker() -> None:
+    """Run the background worker: regiobeeld runs and survey mail. Run it beside the web
+    server; it records a heartbeat that /health/ reads. SIGTERM or Ctrl+C stops it."""
+    _django()
+    from django.core.management import call_command
+    from django.db import DatabaseError
+
+    from samenspel.web.core.worker import Heartbeat, unapplied_migrations
+
+    try:
+        missing = unapplied_migrations()
+    except DatabaseError as exc:
+        err.print(f"[red]The worker cannot reach the database: {type(exc).__name__}.[/red]")
+        raise typer.Exit(2) from exc
+    if missing:
+        err.print(
+            f"[red]The database is not ready: {missing} migration(s) to apply. Run "
+            "`samenspel migrate` first.[/red]"
+        )
+        raise typer.Exit(2)
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    try:
+        call_command("db_worker", verbosity=1, startup_delay=False)
+    finally:
+        heartbeat.stop()
 
 
 @app.command("mail")

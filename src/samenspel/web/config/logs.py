@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 from django.utils.log import AdminEmailHandler
@@ -64,6 +65,7 @@ def logging_config(*, level: str, file: str, mail_admins: bool) -> dict[str, Any
         }
     }
     if file:
+        Path(file).parent.mkdir(parents=True, exist_ok=True)
         handlers["file"] = {
             "class": "logging.handlers.WatchedFileHandler",
             "filename": file,

@@ -539,3 +539,20 @@ class Idea(ProgrammeScoped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker's last sign of life, written every few seconds while it runs (the
+    health endpoint reads it); a worker that stops cleanly removes its row."""
+
+    worker = models.CharField(max_length=200, unique=True)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return self.worker

@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from samenspel.web.core import services
+from samenspel.web.core import services, worker
 from samenspel.web.core.accounts.access import (
     is_director,
     may_add,
@@ -288,3 +289,19 @@ def role_revoke(
     else:
         messages.success(request, _("Role removed."))
     return redirect("roles", programme_id=programme.pk)
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """For the reverse proxy and monitoring: 200 when the database answers and a worker beat
+    recently, 503 otherwise. Needs no log-in and tells nothing about the data."""
+    state = worker.health()
+    return JsonResponse(
+        {
+            "status": "ok" if state.ok else "failing",
+            "database": state.database,
+            "worker": state.worker,
+            "worker_seen_seconds_ago": state.worker_seen_seconds_ago,
+        },
+        status=200 if state.ok else 503,
+    )

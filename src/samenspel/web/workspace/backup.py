@@ -46,7 +46,7 @@ AGE_MAGIC = b"age-encryption.org/v1"
 # server (sessions, log-in throttling, the admin's log, the task queue). Restore empties the
 # ones that refer to users, so no old session or queued task points at another person.
 NOT_BACKED_UP = {"contenttypes", "sessions", "admin", "axes", "django_tasks_db"}
-NOT_BACKED_UP_MODELS = {"auth.permission"}
+NOT_BACKED_UP_MODELS = {"auth.permission", "partnership.workerheartbeat"}
 EMPTIED_ON_RESTORE = {"sessions", "admin", "django_tasks_db"}
 DATASET_MODEL = "monitoring.dataset"
 

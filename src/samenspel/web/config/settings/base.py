@@ -218,3 +218,9 @@ SAMENSPEL_DATASETS_DIR = DATA_DIR / "datasets"
 SAMENSPEL_IMPORT_DIR = Path(os.environ.get("SAMENSPEL_IMPORT_DIR", DATA_DIR / "import"))
 # Largest synthetic dataset the web app generates on request (the CLI has no limit).
 SAMENSPEL_WEB_SYNTH_LIMIT = 200_000
+# The worker (`samenspel worker`) records a heartbeat this often; the health endpoint
+# (/health/) reports a worker silent for longer than SAMENSPEL_WORKER_SILENT_SECONDS as stopped.
+SAMENSPEL_WORKER_HEARTBEAT_SECONDS = float(
+    os.environ.get("SAMENSPEL_WORKER_HEARTBEAT_SECONDS", "5")
+)
+SAMENSPEL_WORKER_SILENT_SECONDS = float(os.environ.get("SAMENSPEL_WORKER_SILENT_SECONDS", "60"))

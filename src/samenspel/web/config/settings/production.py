@@ -17,6 +17,9 @@ except KeyError as exc:  # pragma: no cover - exercised by deployment only
     raise ImproperlyConfigured("Set SAMENSPEL_SECRET_KEY for production.") from exc
 
 SECURE_SSL_REDIRECT = os.environ.get("SAMENSPEL_SSL_REDIRECT", "1") == "1"
+# SAMENSPEL_SSL_REDIRECT=0 means the reverse proxy redirects HTTP to HTTPS itself (as
+# deploy/Caddyfile does), so Django's own redirect is not missing.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT else ["security.W008"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

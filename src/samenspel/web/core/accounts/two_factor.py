@@ -28,7 +28,7 @@ from .models import ProgrammeRole, Role
 
 # Pages a user reaches before the second step: log-in and -out, these pages, the language
 # switch, static files and the respondents' survey (which needs no account).
-EXEMPT = ("/accounts/", "/i18n/", "/static/", "/s/", "/favicon")
+EXEMPT = ("/accounts/", "/i18n/", "/static/", "/s/", "/favicon", "/health/")
 
 
 def requires_two_factor(user: Any) -> bool:
