@@ -488,17 +488,19 @@ def restore(path: Path, *, passphrase: str | None = None, replace: bool = False)
     A database that holds users or programmes is only replaced with ``replace=True``.
     """
     found = read(path, passphrase=passphrase)
-    if not replace and not database_is_empty():
-        raise _refuse(
-            _("The database is not empty; confirm with --yes that the backup replaces "
-              "everything in it. Nothing was changed.")
-        )
     root = _datasets_root()
-    root.mkdir(parents=True, exist_ok=True)
     staging = root / f".restore-{uuid.uuid4().hex}"
-    staging.mkdir()
     try:
-        files = _extract(found, staging)
+        if not replace and not database_is_empty():
+            raise _refuse(
+                _("The database is not empty; confirm with --yes that the backup replaces "
+                  "everything in it. Nothing was changed.")
+            )
+        staging.mkdir(parents=True)
+        try:
+            files = _extract(found, staging)
+        except (EOFError, gzip.BadGzipFile, tarfile.TarError, zlib.error):
+            raise _damaged() from None
         try:
             with transaction.atomic():
                 count = _replace_records(_objects(found, root))
