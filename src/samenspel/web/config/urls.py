@@ -4,12 +4,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from samenspel.web.core import views as core_views
 from samenspel.web.core.accounts import two_factor
 from samenspel.web.workspace.api import api
 
 urlpatterns = [
-    path("health/", core_views.health, name="health"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),

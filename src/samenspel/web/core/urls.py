@@ -5,6 +5,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("health/", views.health, name="health"),
     path("p/new/", views.programme_create, name="programme_new"),
     path("p/<int:programme_id>/edit/", views.programme_edit, name="programme_edit"),
     path("p/<int:programme_id>/roles/", views.roles, name="roles"),
