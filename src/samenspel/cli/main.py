@@ -637,13 +637,11 @@ def restore_command(
     _django()
     _cli_language()
     _migrate()
-    from samenspel.web.workspace.backup import AGE_MAGIC, BackupError, restore
-
-    with open(file, "rb") as handle:
-        encrypted = handle.read(len(AGE_MAGIC)) == AGE_MAGIC
     import sys
 
-    secret = _passphrase(passphrase_file, encrypted and sys.stdin.isatty(), confirm=False)
+    from samenspel.web.workspace.backup import BackupError, is_encrypted, restore
+
+    secret = _passphrase(passphrase_file, is_encrypted(file) and sys.stdin.isatty(), confirm=False)
     try:
         done = restore(file, passphrase=secret, replace=yes)
     except BackupError as exc:

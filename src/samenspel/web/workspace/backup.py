@@ -24,6 +24,7 @@ import tarfile
 import tempfile
 import uuid
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,8 +96,8 @@ def _records() -> list[dict[str, Any]]:
     permissions: dict[int, list[str]] = {}
     root = _datasets_root()
     for model in _models():
-        text = serializers.serialize("json", model._base_manager.order_by("pk").iterator())
-        for record in json.loads(text):
+        rows = model._base_manager.order_by("pk").iterator()
+        for record in serializers.serialize("python", rows):
             fields = record["fields"]
             # permissions are numbered per database: refer to them by name instead
             for name in ("user_permissions", "permissions"):
@@ -172,9 +173,7 @@ def backup(path: Path, *, passphrase: str | None = None, datasets: bool = True) 
         migrations = _applied_migrations()
     body = json.dumps(records, cls=DjangoJSONEncoder, ensure_ascii=False).encode("utf-8")
     files = list(_dataset_files(records))
-    counts: dict[str, int] = {}
-    for record in records:
-        counts[record["model"]] = counts.get(record["model"], 0) + 1
+    counts = Counter(record["model"] for record in records)
     listed: list[dict[str, Any]] = [
         {"name": name, "size": p.stat().st_size, "sha256": _sha256(p)} for name, p in files
     ]
@@ -224,43 +223,47 @@ class Backup:
     manifest: dict[str, Any]
     records: list[dict[str, Any]]
     archive: tarfile.TarFile | None
-    source: io.BytesIO | Path
-
-
-def _refuse(message: str) -> BackupError:
-    return BackupError(message)
 
 
 def _not_ours() -> BackupError:
-    return _refuse(_("This file is not a Samenspel backup; nothing was changed."))
+    return BackupError(_("This file is not a Samenspel backup; nothing was changed."))
 
 
 def _damaged() -> BackupError:
-    return _refuse(_("This backup is damaged or incomplete (cut off?); nothing was changed."))
+    return BackupError(_("This backup is damaged or incomplete (cut off?); nothing was changed."))
 
 
 def _decrypt(raw: bytes, passphrase: str | None) -> bytes:
     if passphrase is None:
-        raise _refuse(_("This backup is encrypted: give its passphrase; nothing was changed."))
+        raise BackupError(_("This backup is encrypted: give its passphrase; nothing was changed."))
     from pyrage import DecryptError
     from pyrage import passphrase as age
 
     try:
         return bytes(age.decrypt(raw, passphrase))
     except DecryptError:
-        raise _refuse(
+        raise BackupError(
             _("The passphrase does not open this backup (or the file is damaged); nothing was "
               "changed.")
         ) from None
 
 
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(len(AGE_MAGIC))
+
+
+def is_encrypted(path: Path) -> bool:
+    """Whether the backup in ``path`` needs a passphrase."""
+    return _head(path) == AGE_MAGIC
+
+
 def read(path: Path, *, passphrase: str | None = None) -> Backup:
     """Read and check a backup whole; ``BackupError`` names what is wrong."""
     source = Path(path)
-    with open(source, "rb") as handle:
-        head = handle.read(len(AGE_MAGIC))
+    head = _head(source)
     if not head:
-        raise _refuse(_("The backup file is empty; nothing was changed."))
+        raise BackupError(_("The backup file is empty; nothing was changed."))
     stream: io.BytesIO | Path = source
     if head == AGE_MAGIC:
         stream = io.BytesIO(_decrypt(source.read_bytes(), passphrase))
@@ -275,7 +278,7 @@ def read(path: Path, *, passphrase: str | None = None) -> Backup:
     except (EOFError, OSError, tarfile.TarError, gzip.BadGzipFile):
         raise _damaged() from None
     try:
-        return _check_archive(archive, stream)
+        return _check_archive(archive)
     except (EOFError, OSError, tarfile.TarError, zlib.error):
         archive.close()
         raise _damaged() from None
@@ -295,7 +298,7 @@ def _member(archive: tarfile.TarFile, name: str) -> bytes:
     return handle.read()
 
 
-def _check_archive(archive: tarfile.TarFile, source: io.BytesIO | Path) -> Backup:
+def _check_archive(archive: tarfile.TarFile) -> Backup:
     try:
         manifest = json.loads(_member(archive, "manifest.json"))
     except (ValueError, UnicodeDecodeError):
@@ -304,7 +307,7 @@ def _check_archive(archive: tarfile.TarFile, source: io.BytesIO | Path) -> Backu
         raise _not_ours()
     version = manifest.get("version")
     if not isinstance(version, int) or version > VERSION or version < 2:
-        raise _refuse(
+        raise BackupError(
             _("This backup has format version %(version)s, which this version of Samenspel "
               "cannot read; nothing was changed.") % {"version": version}
         )
@@ -321,7 +324,7 @@ def _check_archive(archive: tarfile.TarFile, source: io.BytesIO | Path) -> Backu
     except ValueError:
         raise _damaged() from None
     _check_records(records)
-    return Backup(manifest, records, archive, source)
+    return Backup(manifest, records, archive)
 
 
 def _read_legacy(stream: io.BytesIO | Path) -> Backup:
@@ -337,7 +340,7 @@ def _read_legacy(stream: io.BytesIO | Path) -> Backup:
         raise _not_ours() from None
     _check_records(records)
     manifest = {"format": FORMAT, "version": 1, "records": len(records), "files": []}
-    return Backup(manifest, records, None, stream)
+    return Backup(manifest, records, None)
 
 
 def _check_schema(migrations: object) -> None:
@@ -352,7 +355,7 @@ def _check_schema(migrations: object) -> None:
         if (app, name) not in known
     ]
     if unknown:
-        raise _refuse(
+        raise BackupError(
             _("This backup was made by a newer version of Samenspel (it knows %(migration)s); "
               "upgrade first, then restore. Nothing was changed.") % {"migration": unknown[0]}
         )
@@ -367,15 +370,15 @@ def _check_records(records: object) -> None:
     ):
         raise _not_ours()
     if not records:
-        raise _refuse(_("This backup holds no records; nothing was changed."))
+        raise BackupError(_("This backup holds no records; nothing was changed."))
     labels = {m._meta.label_lower for m in apps.get_models()}
     strange = sorted({r["model"] for r in records} - labels)
     if strange:
-        raise _refuse(
+        raise BackupError(
             _("This backup holds records this version of Samenspel does not know (%(model)s); "
               "nothing was changed.") % {"model": strange[0]}
         )
-    if not any(r["model"] == "partnership.programme" or r["model"] == "auth.user" for r in records):
+    if not any(r["model"] in ("partnership.programme", "auth.user") for r in records):
         raise _not_ours()
 
 
@@ -404,11 +407,12 @@ def _objects(found: Backup, root: Path) -> Iterator[DeserializedObject]:
 
 
 def _tables_to_empty() -> list[str]:
-    tables = [m._meta.db_table for m in _models()]
+    restored = _models()
+    tables = [m._meta.db_table for m in restored]
     for model in apps.get_models(include_auto_created=True):
         if model._meta.app_label in EMPTIED_ON_RESTORE:
             tables.append(model._meta.db_table)
-    for model in _models():  # the many-to-many tables
+    for model in restored:  # the many-to-many tables
         for m2m in model._meta.local_many_to_many:
             through = m2m.remote_field.through
             if through is not None:
@@ -492,7 +496,7 @@ def restore(path: Path, *, passphrase: str | None = None, replace: bool = False)
     staging = root / f".restore-{uuid.uuid4().hex}"
     try:
         if not replace and not database_is_empty():
-            raise _refuse(
+            raise BackupError(
                 _("The database is not empty; confirm with --yes that the backup replaces "
                   "everything in it. Nothing was changed.")
             )
@@ -505,12 +509,12 @@ def restore(path: Path, *, passphrase: str | None = None, replace: bool = False)
             with transaction.atomic():
                 count = _replace_records(_objects(found, root))
         except (DeserializationError, LookupError, ValueError, TypeError):
-            raise _refuse(
+            raise BackupError(
                 _("The records in this backup do not fit this version of Samenspel; nothing "
                   "was changed.")
             ) from None
         except DatabaseError:
-            raise _refuse(
+            raise BackupError(
                 _("The database refused the backup's records; nothing was changed.")
             ) from None
         _move_into_place(staging, root)
