@@ -4,6 +4,7 @@ and a file that is not a good backup refused in one line with nothing changed.""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import re
@@ -250,3 +251,41 @@ def test_the_command_refuses_bad_files_with_exit_2(world: World, tmp_path: Path)
         after = tmp_path / "after.backup"
         assert _cli(env, "backup", str(after)).returncode == 0
         assert _records(after) == _records(tmp_path / "before.backup")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crafted_archive_cannot_write_outside_the_datasets_folder(
+    world: World, tmp_path: Path
+) -> None:
+    """A member named datasets/../…, listed in the manifest with its right checksum, is refused
+    as damaged; nothing is written outside the datasets folder and the records stay."""
+    _with_dataset(world, tmp_path)
+    good = tmp_path / "good.backup"
+    backup(good)
+    with tarfile.open(good) as archive:
+        contents = {}
+        for member in archive.getmembers():
+            handle = archive.extractfile(member)
+            assert handle is not None
+            contents[member.name] = handle.read()
+    escape = b"written by an attacker"
+    name = "datasets/../../escaped.txt"
+    manifest = json.loads(contents["manifest.json"])
+    manifest["files"].append({"name": name, "size": len(escape),
+                              "sha256": hashlib.sha256(escape).hexdigest()})
+    contents["manifest.json"] = json.dumps(manifest).encode()
+    contents[name] = escape
+    crafted = tmp_path / "crafted.backup"
+    with tarfile.open(crafted, "w:gz") as archive:
+        for member_name, content in contents.items():
+            info = tarfile.TarInfo(member_name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+    people = Person.objects.count()
+    with pytest.raises(BackupError, match="damaged"):
+        restore(crafted, replace=True)
+    root = Path(settings.SAMENSPEL_DATASETS_DIR)
+    assert not (root.parent / "escaped.txt").exists()
+    assert not (root.parent.parent / "escaped.txt").exists()
+    assert not list(root.glob(".restore-*"))
+    assert Person.objects.count() == people

@@ -616,7 +616,8 @@ def backup_command(
     try:
         count = backup(file, passphrase=secret, datasets=datasets)
     except (BackupError, OSError) as exc:
-        err.print(f"[red]{exc if isinstance(exc, BackupError) else exc.strerror}[/red]")
+        reason = exc if isinstance(exc, BackupError) else f"{file}: {exc.strerror}"
+        err.print(f"[red]{reason}[/red]")
         raise typer.Exit(2) from exc
     note = "encrypted" if secret else "not encrypted: it holds password hashes and personal data"
     console.print(f"Backed up {count:,} records to {file} ({note}).")
