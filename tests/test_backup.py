@@ -235,6 +235,10 @@ def test_the_command_refuses_bad_files_with_exit_2(world: World, tmp_path: Path)
     backup(good)
     with fresh_database(tmp_path) as url:
         env = server_env(tmp_path, url)
+        unready = _cli(env, "backup", str(tmp_path / "nothing.backup"))  # no tables yet
+        assert unready.returncode == 2 and "samenspel migrate" in unready.stderr
+        assert len(unready.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / "nothing.backup").exists()
         assert _cli(env, "restore", str(good)).returncode == 0
         before = _cli(env, "backup", str(tmp_path / "before.backup"))
         assert before.returncode == 0

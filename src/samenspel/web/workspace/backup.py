@@ -40,6 +40,8 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
+from samenspel.web.core.worker import unapplied_migrations
+
 FORMAT = "samenspel-backup"
 VERSION = 2
 AGE_MAGIC = b"age-encryption.org/v1"
@@ -164,6 +166,15 @@ def backup(path: Path, *, passphrase: str | None = None, datasets: bool = True) 
     The file appears whole or not at all. ``datasets=False`` leaves the datasets' files out;
     the manifest then lists each with its size and checksum, to be copied by hand.
     """
+    try:
+        missing = unapplied_migrations()
+    except DatabaseError:
+        raise BackupError(_("The database cannot be reached; no backup was written.")) from None
+    if missing:
+        raise BackupError(
+            _("The database is not ready (%(count)d migrations to apply): run `samenspel "
+              "migrate` first; no backup was written.") % {"count": missing}
+        )
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost and connection.vendor == "postgresql":
