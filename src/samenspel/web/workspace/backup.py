@@ -40,6 +40,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
+from samenspel.web.core.models import DataVersion
 from samenspel.web.core.worker import unapplied_migrations
 
 FORMAT = "samenspel-backup"
@@ -467,16 +468,24 @@ def _replace_records(objects: Iterator[DeserializedObject]) -> int:
         ):
             cursor.execute(sql)
     deferred = []
+    versions = []
     saved: set[type[models.Model]] = set()
     count = 0
     for obj in objects:
-        obj.save()
         count += 1
         saved.add(type(obj.object))
+        if isinstance(obj.object, DataVersion):
+            versions.append(obj)
+            continue
+        obj.save()
         if obj.deferred_fields:
             deferred.append(obj)
     for obj in deferred:
         obj.save_deferred_fields()
+    # Saving a programme's records gives it a new data version (core.signals); its version is
+    # saved last, so the restored programme keeps the version its cached figures belong to.
+    for obj in versions:
+        obj.save()
     statements = connection.ops.sequence_reset_sql(no_style(), list(saved))
     if statements:
         with connection.cursor() as cursor:
