@@ -28,9 +28,9 @@ def english() -> Iterator[None]:
 def test_round_trip_is_lossless(world: World) -> None:
     world.hospital.parent = world.municipality
     world.hospital.save()
-    first = export_programme(world.a)
+    first = export_programme(world.a, contact=True)
     copy_ = import_programme(first, user=world.viewer, source="a.json")
-    second = export_programme(copy_)
+    second = export_programme(copy_, contact=True)
     assert second == first
     assert copy_.pk != world.a.pk
     assert copy_.people.count() == 4
@@ -46,14 +46,18 @@ def test_round_trip_of_the_demo(db: None) -> None:
     load_demo(with_population=False)
     user = get_user_model().objects.get(username="regisseur")
     for programme in Programme.objects.filter(is_demo=True):
-        document = export_programme(programme)
+        document = export_programme(programme, contact=True)
         text = json.dumps(document)
         clone = import_programme_json(text, user=user, name=programme.name)
-        assert export_programme(clone) == document
+        assert export_programme(clone, contact=True) == document
     demo = Programme.objects.filter(is_demo=True)
-    linked = [i for p in demo for i in export_programme(p)["interventions"] if i["uptake_linked"]]
+    linked = [
+        i for p in demo for i in export_programme(p, contact=True)["interventions"]
+        if i["uptake_linked"]
+    ]
     assert linked, "the demo marks an intervention whose amounts move together"
-    document = export_programme(Programme.objects.filter(is_demo=True, name="Samendraads").get())
+    samendraads = Programme.objects.filter(is_demo=True, name="Samendraads").get()
+    document = export_programme(samendraads, contact=True)
     document["interventions"][0]["uptake_linked"] = "yes"
     problem = "interventions[0], field 'uptake_linked': must be true or false"
     with pytest.raises(ImportFailedError, match=re.escape(problem)):
@@ -65,7 +69,7 @@ def _counts() -> tuple[int, int, int]:
 
 
 def _broken(world: World) -> dict[str, Any]:
-    document = copy.deepcopy(export_programme(world.a))
+    document = copy.deepcopy(export_programme(world.a, contact=True))
     document["organisations"][1]["kind"] = "hospitaal"
     document["people"][2]["organisation"] = "organisations-99"
     document["people"].append({"ref": "people-9", "name": "", "stakeholder_group": "resident"})
@@ -89,7 +93,7 @@ def test_bad_document_is_rejected_whole_with_every_problem_named(world: World) -
 
 
 def test_unknown_fields_sections_and_types_are_reported(world: World) -> None:
-    document = export_programme(world.a)
+    document = export_programme(world.a, contact=True)
     document["colour"] = "blue"
     document["groups"][0]["size"] = 5
     document["groups"][1]["name"] = 12
@@ -121,7 +125,7 @@ def test_api_import_reports_problems_and_writes_nothing(world: World) -> None:
     assert _counts() == before
     good = client.post(
         "/api/v1/programme-imports",
-        data=json.dumps(export_programme(world.a)),
+        data=json.dumps(export_programme(world.a, contact=True)),
         content_type="application/json",
     )
     assert good.status_code == 201
@@ -137,4 +141,5 @@ def test_web_export_and_import(world: World) -> None:
     response = client.post("/p/import/", {"file": upload, "name": "Alpha copy"})
     assert response.status_code == 302
     clone = Programme.objects.get(name="Alpha copy")
-    assert export_programme(clone)["people"] == json.loads(exported.content)["people"]
+    people = json.loads(exported.content)["people"]
+    assert export_programme(clone, contact=True)["people"] == people

@@ -200,7 +200,8 @@ def export_programme(
     if programme is None:
         err.print(f"[red]No programme with id {programme_id}.[/red]")
         raise typer.Exit(1)
-    out.write_text(export_programme_json(programme), encoding="utf-8")
+    # the command line is the operator's, who sees everything (as in the admin)
+    out.write_text(export_programme_json(programme, contact=True), encoding="utf-8")
     console.print(f"Wrote {programme.name} to {out}")
 
 

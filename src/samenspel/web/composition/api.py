@@ -8,7 +8,7 @@ from ninja import Body, Router, Status
 
 from samenspel.web.composition import exchange, services
 from samenspel.web.composition.selectors import composition_of
-from samenspel.web.core.accounts.access import get_programme_for
+from samenspel.web.core.accounts.access import get_programme_for, sees_contact_details
 from samenspel.web.core.api_errors import WRITE_ERRORS
 from samenspel.web.core.schemas import (
     CompositionOut,
@@ -35,8 +35,8 @@ def get_composition(request: HttpRequest, programme_id: int) -> dict[str, Any]:
 )
 def export_programme(request: HttpRequest, programme_id: int) -> dict[str, Any]:
     """The whole programme as a JSON document (the import format)."""
-    programme, _role = get_programme_for(request.user, programme_id)
-    return exchange.export_programme(programme)
+    programme, role = get_programme_for(request.user, programme_id)
+    return exchange.export_programme(programme, contact=sees_contact_details(role))
 
 
 @router.post("/programme-imports", response={201: ImportResultOut, **ERRORS}, tags=["exchange"])

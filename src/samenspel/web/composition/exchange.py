@@ -92,8 +92,9 @@ def _acceptable(field: models.Field, value: Any) -> bool:
     return isinstance(value, str)
 
 
-def export_programme(programme: Programme) -> dict[str, Any]:
-    """The whole programme as a JSON-ready dict."""
+def export_programme(programme: Programme, *, contact: bool) -> dict[str, Any]:
+    """The whole programme as a JSON-ready dict; contact details only with ``contact`` (for the
+    programme director), otherwise left out (an import then leaves them empty)."""
     document: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -119,7 +120,7 @@ def export_programme(programme: Programme) -> dict[str, Any]:
             qs = qs.prefetch_related(*resource.many_to_many)
         for obj in qs:
             row: dict[str, Any] = {"ref": refs[(resource.model, obj.pk)]}
-            for name in resource.fields:
+            for name in resource.fields_for(contact=contact):
                 field = resource.field(name)
                 if isinstance(field, models.ManyToManyField):
                     target = field.related_model
@@ -141,8 +142,8 @@ def _ref_sort_key(ref: str) -> tuple[str, int]:
     return slug, int(number) if number.isdigit() else 0
 
 
-def export_programme_json(programme: Programme) -> str:
-    return json.dumps(export_programme(programme), ensure_ascii=False, indent=2)
+def export_programme_json(programme: Programme, *, contact: bool) -> str:
+    return json.dumps(export_programme(programme, contact=contact), ensure_ascii=False, indent=2)
 
 
 class Importer:

@@ -17,6 +17,7 @@ from samenspel.web.core import choices as c
 from samenspel.web.core.accounts.access import (
     PermissionDeniedError,
     is_director,
+    sees_contact_details,
     visible_programmes,
 )
 from samenspel.web.core.accounts.models import ProgrammeRole
@@ -58,7 +59,9 @@ def compare(request: HttpRequest) -> HttpResponse:
 def export_json(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     filename = f"{slugify(programme.name) or 'programme'}.samenspel.json"
     return attachment(
-        exchange.export_programme_json(programme), "application/json; charset=utf-8", f"{filename}"
+        exchange.export_programme_json(programme, contact=sees_contact_details(role)),
+        "application/json; charset=utf-8",
+        filename,
     )
 
 

@@ -5,7 +5,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from samenspel.web.core.accounts.access import get_programme_for, roles_of
+from samenspel.web.core.accounts.access import (
+    get_programme_for,
+    roles_of,
+    sees_contact_details,
+)
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.api_errors import READ_ERRORS, WRITE_ERRORS
 
@@ -109,8 +113,9 @@ def _register(resource: Resource) -> None:
         summary=f"List {resource.verbose_name_plural}",
     )
     def list_records(request: HttpRequest, programme_id: int) -> list[dict[str, Any]]:
-        programme, _role = get_programme_for(request.user, programme_id)
-        return [serialise(resource, o) for o in records(programme, resource)]
+        programme, role = get_programme_for(request.user, programme_id)
+        contact = sees_contact_details(role)
+        return [serialise(resource, o, contact=contact) for o in records(programme, resource)]
 
     @router.post(
         collection,
@@ -128,7 +133,7 @@ def _register(resource: Resource) -> None:
         data = payload.dict()  # type: ignore[attr-defined]
         data.pop("version", None)
         obj = services.save_record(role=role, resource=resource, data=data)
-        return Status(201, serialise(resource, obj))
+        return Status(201, serialise(resource, obj, contact=sees_contact_details(role)))
 
     @router.get(
         item,
@@ -138,8 +143,8 @@ def _register(resource: Resource) -> None:
         summary=f"Get a {label}",
     )
     def get_record(request: HttpRequest, programme_id: int, record_id: int) -> dict[str, Any]:
-        _role, obj = _get(request, programme_id, record_id)
-        return serialise(resource, obj)
+        role, obj = _get(request, programme_id, record_id)
+        return serialise(resource, obj, contact=sees_contact_details(role))
 
     @router.put(
         item,
@@ -163,7 +168,7 @@ def _register(resource: Resource) -> None:
             expected_version=data.pop("version", None),
             data=data,
         )
-        return serialise(resource, obj)
+        return serialise(resource, obj, contact=sees_contact_details(role))
 
     @router.patch(
         item,
@@ -187,7 +192,7 @@ def _register(resource: Resource) -> None:
             expected_version=data.pop("version", None),
             data=data,
         )
-        return serialise(resource, obj)
+        return serialise(resource, obj, contact=sees_contact_details(role))
 
     @router.delete(
         item,

@@ -9,6 +9,7 @@ from django.db import models
 from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.web.core.accounts.access import sees_contact_details
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
 from samenspel.web.core.uploads import check_size
 
@@ -28,13 +29,14 @@ def record_form(
 ) -> forms.ModelForm:
     """A form for one record whose choices of related records come from the same programme."""
     widgets: dict[str, Any] = {}
-    for name in resource.fields:
+    fields = resource.fields_for(contact=sees_contact_details(role))
+    for name in fields:
         field = resource.field(name)
         if isinstance(field, models.DateField):
             widgets[name] = DateInput()
         elif isinstance(field, models.ManyToManyField):
             widgets[name] = forms.CheckboxSelectMultiple()
-    form_class = modelform_factory(resource.model, fields=resource.fields, widgets=widgets)
+    form_class = modelform_factory(resource.model, fields=fields, widgets=widgets)
     form = form_class(data=data, instance=instance)
     if instance is not None and any(
         f.name == "version" for f in resource.model._meta.concrete_fields

@@ -27,6 +27,12 @@ class Resource:
     model: type[ProgrammeScoped]
     fields: tuple[str, ...]
     columns: tuple[str, ...]
+    contact: tuple[str, ...] = ()
+    """Contact details among ``fields``: read and written by the programme director only."""
+
+    def fields_for(self, *, contact: bool) -> tuple[str, ...]:
+        """The editable fields, without the contact details for whoever may not see them."""
+        return self.fields if contact else tuple(f for f in self.fields if f not in self.contact)
 
     def field(self, name: str) -> models.Field:
         return self.model._meta.get_field(name)  # type: ignore[return-value]
@@ -72,6 +78,7 @@ register(
             Person,
             ("name", "stakeholder_group", "profession", "organisation", "job_title", "email"),
             ("name", "stakeholder_group", "profession", "organisation", "job_title"),
+            contact=("email",),
         ),
         Resource(
             "groups", Group, ("name", "kind", "layer", "description"), ("name", "kind", "layer")

@@ -81,6 +81,8 @@ def input_schema(resource: Resource, *, partial: bool) -> type[Schema]:
         kind, default = _python_type(resource.field(name))
         if partial:
             fields[name] = (kind | None, None)
+        elif name in resource.contact:  # null, as read by all but the director, keeps it
+            fields[name] = (kind | None, default)
         else:
             fields[name] = (kind, default)
     if _versioned(resource):
@@ -111,13 +113,19 @@ def output_schema(resource: Resource) -> type[Schema]:
             fields[name] = (bool, ...)
         elif isinstance(field, models.IntegerField):
             fields[name] = (int, ...)
+        elif name in resource.contact:
+            fields[name] = (
+                str | None,
+                Field(..., description="Contact detail: null for all but the programme director."),
+            )
         else:
             fields[name] = (str, ...)
     return create_model(f"{resource.model.__name__}Out", __base__=Schema, **fields)
 
 
-def serialise(resource: Resource, obj: models.Model) -> dict[str, Any]:
-    """A record as a plain dict matching ``output_schema``."""
+def serialise(resource: Resource, obj: models.Model, *, contact: bool) -> dict[str, Any]:
+    """A record as a plain dict matching ``output_schema``; contact details are null unless
+    ``contact`` (the reader is the programme director)."""
     data: dict[str, Any] = {"id": obj.pk, "programme": obj.programme_id}  # type: ignore[attr-defined]
     if _versioned(resource):
         data["version"] = obj.version  # type: ignore[attr-defined]
@@ -127,6 +135,8 @@ def serialise(resource: Resource, obj: models.Model) -> dict[str, Any]:
             data[name] = sorted(o.pk for o in getattr(obj, name).all())
         elif isinstance(field, models.ForeignKey):
             data[name] = getattr(obj, field.attname)
+        elif name in resource.contact and not contact:
+            data[name] = None
         else:
             data[name] = getattr(obj, name)
     return data

@@ -18,6 +18,7 @@ from samenspel.web.core.accounts.access import (
     may_add,
     may_change,
     may_delete,
+    sees_contact_details,
 )
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
 
@@ -124,6 +125,21 @@ def is_versioned(model: type[models.Model]) -> bool:
     return any(f.name == "version" for f in model._meta.concrete_fields)
 
 
+def _without_hidden_contact(
+    resource: Resource, role: ProgrammeRole, data: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """A member who may not see contact details may not set them either. An empty value (as
+    read back from the API, where they are null) keeps what is stored; any other is refused."""
+    if sees_contact_details(role):
+        return data
+    refused = {n for n in resource.contact if data.get(n) not in (None, "")}
+    if refused:
+        raise ValidationError(
+            {n: _("Only the programme director sees and sets contact details.") for n in refused}
+        )
+    return {k: v for k, v in data.items() if k not in resource.contact}
+
+
 def save_record(
     *,
     role: ProgrammeRole | None,
@@ -152,6 +168,7 @@ def save_record(
     unknown = set(data) - set(resource.fields)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in sorted(unknown)})
+    data = _without_hidden_contact(resource, role, data)
     # a list of ids replaces the links; null leaves them as they are
     m2m = {name: data[name] for name in resource.many_to_many if data.get(name) is not None}
     for name, value in data.items():

@@ -21,6 +21,7 @@ from samenspel.web.core.accounts.access import (
     may_add,
     may_change,
     may_delete,
+    sees_contact_details,
 )
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.forms import (
@@ -144,7 +145,8 @@ def record_detail(
 ) -> HttpResponse:
     resource = _resource(slug)
     obj = get_object_or_404(records(programme, resource), pk=record_id)
-    fields = [(resource.field(n).verbose_name, _cell(obj, n, programme)) for n in resource.fields]
+    shown = resource.fields_for(contact=sees_contact_details(role))
+    fields = [(resource.field(n).verbose_name, _cell(obj, n, programme)) for n in shown]
     context: dict[str, Any] = {
         "programme": programme,
         "role": role,

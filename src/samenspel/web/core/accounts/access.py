@@ -64,6 +64,13 @@ def is_director(role: ProgrammeRole | None) -> bool:
     return role is not None and role.role == Role.DIRECTOR
 
 
+def sees_contact_details(role: ProgrammeRole | None) -> bool:
+    """Contact details (e-mail addresses) are for the programme director only: partners and
+    viewers never read or set them, in pages, the API or exports. (People take part through
+    their survey link and have no account in which to see their own record.)"""
+    return is_director(role)
+
+
 def may_change(role: ProgrammeRole | None, obj: Model) -> bool:
     """Whether the member may create or change ``obj`` (a record in the member's programme)."""
     if role is None or getattr(obj, "programme_id", role.programme_id) != role.programme_id:
