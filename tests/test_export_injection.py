@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 
 import pytest
 from django.apps import apps
@@ -36,12 +37,15 @@ PAYLOADS = (
     "\t=1+1",
     "\r=1+1",
 )
+# Harmless in a comma-separated file, until Dutch Excel splits it on ";" (or a reader on tabs).
+SPLIT_PAYLOADS = ("Zorggroep;=1+1", "Wijk,=cmd|' /C calc'!A0", "Team\t@SUM(1+1)", 'Regio; "=1+1"')
 SKIP = {"token", "scenario", "data_version", "status", "path", "sharing", "result"}
 
 
 def _poison(programme: Programme) -> int:
     """Give every free-text field of every record of ``programme`` a hostile value."""
     payloads = itertools.cycle(PAYLOADS)
+    splits = itertools.cycle(SPLIT_PAYLOADS)
     changed = 0
     for model in apps.get_models():
         if not any(f.name == "programme" for f in model._meta.get_fields()):
@@ -54,7 +58,8 @@ def _poison(programme: Programme) -> int:
         for obj in model._default_manager.filter(programme=programme):
             suffix = f" {obj.pk}"  # kept when a short field cuts the payload: values stay unique
             values = {
-                f.name: next(payloads)[: (f.max_length or 500) - len(suffix)] + suffix
+                f.name: f"{next(payloads)} {next(splits)}"[: (f.max_length or 500) - len(suffix)]
+                + suffix
                 for f in texts
             }
             if values:
@@ -109,16 +114,27 @@ def test_no_export_contains_a_formula_from_user_text(poisoned: tuple[Client, Pro
                         assert cell.quotePrefix, (url, cell.coordinate)
                         hostile_cells += 1
     assert hostile_cells >= 20  # the hostile names did reach the workbooks, as plain text
-    neutralised = 0
+    neutralised = split = 0
     for url in csvs:
         response = client.get(url)
         assert response.status_code == 200, url
-        for row in csv.reader(io.StringIO(response.content.decode())):
+        text = response.content.decode()
+        for row in csv.reader(io.StringIO(text)):
             for value in row:
                 if value.startswith(FORMULA_STARTS):
                     float(value)  # only a plain negative number may start with "-"
                 neutralised += value.startswith("'")
+                split += any(f"{sep}'" in value for sep in ";,\t")
+        # as Dutch Excel (";") or a tab-separated reader splits the same file: quotes that do
+        # not open a cell are text there, so every line break may start a row
+        for separator in (";", "\t", ","):
+            for line in re.split(r"[\r\n]", text):
+                for value in line.split(separator):
+                    cell = value.lstrip(' "')
+                    if cell.startswith(("=", "+", "-", "@")):
+                        float(cell.rstrip('"'))
     assert neutralised >= 10
+    assert split >= 4  # the split payloads did reach the CSV files, neutralised
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

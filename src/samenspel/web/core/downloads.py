@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -18,6 +19,11 @@ from openpyxl import Workbook
 # A cell starting with one of these is read as a formula (or a DDE command) by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Excel splits a CSV file on the separator of the reader's locale: a comma, a semicolon (Dutch
+# Excel) or a tab, and a quote only counts at a cell's start, so under another separator a line
+# break inside a quoted text starts a row. A formula start right after any of these (past spaces
+# and quotes) begins a cell there, so it gets the quote prefix too.
+AFTER_SEPARATOR = re.compile(r"""([,;\t\r\n][\s"]*)(?=[=+\-@])""")
 
 
 def attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -34,12 +40,19 @@ def inert(value: Any) -> Any:
     return value
 
 
+def csv_inert(value: Any) -> Any:
+    """``inert(value)``, and inert after every separator a spreadsheet may split the text on."""
+    value = inert(value)
+    return AFTER_SEPARATOR.sub(r"\1'", value) if isinstance(value, str) else value
+
+
 def csv_text(rows: Iterable[Sequence[Any]]) -> str:
-    """CSV of ``rows`` with every text cell made inert; numbers stay numbers."""
+    """CSV of ``rows`` with every text cell made inert, whichever separator the reader's
+    spreadsheet splits on; numbers stay numbers."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow([inert(v) for v in row])
+        writer.writerow([csv_inert(v) for v in row])
     return buffer.getvalue()
 
 
