@@ -170,6 +170,21 @@ def test_synthetic_dataset_and_patient_sharing_source(
     assert page.context["dyn"].network.n == len(run.sharing["providers"])
     nodes = client.get(f"/p/{world.a.pk}/dynamics/nodes.csv?source=patient_sharing")
     assert nodes.content.decode().splitlines()[0].startswith("id,name,kind,degree")
+    # the dashboard's "explore the network" leads to the explorer, for every role
+    for user in (world.director, world.partner, world.viewer):
+        explorer = world.client_for(user).get(
+            f"/p/{world.a.pk}/dynamics/explore/?source=patient_sharing&run={run.pk}"
+        )
+        assert explorer.status_code == 200, user
+        first = explorer.context["table"][0]
+        assert first["name"] in explorer.content.decode() and first["values"] != [""]
+    # the map colours the providers by their kind, with its name, never its code
+    data = client.get(
+        f"/p/{world.a.pk}/dynamics/network.json?source=patient_sharing&run={run.pk}"
+    ).json()
+    assert data["attributes"] == ["kind"]
+    kinds = {n["attrs"]["kind"] for n in data["nodes"]}
+    assert len(kinds) > 1 and all(data["labels"][k] != k for k in kinds)
     too_many = client.post(
         f"/p/{world.a.pk}/population/",
         {"action": "synthetic", "name": "Big", "persons": "999999999"},

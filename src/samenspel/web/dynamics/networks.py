@@ -48,6 +48,8 @@ from .models import Rating as RatingRow
 SOURCES = ("survey", "groups", "interactions", "combined", "patient_sharing")
 SURVEY_SOURCES = ("survey", "combined")
 ATTRIBUTES = ("stakeholder_group", "layer", "organisation", "domain", "level")
+# Every attribute a node may carry: a person's (above) or a patient-sharing provider's kind.
+NODE_ATTRIBUTES = (*ATTRIBUTES, "kind")
 LAYER_RANK = {layer: i for i, layer in enumerate(c.Layer.values)}
 
 

@@ -31,7 +31,7 @@ from .models import (
     Unit,
 )
 from .networks import (
-    ATTRIBUTES,
+    NODE_ATTRIBUTES,
     SOURCES,
     Dynamics,
     evaluate,
@@ -72,16 +72,23 @@ def network_for(
     return evaluate_sharing(dict(sharing.network)), sharing
 
 
+def network_labels(sharing: SharedPatients | None) -> dict[str, str]:
+    """The labels of every code a node's attributes may hold, the providers' kinds included."""
+    labels = code_labels()
+    labels.update({"none": _("In no group")})
+    if sharing is not None:
+        labels.update(sharing.labels)
+    return labels
+
+
 def dashboard_context(
     request: HttpRequest, programme: Programme, role: ProgrammeRole
 ) -> dict[str, Any]:
     wave, source, colour = selection(request, programme)
-    labels = code_labels()
-    labels.update({"none": _("In no group")})
     dyn, sharing_run = network_for(request, programme, role, source, wave)
+    labels = network_labels(sharing_run)
     if sharing_run is not None:
         colour, wave = "kind", None
-        labels.update(sharing_run.labels)
     elif dyn.aggregated:
         colour = "domain"
     svg, legend = remember(
@@ -321,10 +328,11 @@ def explorer_data(
         earlier_key = (earlier.pk, shows_named_ties(role, earlier))
     key = (source, wave.pk if wave else None, sharing.run_id if sharing else None,
            shows_named_ties(role, wave), earlier_key, get_language())  # fmt: skip
-    return remember("explorer", programme.pk, key, lambda: _explorer(dyn, before))
+    labels = network_labels(sharing)
+    return remember("explorer", programme.pk, key, lambda: _explorer(dyn, before, labels))
 
 
-def _explorer(dyn: Dynamics, before: Dynamics | None) -> dict[str, Any]:
+def _explorer(dyn: Dynamics, before: Dynamics | None, labels: dict[str, str]) -> dict[str, Any]:
     network = dyn.network.undirected()
     ties = {(t.source, t.target) if t.source < t.target else (t.target, t.source): t.weight
             for t in network.ties}  # fmt: skip
@@ -346,8 +354,7 @@ def _explorer(dyn: Dynamics, before: Dynamics | None) -> dict[str, Any]:
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     positions = [((x - min(xs)) / span, (y - min(ys)) / span) for x, y in positions]
     c = dyn.centrality
-    labels = code_labels()
-    attributes = [a for a in ATTRIBUTES if any(a in attrs for attrs in nodes.values())]
+    attributes = [a for a in NODE_ATTRIBUTES if any(a in attrs for attrs in nodes.values())]
     return {
         "aggregated": dyn.aggregated,
         "withheld": dyn.withheld,
@@ -375,8 +382,31 @@ def _explorer(dyn: Dynamics, before: Dynamics | None) -> dict[str, Any]:
     }
 
 
-def network_table(dyn: Dynamics) -> list[dict[str, Any]]:
-    """The explorer's table alternative: each node, its attributes, ties and neighbours."""
+def node_attributes(dyn: Dynamics) -> list[str]:
+    """The attributes every node of the network has (people: stakeholder group, layer,
+    organisation, …; providers of the patient-sharing network: their kind)."""
+    return [a for a in NODE_ATTRIBUTES if all(a in v for v in dyn.network.nodes.values())]
+
+
+def attribute_names() -> dict[str, str]:
+    return {
+        "stakeholder_group": _("Stakeholder group"),
+        "layer": _("Layer"),
+        "organisation": _("Organisation"),
+        "domain": _("Domain"),
+        "level": _("Level"),
+        "kind": _("Kind"),
+    }
+
+
+def _shown(value: Any, labels: dict[str, str]) -> Any:
+    return labels.get(value, value) if isinstance(value, str) else value
+
+
+def network_table(dyn: Dynamics, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The explorer's table alternative: each node, its attributes (as ``node_attributes``
+    names them, shown with their labels), ties and neighbours."""
+    attributes = node_attributes(dyn)
     neighbours: dict[str, set[str]] = {n: set() for n in dyn.network.ids}
     for tie in dyn.network.ties:
         neighbours[tie.source].add(dyn.names[tie.target])
@@ -385,7 +415,7 @@ def network_table(dyn: Dynamics) -> list[dict[str, Any]]:
         (
             {
                 "name": dyn.names[n],
-                "attrs": dyn.network.nodes[n],
+                "values": [_shown(dyn.network.nodes[n].get(a, ""), labels) for a in attributes],
                 "degree": len(neighbours[n]),
                 "betweenness": dyn.centrality.betweenness[n],
                 "neighbours": sorted(neighbours[n]),

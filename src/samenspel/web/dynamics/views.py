@@ -31,18 +31,19 @@ from . import mailing, services
 from .forms import WaveMailForm
 from .models import ANSWER_FIELDS, ITEM_FIELDS, Invitation, SurveyWave, Unit
 from .networks import (
-    ATTRIBUTES,
     Dynamics,
     evaluate,
 )
 from .selectors import (
     METRICS,
     SURVEY_STEPS,
+    attribute_names,
     dashboard_context,
     explorer_data,
     mail_status,
     network_for,
     network_table,
+    node_attributes,
     organisation_profile,
     response_rates,
     selection,
@@ -63,7 +64,9 @@ def explore(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> 
     context["metrics"] = METRICS
     context["compare"] = request.GET.get("compare", "")
     context["has_library"] = finders.find("vendor/cytoscape.min.js") is not None
-    context["table"] = network_table(context["dyn"])
+    context["table"] = network_table(context["dyn"], context["labels"])
+    names = attribute_names()
+    context["table_columns"] = [names[a] for a in node_attributes(context["dyn"])]
     return render(request, "dynamics/explore.html", context)
 
 
@@ -131,9 +134,7 @@ def _rounded(value: float | None) -> float | str:
 @programme_view
 def export_nodes(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     dyn, source = _network_for_export(request, programme, role)
-    attributes = [a for a in ATTRIBUTES if all(a in v for v in dyn.network.nodes.values())] or [
-        "kind"
-    ]
+    attributes = node_attributes(dyn)
     header = ["id", "name", *attributes, "degree", "betweenness", "closeness", "constraint"]
     rows = [
         [
