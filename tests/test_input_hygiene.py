@@ -178,6 +178,14 @@ def test_api_refuses_an_id_too_large_for_the_database(world: World) -> None:
     assert set(meeting.participants.values_list("pk", flat=True)) == before
 
 
+def test_a_programme_id_too_large_for_the_database_is_not_found(world: World) -> None:
+    """Found by the API fuzzer: a programme id of 2^63 in the address gave a server error."""
+    client = world.client_for(world.director)
+    for big in (2**63, 2**64 + 7, 0):
+        for url in (f"/api/v1/programmes/{big}", f"/api/v1/programmes/{big}/people",
+                    f"/p/{big}/", f"/p/{big}/people/"):  # fmt: skip
+            assert client.get(url).status_code == 404, url
+
 
 def test_api_refuses_null_for_a_date_that_cannot_be_empty(world: World) -> None:
     """Found by the API fuzzer: null for an initiative's proposal date became an empty text, and

@@ -34,6 +34,9 @@ class Region(models.Model):
 
 
 NUL = "\x00"
+# The largest key a record can have (a 64-bit signed integer on SQLite and PostgreSQL); a
+# larger number asked for makes the database driver fail, so it is refused before any query.
+LARGEST_ID = 2**63 - 1
 
 
 def reject_nul_characters(instance: models.Model) -> None:

@@ -8,9 +8,10 @@ from django.db import models
 from ninja import Schema
 from pydantic import Field, StrictBool, StrictInt, create_model
 
+from .models import LARGEST_ID
 from .resources import Resource
 
-RecordId = Annotated[StrictInt, Field(ge=1, le=2**63 - 1)]
+RecordId = Annotated[StrictInt, Field(ge=1, le=LARGEST_ID)]
 """A record id in a request body: a whole number a database key can hold (a larger one made
 the database driver fail with a server error)."""
 

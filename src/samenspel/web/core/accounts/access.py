@@ -15,7 +15,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from samenspel.web.core.models import Organisation, Person, Programme
+from samenspel.web.core.models import LARGEST_ID, Organisation, Person, Programme
 
 from .models import ProgrammeRole, Role
 
@@ -45,6 +45,8 @@ def membership(user: AnyUser, programme: Programme | int) -> ProgrammeRole | Non
     if not user.is_authenticated:
         return None
     programme_id = programme if isinstance(programme, int) else programme.pk
+    if not 1 <= programme_id <= LARGEST_ID:  # no programme has it, and no database holds it
+        return None
     return (
         ProgrammeRole.objects.select_related("organisation", "programme__region")
         .filter(user=user, programme_id=programme_id)
