@@ -123,6 +123,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# ...and refuse every log-in from an address with this many failures, whatever the usernames
+# (password spraying), within the same cool-off time.
+SAMENSPEL_LOGIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("SAMENSPEL_LOGIN_FAILURES_PER_ADDRESS", "20")
+)
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For
+# (1 behind Caddy or nginx as in docs/operations.md); 0 ignores the header.
+SAMENSPEL_PROXY_COUNT = int(os.environ.get("SAMENSPEL_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "samenspel.web.core.accounts.throttle.client_address"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
