@@ -134,8 +134,9 @@ def test_a_change_opens_a_new_version_and_a_stale_approval_is_refused(
     assert [(r.number, r.superseded_at is not None) for r in rounds] == [(1, True), (2, False)]
     assert not rounds[1].approvals.exists()  # approvals reset
     assert rounds[0].approvals.count() == 1  # the old one is kept as history
-    assert AuditEvent.objects.filter(action="agreement changed after freezing",
-                                     target="Deal v1 → v2").exists()  # fmt: skip
+    assert AuditEvent.objects.filter(
+        action="agreement changed after freezing", target="Deal v1 → v2", user=world.director
+    ).exists()  # the director made the change, through the record form
     status = _status(world, deal, world.viewer)
     assert (status["version"], status["status"], status["earlier_versions"]) == (2, "awaiting", 1)
     # the town still has version 1 open in its browser: its approval is refused
@@ -184,6 +185,17 @@ def test_only_a_partner_member_can_sign_and_the_director_grants_it(world: World)
          "signs_agreements": "on"},
     )  # fmt: skip
     assert ProgrammeRole.objects.get(user=world.partner).signs_agreements
+    # the grant is on record: who gave which rights to whom, and when
+    grant = AuditEvent.objects.get(action="role changed", user=world.director)
+    assert grant.target == "par: partner (Hospital A) → partner (Hospital A), signs agreements"
+    grant_id = ProgrammeRole.objects.get(user=world.partner).pk
+    world.client_for(world.director).post(f"/p/{world.a.pk}/roles/{grant_id}/remove/")
+    removed = AuditEvent.objects.get(action="role removed", user=world.director)
+    assert removed.target == "par: partner (Hospital A), signs agreements"
+    world.client_for(world.director).post(
+        f"/p/{world.a.pk}/roles/", {"username": "out", "role": "viewer"}
+    )
+    assert AuditEvent.objects.filter(action="role granted", target="out: viewer").exists()
 
 
 def test_deleting_an_agreement_or_programme_under_approval_opens_no_version(

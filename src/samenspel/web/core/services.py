@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import (
     PermissionDeniedError,
     may_add,
@@ -22,7 +23,7 @@ from samenspel.web.core.accounts.access import (
 )
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
 
-from .models import NUL, Programme, ProgrammeScoped, Region
+from .models import NUL, Organisation, Programme, ProgrammeScoped, Region
 from .resources import Resource
 
 
@@ -241,12 +242,28 @@ def grant_role(
         directors = ProgrammeRole.objects.filter(programme=director.programme, role=Role.DIRECTOR)
         if directors.count() == 1:
             raise ValidationError(_("A programme keeps at least one programme director."))
+    before = _described(grant) if grant.pk else ""
     grant.role = role
     grant.organisation_id = organisation_id if role == Role.PARTNER else None
     grant.signs_agreements = signs_agreements
     grant.full_clean(exclude=["user", "programme"])
-    grant.save()
+    with transaction.atomic():
+        grant.save()
+        after = _described(grant)
+        if after != before:
+            audit.record(
+                director.user, director.programme, "role changed" if before else "role granted",
+                f"{user.username}: {before + ' → ' if before else ''}{after}",
+            )  # fmt: skip
     return grant
+
+
+def _described(grant: ProgrammeRole) -> str:
+    """A role as the audit log names it: role, organisation, and signing rights."""
+    text = str(grant.role)
+    if grant.organisation_id:
+        text += f" ({Organisation.objects.get(pk=grant.organisation_id).name})"
+    return text + (", signs agreements" if grant.signs_agreements else "")
 
 
 def revoke_role(*, director: ProgrammeRole, grant: ProgrammeRole) -> None:
@@ -256,7 +273,12 @@ def revoke_role(*, director: ProgrammeRole, grant: ProgrammeRole) -> None:
     directors = ProgrammeRole.objects.filter(programme=grant.programme, role=Role.DIRECTOR)
     if grant.role == Role.DIRECTOR and directors.count() == 1:
         raise ValidationError(_("A programme keeps at least one programme director."))
-    grant.delete()
+    with transaction.atomic():
+        audit.record(
+            director.user, director.programme, "role removed",
+            f"{grant.user.username}: {_described(grant)}",
+        )  # fmt: skip
+        grant.delete()
 
 
 _deleting = threading.local()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -132,7 +131,7 @@ def supersede_if_changed(*, agreement: Agreement) -> ApprovalRound | None:
     current.save(update_fields=["superseded_at"])
     round_ = _open_round(agreement, None, state)
     audit.record(
-        AnonymousUser(), agreement.programme, "agreement changed after freezing",
+        None, agreement.programme, "agreement changed after freezing",
         f"{agreement} v{current.number} → v{round_.number}",
     )  # fmt: skip
     return round_
