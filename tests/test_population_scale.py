@@ -93,7 +93,7 @@ def test_the_partitions_leave_nothing_in_the_spill_folder(
     tables = load(con, region, "duckdb")
     assert partitions_needed(con, tables) > 1
     _assert_same(compute_counts(con, tables), whole)
-    assert not list((tmp_path / "spill").glob("partitions-*"))
+    assert not list((tmp_path / "spill").rglob("partitions-*"))
 
 
 def test_sizes_are_read_as_duckdb_reads_them() -> None:

@@ -23,7 +23,7 @@ import duckdb
 import ibis
 
 from .contract import TABLES
-from .limits import duckdb_config, spill_dir
+from .limits import duckdb_config, remove_orphans, work_dir
 from .sources import TableFile, find_tables, gettext_noop
 from .validate import Problem, ProblemsError
 
@@ -175,7 +175,8 @@ def connect(engine: str, *, spark_master: str | None = None) -> Any:
         # A work database in a folder of its own in the spill folder (removed with the
         # connection); what does not fit in memory, temporary tables included, goes to the
         # spill folder, so memory stays flat with the data's size.
-        folder = tempfile.mkdtemp(prefix="regiobeeld-", dir=spill_dir())
+        remove_orphans()
+        folder = tempfile.mkdtemp(prefix="regiobeeld-", dir=work_dir())
         con = ibis.duckdb.connect(str(Path(folder) / "work.duckdb"), **duckdb_config())
         weakref.finalize(con, shutil.rmtree, folder, ignore_errors=True)
         return con

@@ -7,8 +7,10 @@ folder). The CLI's ``--memory-limit`` and ``--spill-dir`` set the same two value
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -45,11 +47,47 @@ def spill_dir() -> Path:
     return folder
 
 
+PROCESS_PREFIX = "process-"
+
+
+def work_dir() -> Path:
+    """This process's own folder in the spill folder: DuckDB's temporary files, work databases,
+    partitions and validation copies all go here, so a process that is killed leaves one folder
+    that ``remove_orphans`` recognises by its process id."""
+    folder = spill_dir() / f"{PROCESS_PREFIX}{os.getpid()}"
+    if not folder.is_dir():
+        folder.mkdir()
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # gone when the process ends
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def remove_orphans() -> list[Path]:
+    """Remove the spill folders of processes that no longer run (a run killed half-way, or
+    stopped with SIGKILL); returns what was removed."""
+    removed = []
+    for folder in spill_dir().glob(f"{PROCESS_PREFIX}*"):
+        pid = folder.name.removeprefix(PROCESS_PREFIX)
+        if folder.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
     """The settings every DuckDB connection of the population pipeline is opened with."""
     return {
         "memory_limit": memory_limit(),
-        "temp_directory": str(spill_dir()),
+        "temp_directory": str(work_dir()),
         # keeping rows in file order costs memory; every query here sorts what it returns
         "preserve_insertion_order": False,
         # a partitioned write flushes each partition often instead of buffering (and spilling)

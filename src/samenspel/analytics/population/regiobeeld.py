@@ -42,7 +42,7 @@ from ibis import _
 
 from .contract import CONDITIONS
 from .engine import Tables
-from .limits import memory_limit_bytes, spill_dir
+from .limits import memory_limit_bytes, work_dir
 
 AGE_BANDS = (*tuple(f"{lo}-{lo + 4}" for lo in range(0, 85, 5)), "85+")
 SEGMENTS = ("healthy", "chronic_stable", "complex_chronic", "frail_elderly", "end_of_life")
@@ -245,7 +245,7 @@ def compute_counts(
         else year_table(tables, years)
     )
     results = []
-    with tempfile.TemporaryDirectory(prefix="partitions-", dir=spill_dir()) as folder:
+    with tempfile.TemporaryDirectory(prefix="partitions-", dir=work_dir()) as folder:
         for part in _split(con, tables, parts, Path(folder)):
             step = _Work(con)
             try:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 
 from .contract import CONDITIONS, EVENT_KINDS, SEXES, STREAMS, TABLES
-from .limits import duckdb_config, spill_dir
+from .limits import duckdb_config, work_dir
 from .municipalities import all_municipalities
 from .sources import DatasetError, TableFile, find_tables, gettext_noop
 
@@ -184,7 +184,7 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
     year = this_year or dt.date.today().year
     # The tables are copied as text into a database file in the spill folder, not into memory:
     # at a million persons that copy alone is several gigabytes.
-    with tempfile.TemporaryDirectory(dir=spill_dir(), prefix="validate-") as work:
+    with tempfile.TemporaryDirectory(dir=work_dir(), prefix="validate-") as work:
         con = duckdb.connect(str(Path(work) / "validate.duckdb"), config=duckdb_config())
         try:
             return _validate(con, files, year)

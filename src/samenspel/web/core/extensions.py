@@ -75,3 +75,18 @@ def regional_costs(programme: Programme) -> list[RegionalCost]:
         if found:
             return found
     return []
+
+
+Housekeeping = Callable[[], object]
+_housekeeping: list[Housekeeping] = []
+
+
+def offer_housekeeping(job: Housekeeping) -> None:
+    """Register a job the background worker runs with each heartbeat (a few seconds apart):
+    quick, and safe to run again at any time."""
+    if job not in _housekeeping:
+        _housekeeping.append(job)
+
+
+def housekeeping() -> list[Housekeeping]:
+    return list(_housekeeping)

@@ -7,6 +7,7 @@ health endpoint calls a worker silent for ``SAMENSPEL_WORKER_SILENT_SECONDS`` st
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -17,7 +18,10 @@ from django.db import DatabaseError, close_old_connections, connection, connecti
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from .extensions import housekeeping
 from .models import WorkerHeartbeat
+
+log = logging.getLogger(__name__)
 
 
 def unapplied_migrations() -> int:
@@ -41,10 +45,16 @@ class Heartbeat:
         self._thread.start()
 
     def beat(self) -> None:
+        """Record this worker's sign of life, then run the features' housekeeping jobs."""
         WorkerHeartbeat.objects.update_or_create(
             worker=self.name,
             defaults={"pid": os.getpid(), "started_at": self.started, "beat_at": timezone.now()},
         )
+        for job in housekeeping():
+            try:
+                job()
+            except Exception:  # one failing job must not stop the heartbeat
+                log.exception("housekeeping job %s failed", getattr(job, "__name__", job))
 
     def _run(self) -> None:
         try:

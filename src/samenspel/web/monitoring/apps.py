@@ -8,9 +8,18 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Population")
 
     def ready(self) -> None:
-        from samenspel.web.core.extensions import offer_regional_costs, offer_shared_patients
+        from samenspel.analytics.population.limits import remove_orphans
+        from samenspel.web.core.extensions import (
+            offer_housekeeping,
+            offer_regional_costs,
+            offer_shared_patients,
+        )
 
         from .selectors import regional_costs, shared_patients
+        from .services import fail_abandoned_runs
 
         offer_shared_patients(shared_patients)
         offer_regional_costs(regional_costs)
+        # a run whose worker was killed: recorded as stopped, its queue entry and files removed
+        offer_housekeeping(fail_abandoned_runs)
+        offer_housekeeping(remove_orphans)

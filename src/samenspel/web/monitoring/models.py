@@ -47,6 +47,14 @@ class Dataset(ProgrammeScoped):
 
 
 ABANDONED = _("The run stopped before it finished (the worker was stopped). Start it again.")
+# The steps a run reports (analytics.population.pipeline), as a reader sees them.
+STEPS = {
+    "starting": _("starting"),
+    "validating": _("checking the data"),
+    "computing": _("computing"),
+    "suppressing": _("protecting small numbers"),
+    "done": _("done"),
+}
 
 
 class RegiobeeldRun(ProgrammeScoped):
@@ -123,6 +131,10 @@ class RegiobeeldRun(ProgrammeScoped):
     @property
     def shown_status_label(self) -> str:
         return str(self.Status(self.shown_status).label)
+
+    @property
+    def shown_step(self) -> str:
+        return str(STEPS.get(self.step, self.step))
 
     @property
     def shown_error(self) -> str:

@@ -18,6 +18,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from samenspel.analytics.population.cbs import CbsPopulation, read_cbs_population
 from samenspel.analytics.population.contract import TABLES
@@ -232,9 +234,21 @@ def fail_abandoned_runs(programme_id: int | None = None) -> int:
     programmes = set(silent.values_list("programme_id", flat=True))
     if not programmes:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
+    runs = list(silent.values_list("pk", flat=True))
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         failed = silent.update(
             status=RegiobeeldRun.Status.FAILED, error=str(ABANDONED), finished_at=now
+        )
+        # the queue's own record of the computation, left "running" by the killed worker
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING,
+            task_path=f"{__package__}.tasks.compute_regiobeeld",
+            args_kwargs__args__0__in=runs,
+        ).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            exception_class_path="samenspel.worker_stopped",
+            traceback=str(ABANDONED),
         )
     for pid in programmes:
         bump(pid)

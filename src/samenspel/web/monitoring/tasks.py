@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -42,9 +46,13 @@ def compute_regiobeeld(run_id: int) -> None:
         )
 
     try:
-        result = regiobeeld(
-            Path(run.dataset.folder), engine=run.engine, threshold=run.threshold, progress=progress
-        )
+        with _alive(run_id):
+            result = regiobeeld(
+                Path(run.dataset.folder),
+                engine=run.engine,
+                threshold=run.threshold,
+                progress=progress,
+            )
         network = patient_sharing(
             Path(run.dataset.folder),
             min_shared=settings.SAMENSPEL_MIN_SHARED_PATIENTS,
@@ -81,6 +89,38 @@ def compute_regiobeeld(run_id: int) -> None:
         step="done",
         progress=1.0,
     )
+
+
+@contextmanager
+def _alive(run_id: int) -> Iterator[None]:
+    """While the block runs, a thread records every few seconds that the run is alive, also
+    inside a step that takes minutes; a worker killed half-way stops beating, and the run shows
+    as stopped once SAMENSPEL_RUN_STALE_MINUTES have passed."""
+    every = settings.SAMENSPEL_RUN_HEARTBEAT_SECONDS
+    if not every:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    RegiobeeldRun.objects.filter(
+                        pk=run_id, status=RegiobeeldRun.Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:  # a passing fault: the next beat tries again
+                    connection.close()
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"run-{run_id}-alive", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 30)
 
 
 def _finish(run: RegiobeeldRun, **fields: Any) -> None:

@@ -217,8 +217,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 SAMENSPEL_SUPPRESSION_THRESHOLD = int(
     os.environ.get("SAMENSPEL_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD)
 )
-# A regiobeeld run that reports no progress for this long was stopped and is marked failed.
-SAMENSPEL_RUN_STALE_MINUTES = int(os.environ.get("SAMENSPEL_RUN_STALE_MINUTES", "30"))
+# A regiobeeld run's worker records that it is alive every SAMENSPEL_RUN_HEARTBEAT_SECONDS (0:
+# only at each step); a run silent for SAMENSPEL_RUN_STALE_MINUTES was stopped and shows as such.
+SAMENSPEL_RUN_HEARTBEAT_SECONDS = float(os.environ.get("SAMENSPEL_RUN_HEARTBEAT_SECONDS", "5"))
+SAMENSPEL_RUN_STALE_MINUTES = float(os.environ.get("SAMENSPEL_RUN_STALE_MINUTES", "1"))
 # Patient-sharing network: providers are tied when they share at least this many patients.
 SAMENSPEL_MIN_SHARED_PATIENTS = int(
     os.environ.get("SAMENSPEL_MIN_SHARED_PATIENTS", DEFAULT_MIN_SHARED)

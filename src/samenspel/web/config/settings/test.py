@@ -12,6 +12,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# A run computed inside a test's own transaction: no second connection beats beside it (the
+# worker test starts a real worker, which does).
+SAMENSPEL_RUN_HEARTBEAT_SECONDS = 0.0
 SAMENSPEL_DATASETS_DIR = Path(tempfile.mkdtemp(prefix="samenspel-test-datasets-"))
 LOGGING = logging_config(level="WARNING", file="", mail_admins=False)
 # Tests that need the second step switch it on themselves.
