@@ -81,3 +81,79 @@ def test_the_step_of_a_running_computation_is_in_the_readers_language(world: Wor
     page = world.client_for(world.director).get(f"/p/{world.a.pk}/population/runs/{run.pk}/")
     text = page.content.decode()
     assert "kleine aantallen beschermen" in text and "suppressing" not in text
+
+
+def _shell(env: dict[str, str], code: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "django", "shell", "-v", "0", "-c", code], env=env,
+                          capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    return done.stdout.strip()
+
+
+def _until(env: dict[str, str], code: str, wanted: str, seconds: float = 180) -> str:
+    deadline = time.monotonic() + seconds
+    while True:
+        seen = _shell(env, code)
+        if seen == wanted or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.5)
+
+
+@pytest.mark.live
+def test_a_worker_killed_with_sigkill_leaves_a_run_said_dead(tmp_path: Path) -> None:
+    """A real worker computes a run that hangs in its first step (its persons file is a pipe no
+    one writes to); it is killed with SIGKILL. A new worker's housekeeping records the run as
+    stopped, fails its queue entry, and removes the killed process's spill folder."""
+    import os
+
+    from samenspel.analytics.population.synthetic import generate
+
+    from .live import fresh_database
+
+    with fresh_database(tmp_path) as url:
+        env = {**os.environ, "DATABASE_URL": url, "SAMENSPEL_DATA_DIR": str(tmp_path / "var"),
+               "DJANGO_SETTINGS_MODULE": "samenspel.web.config.settings.local",
+               "SAMENSPEL_DUCKDB_SPILL_DIR": str(tmp_path / "spill"),
+               "SAMENSPEL_RUN_HEARTBEAT_SECONDS": "0.2", "SAMENSPEL_RUN_STALE_MINUTES": "0.05",
+               "SAMENSPEL_WORKER_HEARTBEAT_SECONDS": "0.5"}  # fmt: skip
+        samenspel = str(Path(sys.executable).parent / "samenspel")
+        subprocess.run([samenspel, "migrate"], env=env, check=True, capture_output=True)
+        folder = tmp_path / "var" / "datasets" / "stuck"
+        generate(folder, persons=200, seed=1, fmt="csv")
+        (folder / "persons.csv").unlink()
+        os.mkfifo(folder / "persons.csv")
+        run_id = _shell(env, (
+            "from django.contrib.auth import get_user_model; "
+            "from samenspel.web.core import services; "
+            "from samenspel.web.monitoring.models import Dataset, RegiobeeldRun; "
+            "from samenspel.web.monitoring.tasks import compute_regiobeeld; "
+            "u = get_user_model().objects.create_user('d', password='x-very-secret-9'); "
+            "p = services.create_programme(user=u, name='P', region_name='R'); "
+            f"d = Dataset.objects.create(programme=p, name='Vast', kind='synthetic', "
+            f"folder={str(folder)!r}); "
+            "r = RegiobeeldRun.objects.create(programme=p, dataset=d); "
+            "compute_regiobeeld.enqueue(r.pk); print(r.pk)"
+        ))  # fmt: skip
+        status = ("from samenspel.web.monitoring.models import RegiobeeldRun as R; "
+                  f"print(R.objects.get(pk={run_id}).status)")  # fmt: skip
+        worker = subprocess.Popen([samenspel, "worker"], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            assert _until(env, status, "running") == "running"
+            spilled = tmp_path / "spill" / f"process-{worker.pid}"
+        finally:
+            worker.kill()
+            worker.wait()
+        assert _shell(env, status) == "running"  # nobody has said so yet
+        second = subprocess.Popen([samenspel, "worker"], env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)  # fmt: skip
+        try:
+            assert _until(env, status, "failed") == "failed"
+            queue = _shell(env, (
+                "from django_tasks_db.models import DBTaskResult; "
+                "print(sorted(DBTaskResult.objects.values_list('status', flat=True)))"
+            ))  # fmt: skip
+            assert queue == "['FAILED']"
+            assert not spilled.exists()
+        finally:
+            second.terminate()
+            second.wait(timeout=60)

@@ -211,20 +211,35 @@ def test_stopping_serve_stops_its_worker(tmp_path: Path, stop: signal.Signals) -
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
         try:
             _wait_healthy(f"http://127.0.0.1:{port}", host="127.0.0.1")
-            pids = subprocess.run(
-                ["pgrep", "-f", "samenspel.cli.main worker", "-P", str(serve.pid)],
-                capture_output=True, text=True, check=True,
-            ).stdout.split()  # fmt: skip
-            assert len(pids) == 1
+            pids = _descendants(serve.pid)
+            assert pids, "no worker beside the server"
             serve.send_signal(stop)
             serve.wait(timeout=60)
         finally:
             if serve.poll() is None:
                 serve.kill()
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and Path(f"/proc/{pids[0]}").exists():
+        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in pids):
             time.sleep(0.1)
-        assert not Path(f"/proc/{pids[0]}").exists(), "the worker outlived the server"
+        left = [p for p in pids if Path(f"/proc/{p}").exists()]
+        assert not left, f"the worker (or a process of it) outlived the server: {left}"
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, their children, …), read from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [c for c, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
 
 
 def _locked(lock: str) -> dict[str, str]:

@@ -164,7 +164,8 @@ def worker() -> None:
     heartbeat = Heartbeat()
     heartbeat.start()
     try:
-        call_command("db_worker", verbosity=1, startup_delay=False)
+        # no autoreload: it would run the worker in a child process that outlives a stop
+        call_command("db_worker", verbosity=1, startup_delay=False, reload=False)
     finally:
         heartbeat.stop()
 
