@@ -137,6 +137,18 @@ def test_partner_may_import_own_people_only(world: World) -> None:
         content=b"name,stakeholder_group,organisation\nY,manager,Hospital A\n",
     )
     assert ok["created"] == 1
+    # contact details are the director's: a partner's sheet cannot set them, nor blank them
+    world.exec_h.email = "eva@voorbeeld.nl"
+    world.exec_h.save()
+    with pytest.raises(ImportFailedError, match="row 2, field 'email'"):
+        import_table(role=role, kind="people", filename="p.csv",  # type: ignore[arg-type]
+                     content=b"name,stakeholder_group,organisation,email\n"
+                             b"Eva Exec,executive,Hospital A,nieuw@voorbeeld.nl\n")  # fmt: skip
+    import_table(role=role, kind="people", filename="p.csv",  # type: ignore[arg-type]
+                 content=b"name,stakeholder_group,organisation,email,job_title\n"
+                         b"Eva Exec,executive,Hospital A,,Voorzitter\n")  # fmt: skip
+    world.exec_h.refresh_from_db()
+    assert (world.exec_h.job_title, world.exec_h.email) == ("Voorzitter", "eva@voorbeeld.nl")
 
 
 def test_web_upload_shows_problems(world: World) -> None:

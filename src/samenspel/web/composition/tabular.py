@@ -20,9 +20,10 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from samenspel.web.core.accounts.access import may_change
+from samenspel.web.core.accounts.access import may_change, sees_contact_details
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.models import Organisation, Person
+from samenspel.web.core.resources import RESOURCES
 from samenspel.web.core.uploads import row_label
 
 from .exchange import ImportFailedError, ImportProblem
@@ -268,6 +269,10 @@ class TableImport:
             self.problem(row.number, "name", _("appears twice in the file"))
             return
         self.seen.add(key)
+        if not sees_contact_details(self.role):  # as in the API: an empty cell keeps it
+            for name in RESOURCES[self.kind].contact:
+                if data.pop(name, ""):
+                    self.problem(row.number, name, _("only the programme director sets this"))
         obj = self._record(row, data)
         if obj is None:
             return
