@@ -3,6 +3,8 @@ and the confidentiality of individual ratings."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -141,15 +143,30 @@ def _submit(wave: SurveyWave, respondent: Person, target: Person, trust: str) ->
     )
 
 
+def _close(world: World, wave: SurveyWave) -> None:
+    assert world.client_for(world.director).post(
+        f"/p/{world.a.pk}/waves/{wave.pk}/close/"
+    ).status_code == 302
+
+
 def test_scores_show_only_with_enough_respondents(world: World, wave: SurveyWave) -> None:
     _submit(wave, world.gp, world.exec_m, "1")
     _submit(wave, world.resident, world.exec_m, "2")
+    _submit(wave, world.exec_h, world.gp, "4")
     client = world.client_for(world.viewer)
-    page = client.get(f"/p/{world.a.pk}/dynamics/?wave={wave.pk}&source=survey")
+    url = f"/p/{world.a.pk}/dynamics/?wave={wave.pk}&source=survey"
+    assert dict(client.get(url).context["org_scores"]) == {}  # open: nothing yet
+    _close(world, wave)
+    page = client.get(url)
     town = dict(page.context["org_scores"])["Town A"]
-    assert town.suppressed and town.trust is None and town.respondents == 2
-    _submit(wave, world.exec_h, world.exec_m, "4")
-    page = client.get(f"/p/{world.a.pk}/dynamics/?wave={wave.pk}&source=survey")
+    assert town.suppressed and town.trust is None
+    row = re.search(r"Town A</th>(.*?)</tr>", page.content.decode()).group(1)  # type: ignore[union-attr]
+    assert "&lt; 3" in row and ">2<" not in row  # two raters: "fewer than 3", not "2"
+    second = open_wave(role=get_programme_for(world.director, world.a.pk)[1], name="Second")
+    for respondent, trust in ((world.gp, "1"), (world.resident, "2"), (world.exec_h, "4")):
+        _submit(second, respondent, world.exec_m, trust)
+    _close(world, second)
+    page = client.get(f"/p/{world.a.pk}/dynamics/?wave={second.pk}&source=survey")
     town = dict(page.context["org_scores"])["Town A"]
     assert town.trust == pytest.approx((1 + 2 + 4) / 3)
 
@@ -158,20 +175,21 @@ def test_no_page_or_export_shows_individual_ratings(world: World, wave: SurveyWa
     _submit(wave, world.gp, world.exec_m, "1")
     client = world.client_for(world.partner)
     query = f"?wave={wave.pk}&source=survey"
-    page = client.get(f"/p/{world.a.pk}/dynamics/{query}")
-    town = dict(page.context["org_scores"])["Town A"]
-    assert town.suppressed and town.trust is None
-    assert "te weinig" in page.content.decode()  # the table says "too few", not the rating
-    nodes = client.get(f"/p/{world.a.pk}/dynamics/nodes.csv{query}").content.decode()
-    # one answer is below the wave's minimum of 3: organisations only, and no ties at all
-    assert nodes.splitlines()[0] == (
-        "id,name,organisation,domain,level,degree,betweenness,closeness,constraint"
-    )
-    assert "Gerrit GP" not in nodes and "Mark Mayor" not in nodes
-    edges = client.get(f"/p/{world.a.pk}/dynamics/edges.csv{query}").content.decode()
-    assert edges.splitlines() == ["source,target,weight,directed"]
-    graphml = client.get(f"/p/{world.a.pk}/dynamics/network.graphml{query}").content.decode()
-    assert "<edge" not in graphml and "trust" not in graphml and "frequency" not in graphml
+    for closed in (False, True):
+        if closed:
+            _close(world, wave)
+        page = client.get(f"/p/{world.a.pk}/dynamics/{query}")
+        assert dict(page.context["org_scores"]) == {}
+        nodes = client.get(f"/p/{world.a.pk}/dynamics/nodes.csv{query}").content.decode()
+        # one answer is below the wave's minimum of 3: organisations only, and no ties at all
+        assert nodes.splitlines()[0] == (
+            "id,name,organisation,domain,level,degree,betweenness,closeness,constraint"
+        )
+        assert "Gerrit GP" not in nodes and "Mark Mayor" not in nodes
+        edges = client.get(f"/p/{world.a.pk}/dynamics/edges.csv{query}").content.decode()
+        assert edges.splitlines() == ["source,target,weight,directed"]
+        graphml = client.get(f"/p/{world.a.pk}/dynamics/network.graphml{query}").content.decode()
+        assert "<edge" not in graphml and "trust" not in graphml and "frequency" not in graphml
 
 
 @pytest.mark.parametrize(
@@ -214,13 +232,15 @@ def test_newcomers_are_invited(world: World, wave: SurveyWave) -> None:
 def test_demo_waves_show_the_article_shapes(db: None) -> None:
     from samenspel.web.core.models import Programme
     from samenspel.web.dynamics.networks import evaluate
+    from samenspel.web.dynamics.selectors import board_wave
     from samenspel.web.workspace.demo import load_demo
 
     load_demo(with_population=False)
     latest = {}
     for programme in Programme.objects.filter(is_demo=True):
-        wave = SurveyWave.objects.filter(programme=programme).order_by("-opened_on").first()
-        latest[programme.name] = evaluate(programme, source="survey", wave=wave)
+        latest[programme.name] = evaluate(
+            programme, source="survey", wave=board_wave(programme)
+        )
     ruwaard = latest["Proeftuin Ruwaard"]
     for name in ("MijnZorg", "Anders Beter", "Goedleven"):
         # Executive-led: contact stays more within stakeholder groups than in Ruwaard.

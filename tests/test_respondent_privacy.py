@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from samenspel.web.core.accounts.access import get_programme_for
 from samenspel.web.core.models import Person
 from samenspel.web.dynamics.models import Invitation, Rating, SurveyWave
-from samenspel.web.dynamics.services import open_wave
+from samenspel.web.dynamics.services import close_wave, open_wave
 
 from .conftest import World
 from .test_dynamics_web import ANSWER
@@ -42,6 +42,11 @@ def _wave(world: World, *, named_ties: bool) -> tuple[SurveyWave, Person]:
     )
     _, role = get_programme_for(world.director, world.a.pk)
     return open_wave(role=role, name="Wave", named_ties=named_ties), nurse
+
+
+def _close(world: World, wave: SurveyWave) -> None:
+    _, role = get_programme_for(world.director, world.a.pk)
+    close_wave(role=role, wave=wave)
 
 
 def _surfaces(client: Client, world: World, wave: SurveyWave) -> dict[str, str]:
@@ -75,6 +80,7 @@ def test_nobody_sees_who_named_whom_unless_the_wave_said_so(world: World, who: s
     wave, nurse = _wave(world, named_ties=False)
     for respondent in (world.exec_h, world.gp, nurse):
         _answer(wave, respondent, world.exec_m, submit=True)
+    _close(world, wave)
     texts = _surfaces(world.client_for(getattr(world, who)), world, wave)
     assert not _person_edges(world, texts["dynamics/edges.csv"])
     # the hospital → town pair was named by 3 different respondents: shown, per organisation
@@ -102,6 +108,7 @@ def test_the_director_sees_named_ties_when_the_survey_told_respondents(world: Wo
     assert _person_edges(world, edges.content.decode()) == {
         (str(p.pk), str(world.exec_m.pk)) for p in (world.exec_h, world.gp, nurse)
     }
+    _close(world, wave)
     for user in (world.partner, world.viewer):
         texts = _surfaces(world.client_for(user), world, wave)
         assert not _person_edges(world, texts["dynamics/edges.csv"])
@@ -119,6 +126,7 @@ def test_unnamed_survey_first_page_promises_nobody_sees_names(world: World) -> N
 def test_one_answer_of_many_shows_nothing_of_that_person(world: World, who: str) -> None:
     wave, _nurse = _wave(world, named_ties=False)
     _answer(wave, world.gp, world.exec_m, submit=True)
+    _close(world, wave)
     texts = _surfaces(world.client_for(getattr(world, who)), world, wave)
     assert texts["dynamics/edges.csv"].splitlines() == ["source,target,weight,directed"]
     assert "<edge" not in texts["dynamics/network.graphml"]
@@ -159,26 +167,96 @@ def test_the_respondent_minimum_cannot_go_below_three(world: World) -> None:
         )
 
 
-def test_a_one_person_group_is_not_a_row_of_its_own(world: World) -> None:
-    """The resident is the only one of their stakeholder group: their row would be their ties."""
-    Person.objects.create(
+def test_a_group_with_fewer_respondents_than_the_minimum_is_not_a_row(world: World) -> None:
+    """The row of a group is withheld unless enough of *its* people answered: three
+    professionals of whom two answered would otherwise show those two's ties; the resident is
+    a group of one, whose row would be their own ties."""
+    physio = Person.objects.create(
         programme=world.a,
         name="Piet Physio",
         stakeholder_group="professional",
         organisation=world.municipality,
     )
-    wave, nurse = _wave(world, named_ties=False)
+    first, nurse = _wave(world, named_ties=False)
     for respondent in (world.exec_h, world.gp, nurse):
-        _answer(wave, respondent, world.resident, submit=True)
-    page = world.client_for(world.viewer).get(
-        f"/p/{world.a.pk}/dynamics/?wave={wave.pk}&source=survey"
+        _answer(first, respondent, world.resident, submit=True)
+    _close(world, first)
+    _, role = get_programme_for(world.director, world.a.pk)
+    second = open_wave(role=role, name="Second")
+    for respondent in (world.exec_h, world.gp, nurse, physio):
+        _answer(second, respondent, world.resident, submit=True)
+    _close(world, second)
+    viewer = world.client_for(world.viewer)
+    matrices = {}
+    for wave in (first, second):
+        page = viewer.get(f"/p/{world.a.pk}/dynamics/?wave={wave.pk}&source=survey")
+        matrices[wave.name] = dict(page.context["matrices"])["stakeholder_group"]
+    for matrix in matrices.values():
+        assert matrix.sizes["resident"] == 1 and matrix.sizes["professional"] == 3
+        assert set(matrix.ties["resident"].values()) == {None}
+        assert all(row["resident"] is None for row in matrix.ties.values())
+    # two of three professionals answered the first wave: no row; all three the second
+    assert set(matrices["Wave"].ties["professional"].values()) == {None}
+    assert matrices["Second"].ties["professional"]["professional"] == 0
+
+
+def _figures(client: Client, world: World, wave: SurveyWave) -> dict[str, object]:
+    """Every survey figure a member can read, without the response count itself."""
+    base = f"/p/{world.a.pk}/dynamics"
+    query = f"?wave={wave.pk}&source="
+    figures: dict[str, object] = {}
+    for source in ("survey", "combined"):
+        page = client.get(f"{base}/{query}{source}")
+        dyn = page.context["dyn"]
+        figures[source] = (
+            dyn.density, dyn.centralisation, dyn.ei, dyn.matrices, list(dyn.advice),
+            sorted(page.context["org_scores"]), dyn.network.ties, dyn.change,
+        )  # fmt: skip
+        for name in ("nodes.csv", "edges.csv", "network.graphml", "network.json"):
+            figures[f"{source} {name}"] = client.get(f"{base}/{name}{query}{source}").content
+    for organisation in (world.hospital, world.municipality):  # a member sees their own
+        response = client.get(f"{base}/profile/{organisation.pk}/?wave={wave.pk}")
+        if response.status_code == 200:
+            profile = response.context["profile"]
+            figures[organisation.name] = {k: v for k, v in profile.items() if k != "responded"}
+    return figures
+
+
+@pytest.mark.parametrize("who", ["partner", "viewer"])
+def test_one_more_answer_changes_no_figure_a_member_sees(world: World, who: str) -> None:
+    """The attack that worked: a member reads every page before and after each resident
+    answers, and subtracts. While the wave is open nothing but the response count moves; once
+    closed, the figures rest on one fixed set of answers and no group row on fewer than the
+    minimum of its own respondents."""
+    residents = [
+        Person.objects.create(programme=world.a, name=f"Inwoner {i}", stakeholder_group="resident")
+        for i in range(6)
+    ]
+    physio = Person.objects.create(
+        programme=world.a, name="Piet Physio", stakeholder_group="professional"
     )
-    matrix = dict(page.context["matrices"])["stakeholder_group"]
-    assert matrix.sizes["resident"] == 1
-    assert set(matrix.ties["resident"].values()) == {None}
-    assert all(row["resident"] is None for row in matrix.ties.values())
-    assert matrix.sizes["professional"] == 3
-    assert matrix.ties["professional"]["professional"] == 0  # a group of 3 stays
+    wave, nurse = _wave(world, named_ties=False)
+    for respondent in (world.exec_h, world.gp, nurse, physio):  # the minimum is reached at once
+        _answer(wave, respondent, world.exec_m, submit=True)
+    member = world.client_for(getattr(world, who))
+    before = _figures(member, world, wave)
+    for resident in residents[:3]:
+        _answer(wave, resident, nurse, submit=True)
+        after = _figures(member, world, wave)
+        assert after == before, "an answer in an open wave changed what a member sees"
+    page = member.get(f"/p/{world.a.pk}/dynamics/?wave={wave.pk}&source=survey").content.decode()
+    assert "7 mensen hebben tot nu toe ingestuurd" in page  # "6 people have submitted so far"
+    _close(world, wave)
+    closed = _figures(member, world, wave)
+    assert closed != before  # the figures are published now ...
+    matrix = closed["survey"][3]["stakeholder_group"]  # type: ignore[index]
+    assert matrix.ties["resident"]["professional"] == 3  # ... three residents named the nurse
+    assert set(matrix.ties["executive"].values()) == {None}  # one executive answered: no row
+    late = Invitation.objects.get(wave=wave, person=residents[3])
+    Client().post(f"/s/{late.token}/", {f"works_{nurse.pk}": "1", "submit": "1"})
+    late.refresh_from_db()
+    assert late.submitted_at is None  # ... and can no longer change
+    assert _figures(member, world, wave) == closed
 
 
 def test_error_pages_are_translated_with_a_way_back(world: World) -> None:

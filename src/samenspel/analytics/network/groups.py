@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Network
@@ -76,10 +76,15 @@ def contact_matrix(
     return ContactMatrix(groups, dict(sizes), counts, dens)
 
 
-def withhold_small_groups(matrix: ContactMatrix, minimum: int) -> ContactMatrix:
+def withhold_small_groups(
+    matrix: ContactMatrix, minimum: int, respondents: Mapping[str, int] | None = None
+) -> ContactMatrix:
     """The matrix with every cell of a group smaller than ``minimum`` withheld (``None``): a row
-    of a one-person group would show that person's own ties."""
-    small = {g for g, n in matrix.sizes.items() if n < minimum}
+    of a one-person group would show that person's own ties. With ``respondents`` (per group),
+    a group counts as small when fewer than ``minimum`` of its people answered, however many
+    it has: the row of a group of ten with one respondent shows that respondent's answers."""
+    counted = matrix.sizes if respondents is None else respondents
+    small = {g for g in matrix.sizes if counted.get(g, 0) < minimum}
     ties = {
         a: {b: (None if a in small or b in small else n) for b, n in row.items()}
         for a, row in matrix.ties.items()

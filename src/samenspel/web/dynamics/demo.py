@@ -3,13 +3,14 @@
 Answers are simulated: respondents name co-members of their groups often and others rarely,
 with shape-specific tendencies (executives among themselves in the executive-led programmes;
 the care group and hospital as hub in Samendraads; contact across the four groups in Ruwaard).
+Every wave is closed except Ruwaard's autumn wave, which shows a wave under way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 
@@ -143,6 +144,10 @@ def load_dynamics_demo(programmes: dict[str, Programme]) -> None:
                 closed=True,
                 growth=0.6,
             )
-            _wave(programme, "Meting 2026", dt.date(2026, 3, 1), shape, seed + 50, closed=False)
+            _wave(programme, "Meting 2026", dt.date(2026, 3, 1), shape, seed + 50, closed=True)
+            # an autumn wave under way: its answers count only once the director closes it
+            autumn = replace(shape, response=0.3)
+            _wave(programme, "Meting najaar 2026", dt.date(2026, 11, 16), autumn, seed + 70,
+                  closed=False, growth=1.1)  # fmt: skip
         else:
-            _wave(programme, "Meting 2026", dt.date(2026, 3, 1), shape, seed, closed=False)
+            _wave(programme, "Meting 2026", dt.date(2026, 3, 1), shape, seed, closed=True)

@@ -156,8 +156,9 @@ class Dynamics:
     previous_wave: SurveyWave | None = None
     # Survey answers shown per organisation (who named whom is hidden) ...
     aggregated: bool = False
-    # ... and withheld altogether while fewer than the wave's minimum have submitted.
+    # ... and withheld altogether while the wave is open or fewer than its minimum submitted.
     withheld: bool = False
+    wave_open: bool = False
     min_respondents: int = MIN_RESPONDENTS
     hidden_ties: int = 0
 
@@ -255,8 +256,11 @@ def _per_organisation(
     An organisation pair is tied only when at least ``min_respondents`` different respondents
     named someone across it (ties from shared groups and the interaction log are not survey
     answers and always count). Whole-network figures come from the person network, but only
-    once ``min_respondents`` people have submitted; before that everything from the survey is
-    withheld. Person-level centrality and brokerage are replaced by the organisations'.
+    once the wave is closed and ``min_respondents`` people have submitted; before that
+    everything from the survey is withheld, so that comparing the pages before and after one
+    more answer cannot show that answer. A contact-matrix row of a group with fewer than
+    ``min_respondents`` respondents is withheld too. Person-level centrality and brokerage are
+    replaced by the organisations'.
     """
     k = wave.min_respondents
     organisations = list(Organisation.objects.filter(programme=programme).order_by("name"))
@@ -271,7 +275,7 @@ def _per_organisation(
         f"o{o.pk}": {"organisation": o.name, "domain": o.domain, "level": o.level}
         for o in organisations
     }
-    withheld = full.responded < k
+    withheld = full.responded < k or not wave.is_closed
     survey: dict[tuple[str, str], int] = {}
     respondents: dict[tuple[str, str], set[str]] = {}
     public: dict[tuple[str, str], int] = {}
@@ -299,7 +303,10 @@ def _per_organisation(
         centralisation=full.centralisation,
         centrality=centrality(network),
         ei=full.ei,
-        matrices={a: withhold_small_groups(m, k) for a, m in full.matrices.items()},
+        matrices={
+            a: withhold_small_groups(m, k, _respondents_per_group(full.network, wave, a))
+            for a, m in full.matrices.items()
+        },
         blau=full.blau,
         brokers=top_brokers(roles, names),
         person_scores=full.person_scores,
@@ -311,15 +318,33 @@ def _per_organisation(
         previous_wave=full.previous_wave,
         aggregated=True,
         withheld=withheld,
+        wave_open=not wave.is_closed,
         min_respondents=k,
         hidden_ties=len(set(survey) - shown),
     )
     if withheld:
         published.matrices, published.ei, published.advice = {}, {}, []
+        published.person_scores, published.organisation_scores = {}, {}
         published.density = published.centralisation = 0.0
     if full.previous_wave is not None and responded(full.previous_wave)[1] < k:
         published.change = None
     return published
+
+
+def _respondents_per_group(network: Network, wave: SurveyWave, attribute: str) -> dict[str, int]:
+    """How many people of each group (by ``attribute``) submitted the wave."""
+    counts: dict[str, int] = dict.fromkeys(network.attribute(attribute).values(), 0)
+    for person in _submitted_people(wave):
+        group = network.nodes.get(str(person), {}).get(attribute)
+        if group is not None:
+            counts[group] += 1
+    return counts
+
+
+def _submitted_people(wave: SurveyWave) -> QuerySet[Invitation, int]:
+    return Invitation.objects.filter(wave=wave, submitted_at__isnull=False).values_list(
+        "person_id", flat=True
+    )
 
 
 def _org_pair(org_of: dict[str, str], tie: Tie) -> tuple[str, str] | None:
@@ -376,8 +401,11 @@ def _evaluate(programme: Programme, source: str, wave: SurveyWave | None) -> Dyn
         )
         result.organisation_scores.pop("—", None)
         result.invited, result.responded = responded(wave)
+        result.min_respondents = wave.min_respondents
         previous = (
-            SurveyWave.objects.filter(programme=programme, opened_on__lt=wave.opened_on)
+            SurveyWave.objects.filter(
+                programme=programme, opened_on__lt=wave.opened_on, closed_at__isnull=False
+            )
             .order_by("-opened_on")
             .first()
         )

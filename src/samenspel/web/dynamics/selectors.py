@@ -14,7 +14,7 @@ from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.charts import network_layout, network_svg
 from samenspel.web.core.choices import StakeholderGroup
 from samenspel.web.core.extensions import SharedPatients, shared_patients
-from samenspel.web.core.models import Organisation, Person, Programme
+from samenspel.web.core.models import LARGEST_ID, Organisation, Person, Programme
 from samenspel.web.core.pages import code_labels
 from samenspel.web.core.versions import remember
 
@@ -43,10 +43,39 @@ from .networks import (
 COLOURS = ("stakeholder_group", "layer", "organisation")
 
 
-def selection(request: HttpRequest, programme: Programme) -> tuple[SurveyWave | None, str, str]:
+def board_wave(programme: Programme) -> SurveyWave | None:
+    """The wave pages show unless asked otherwise: the latest closed one (its figures are
+    final and published), else the latest one, whose progress is all there is to show."""
     waves = SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id")
+    return waves.filter(closed_at__isnull=False).first() or waves.first()
+
+
+def open_wave_in_progress(programme: Programme, shown: SurveyWave | None) -> dict[str, Any] | None:
+    """The open wave other than ``shown``, with its response so far (None if there is none)."""
+    wave = (
+        SurveyWave.objects.filter(programme=programme, closed_at__isnull=True)
+        .exclude(pk=shown.pk if shown else None)
+        .order_by("-opened_on", "-id")
+        .first()
+    )
+    if wave is None:
+        return None
+    invitations = Invitation.objects.filter(wave=wave)
+    return {
+        "wave": wave,
+        "invited": invitations.count(),
+        "responded": invitations.filter(submitted_at__isnull=False).count(),
+    }
+
+
+def selection(request: HttpRequest, programme: Programme) -> tuple[SurveyWave | None, str, str]:
+    waves = SurveyWave.objects.filter(programme=programme)
     wave_id = request.GET.get("wave", "")
-    wave = waves.filter(pk=int(wave_id)).first() if wave_id.isdigit() else waves.first()
+    wave = (
+        waves.filter(pk=int(wave_id)).first()
+        if wave_id.isdigit() and int(wave_id) <= LARGEST_ID
+        else board_wave(programme)
+    )
     source = request.GET.get("source", "survey" if wave else "combined")
     source = source if source in SOURCES else "combined"
     colour = request.GET.get("colour", "stakeholder_group")
@@ -105,6 +134,7 @@ def dashboard_context(
         "source": source,
         "colour": colour,
         "waves": SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id"),
+        "in_progress": open_wave_in_progress(programme, wave),
         "sources": SOURCES,
         "colours": COLOURS,
         "dyn": dyn,
@@ -435,9 +465,22 @@ def organisation_profile(
 ) -> dict[str, Any]:
     """PARTNER's member profile of one organisation in one wave: trust and value it received
     against the network average, and ties per stakeholder group, counted in respondents.
-    Every figure rests on at least the wave's minimum of respondents; below it, it is withheld."""
+    Every figure rests on at least the wave's minimum of respondents; below it, it is withheld.
+    Nothing is shown before the wave is closed: comparing the profile before and after one more
+    answer would show that answer."""
     k = wave.min_respondents
     dyn = evaluate(programme, source="survey", wave=wave, named=True)  # aggregates only leave here
+    withheld = dyn.responded < k or not wave.is_closed
+    profile: dict[str, Any] = {
+        "organisation": organisation,
+        "wave": wave,
+        "min_respondents": k,
+        "withheld": withheld,
+        "wave_open": not wave.is_closed,
+        "responded": dyn.responded,
+    }
+    if withheld:
+        return profile
     shown = [s for s in dyn.organisation_scores.values() if not s.suppressed]
     score = dyn.organisation_scores.get(organisation.name)
     groups = dict(
@@ -462,12 +505,7 @@ def organisation_profile(
         )
         for group in StakeholderGroup.values
     ]
-    return {
-        "organisation": organisation,
-        "wave": wave,
-        "min_respondents": k,
-        "withheld": dyn.responded < k,
-        "responded": dyn.responded,
+    return profile | {
         "score": score if score is not None and not score.suppressed else None,
         "raters": score.respondents if score is not None else 0,
         "average_trust": _mean([s.trust for s in shown if s.trust is not None]),

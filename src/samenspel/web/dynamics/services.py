@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel.analytics.network import MIN_RESPONDENTS
+from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError, is_director
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.models import Organisation, Person
@@ -60,7 +61,13 @@ def open_wave(
     wave.full_clean()
     wave.save()
     invite_missing(role=role, wave=wave)
+    audit.record(role.user, wave.programme, "survey wave opened", _described(wave))
     return wave
+
+
+def _described(wave: SurveyWave) -> str:
+    named = ", who named whom shown to the director" if wave.named_ties else ""
+    return f"wave {wave.pk} {wave.name} (minimum {wave.min_respondents}{named})"
 
 
 def invite_missing(*, role: ProgrammeRole, wave: SurveyWave) -> int:
@@ -78,12 +85,20 @@ def invite_missing(*, role: ProgrammeRole, wave: SurveyWave) -> int:
     return len(new)
 
 
+@transaction.atomic
 def close_wave(*, role: ProgrammeRole, wave: SurveyWave) -> None:
-    """Freeze the wave: no answers change after this."""
+    """Freeze the wave: no answers change after this, and its figures are published.
+
+    The wave's row is locked first, so an answer being submitted either lands before the
+    close or is refused after it; the published figures rest on one fixed set of answers.
+    """
     _require_director(role)
-    if not wave.is_closed:
-        wave.closed_at = timezone.now()
-        wave.save(update_fields=["closed_at"])
+    locked = SurveyWave.objects.select_for_update().get(pk=wave.pk)
+    if not locked.is_closed:
+        locked.closed_at = wave.closed_at = timezone.now()
+        locked.save(update_fields=["closed_at"])
+        bump(locked.programme_id)
+        audit.record(role.user, locked.programme, "survey wave closed", _described(locked))
 
 
 def _label(field: str) -> str:

@@ -38,6 +38,7 @@ from .selectors import (
     METRICS,
     SURVEY_STEPS,
     attribute_names,
+    board_wave,
     dashboard_context,
     explorer_data,
     mail_status,
@@ -387,13 +388,14 @@ def opt_out(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def compare_dynamics(request: HttpRequest) -> HttpResponse:
-    """The collaboration of several programmes side by side (latest wave, survey network)."""
+    """The collaboration of several programmes side by side (each one's latest closed wave, or
+    its latest wave when none is closed yet; survey network)."""
     mine = list(visible_programmes(request.user))
     wanted = {int(i) for i in request.GET.getlist("p") if i.isdigit()}
     chosen = [p for p in mine if p.pk in wanted] or mine
     columns = []
     for programme in chosen:
-        wave = SurveyWave.objects.filter(programme=programme).order_by("-opened_on").first()
+        wave = board_wave(programme)
         dyn = evaluate(programme, source="survey" if wave else "combined", wave=wave)
         matrix = dyn.matrices["stakeholder_group"].ties if not dyn.withheld else {}
         columns.append(

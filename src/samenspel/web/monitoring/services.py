@@ -29,6 +29,7 @@ from samenspel.analytics.population.sources import find_tables
 from samenspel.analytics.population.synthetic import generate
 from samenspel.analytics.population.validate import Problem, ProblemsError, validate_dataset
 from samenspel.analytics.population.vektis import VektisFile, read_vektis
+from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
 from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN, check_size, row_label
@@ -117,6 +118,9 @@ def _keep(
             incoming.rename(final)
             dataset.folder = str(final)
             dataset.save(update_fields=["folder"])
+            audit.record(
+                user, role.programme, "dataset added", f"dataset {dataset.pk} {dataset.name}"
+            )
     finally:
         if incoming.exists():
             shutil.rmtree(incoming, ignore_errors=True)
@@ -271,6 +275,10 @@ def start_run(
         created_by=user,
         threshold=settings.SAMENSPEL_SUPPRESSION_THRESHOLD,
     )
+    audit.record(
+        user, role.programme, "regiobeeld run started",
+        f"run {run.pk} on dataset {dataset.pk} ({engine})",
+    )  # fmt: skip
     transaction.on_commit(lambda: compute_regiobeeld.enqueue(run.pk))
     return run
 
@@ -279,7 +287,11 @@ def delete_dataset(*, role: ProgrammeRole, dataset: Dataset) -> None:
     if role.role != Role.DIRECTOR:
         raise PermissionDeniedError("Only the programme director deletes datasets.")
     folder = Path(dataset.folder) if dataset.folder else None
-    dataset.delete()
+    with transaction.atomic():
+        audit.record(
+            role.user, role.programme, "dataset deleted", f"dataset {dataset.pk} {dataset.name}"
+        )
+        dataset.delete()
     if folder and folder.is_relative_to(_root()):
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -323,7 +335,7 @@ def add_open_data_file(
             same.filter(year=year, level=level).delete()
         else:
             same.delete()
-        return OpenDataFile.objects.create(
+        file = OpenDataFile.objects.create(
             programme_id=role.programme_id,
             kind=kind,
             name=name[:200],
@@ -334,6 +346,8 @@ def add_open_data_file(
             rows=areas,
             created_by=user,
         )
+        audit.record(user, role.programme, "open data added", f"file {file.pk} {file.name}")
+        return file
 
 
 def upload_open_data(
@@ -352,8 +366,10 @@ def upload_open_data(
     )
 
 
+@transaction.atomic
 def delete_open_data_file(*, role: ProgrammeRole, file: OpenDataFile) -> None:
     _require(role)
+    audit.record(role.user, role.programme, "open data deleted", f"file {file.pk} {file.name}")
     file.delete()
 
 
@@ -385,4 +401,5 @@ def set_region_areas(*, role: ProgrammeRole, text: str) -> list[str]:
             RegionArea(programme_id=role.programme_id, code=code) for code in codes
         )
         bump(role.programme_id)
+        audit.record(role.user, role.programme, "region areas set", ", ".join(codes))
     return codes

@@ -32,6 +32,14 @@ from .models import Dataset, OpenDataFile, RegiobeeldRun
 from .selectors import open_data_context, regiobeeld_context, run_of
 
 
+def _whole(text: str | None) -> int:
+    """A whole number typed in a form; anything else is refused in the form's own words."""
+    value = (text or "0").strip()
+    if not value.isdigit() or len(value) > 9:
+        raise services.DatasetRejectedError([_("Enter a whole number of persons and a seed.")])
+    return int(value)
+
+
 @programme_view
 def population(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     if request.method == "POST":
@@ -57,8 +65,8 @@ def population(request: HttpRequest, programme: Programme, role: ProgrammeRole) 
                     role=role,
                     user=request.user,  # type: ignore[arg-type]
                     name=request.POST.get("name", ""),
-                    persons=int(request.POST.get("persons") or 0),
-                    seed=int(request.POST.get("seed") or 0),
+                    persons=_whole(request.POST.get("persons")),
+                    seed=_whole(request.POST.get("seed")),
                 )
             else:
                 services.add_uploaded_dataset(

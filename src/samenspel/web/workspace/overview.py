@@ -19,21 +19,22 @@ class Glance:
 
 
 def glance(programme: Programme) -> Glance:
-    """Headline figures of the latest survey wave, agreement and regiobeeld run (None if none)."""
+    """Headline figures of the latest closed survey wave (or the open one if none is), the
+    latest agreement and the latest regiobeeld run (None where there is none)."""
     return remember("glance", programme.pk, (get_language(),), lambda: _glance(programme))
 
 
 def _glance(programme: Programme) -> Glance:
     from samenspel.analytics.population.suppression import TOTAL
-    from samenspel.web.dynamics.models import SurveyWave
     from samenspel.web.dynamics.networks import evaluate as evaluate_dynamics
+    from samenspel.web.dynamics.selectors import board_wave, open_wave_in_progress
     from samenspel.web.finance.evaluation import evaluate as evaluate_money
     from samenspel.web.finance.models import Agreement
     from samenspel.web.monitoring.dashboard import view
     from samenspel.web.monitoring.models import RegiobeeldRun
 
     dynamics = None
-    wave = SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id").first()
+    wave = board_wave(programme)
     if wave is not None:
         dyn = evaluate_dynamics(programme, source="survey", wave=wave)
         dynamics = {
@@ -44,6 +45,7 @@ def _glance(programme: Programme) -> Glance:
             "density": dyn.density,
             "ei": None if dyn.withheld else dyn.ei["stakeholder_group"].index,
             "advice": len(dyn.advice),
+            "in_progress": open_wave_in_progress(programme, wave),
         }
     money = None
     agreement = Agreement.objects.filter(programme=programme).order_by("-id").first()

@@ -176,7 +176,7 @@ def _dynamics(book: Workbook, context: dict[str, Any]) -> None:
                     org,
                     None if s.suppressed else s.trust,
                     None if s.suppressed else s.value,
-                    s.respondents,
+                    f"< {context['dyn'].min_respondents}" if s.suppressed else s.respondents,
                 ]
                 for org, s in context["org_scores"]
             ),
