@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
-from django.test import Client
+from django.test import Client, override_settings
 
 from samenspel.web.core import services
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
@@ -230,3 +230,14 @@ def inbox() -> Iterator[tuple[Inbox, int]]:
         yield handler, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp(inbox: tuple[Inbox, int]) -> Iterator[Inbox]:
+    """The app sends its mail through the real SMTP server of ``inbox``."""
+    handler, port = inbox
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1", EMAIL_PORT=port, SAMENSPEL_SITE_URL="https://samenspel.example",
+    ):  # fmt: skip
+        yield handler

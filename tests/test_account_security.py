@@ -4,6 +4,10 @@ Content-Security-Policy without inline scripts, and a removed role that stops at
 from __future__ import annotations
 
 import datetime as dt
+import re
+from email import message_from_bytes
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samenspel.web.core.accounts.models import ProgrammeRole
 
-from .conftest import World
+from .conftest import Inbox, World
 
 PASSWORD = "x-very-secret-9"
 
@@ -36,23 +40,79 @@ def _code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def test_a_director_must_set_up_two_factor_before_anything(world: World, required: None) -> None:
+def _link(inbox: Inbox) -> str:
+    """The path of the one-time set-up link in the last mail."""
+    mail = message_from_bytes(inbox.messages[-1])
+    body = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    url = urlsplit(re.search(r"https://samenspel\.example\S+", body).group(0))  # type: ignore[union-attr]
+    return f"{url.path}?{url.query}" if url.query else url.path
+
+
+def test_a_director_must_set_up_two_factor_before_anything(
+    world: World, required: None, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    world.director.email = "dirk@alpha.example"
+    world.director.save()
     client = _log_in("dir")
     response = client.get(f"/p/{world.a.pk}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/setup/?next=/p/")
     assert client.get("/api/v1/programmes").status_code == 403
-    page = client.get(response["Location"])
+    setup = response["Location"]
+    page = client.get(setup)
+    assert b"<svg" not in page.content  # the password alone shows no code to scan ...
+    assert "d•••@alpha.example" in page.content.decode()
+    assert not TOTPDevice.objects.filter(user=world.director).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(setup, {"next": f"/p/{world.a.pk}/"})
+    assert "We hebben een link gestuurd" in sent.content.decode()
+    mail = message_from_bytes(smtp.messages[-1])
+    assert mail["To"] == "dirk@alpha.example"  # ... it goes to the account's own address
+    link = _link(smtp)
+    # someone else's session cannot use it
+    assert _log_in("par").get(link).status_code == 410
+    opened = client.get(link)
+    assert opened.status_code == 302 and opened["Location"].startswith("/accounts/2fa/setup/")
+    assert client.get(link).status_code == 410  # once
+    page = client.get(setup)
     assert b"<svg" in page.content  # the QR code to scan
     device = TOTPDevice.objects.get(user=world.director, confirmed=False)
-    wrong = client.post(response["Location"], {"code": "000000"})
+    wrong = client.post(setup, {"code": "000000"})
     assert wrong.status_code == 200 and "niet juist" in wrong.content.decode()
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code makes the next try wait a second (throttling)
-    done = client.post(response["Location"], {"code": _code(device), "next": f"/p/{world.a.pk}/"})
+    done = client.post(setup, {"code": _code(device), "next": f"/p/{world.a.pk}/"})
     assert done.status_code == 302 and done["Location"] == f"/p/{world.a.pk}/"
     assert client.get(f"/p/{world.a.pk}/").status_code == 200
     assert client.get("/api/v1/programmes").status_code == 200
+    # a second enrolment: nothing to set up, no new device, no mail
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/accounts/2fa/setup/")
+    assert "staat aan" in again.content.decode()
+    assert TOTPDevice.objects.filter(user=world.director).count() == 1
+    assert len(smtp.messages) == 1
+
+
+def test_a_set_up_link_is_refused_when_forged_replaced_or_without_an_address(
+    world: World, required: None, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = _log_in("dir")
+    page = client.post("/accounts/2fa/setup/")  # no address on the account: nothing is sent
+    assert "geen e-mailadres" in page.content.decode()
+    assert not TOTPDevice.objects.exists() and not smtp.messages
+    world.director.email = "dirk@alpha.example"
+    world.director.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/2fa/setup/")
+    first = _link(smtp)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/2fa/setup/")  # a new link replaces the first
+    second = _link(smtp)
+    assert client.get(first).status_code == 410
+    for forged in (second[:-3] + "abc/", "/accounts/2fa/link/x/", "/accounts/2fa/link/W10:1:2/"):
+        assert client.get(forged).status_code == 410, forged
+    assert "werkt niet meer" in client.get(first).content.decode()
+    assert client.get(second).status_code == 302
 
 
 def test_the_next_log_in_asks_for_a_code(world: World, required: None) -> None:

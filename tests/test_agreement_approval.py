@@ -5,7 +5,10 @@ audit-logged, and the approved PDF says who approved and when. Every role is tri
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
+from email import message_from_bytes
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,7 +17,7 @@ from pypdf import PdfReader
 from samenspel.web.core.accounts.models import AuditEvent, ProgrammeRole, Role
 from samenspel.web.finance.models import Agreement, Approval, ApprovalRound, Intervention, MoneyLine
 
-from .conftest import World
+from .conftest import Inbox, World
 
 
 @pytest.fixture
@@ -222,3 +225,48 @@ def test_deleting_an_agreement_or_programme_under_approval_opens_no_version(
     assert not ApprovalRound.objects.exists()
     assert not AuditEvent.objects.filter(action="agreement changed after freezing").exists()
     assert AuditEvent.objects.count() <= before
+
+
+def test_a_new_signatory_is_told_to_the_others_and_shown_with_the_approval(
+    world: World,
+    deal: Agreement,
+    signatories: dict[str, object],
+    smtp: Inbox,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The attack that went unseen: the director makes a member signatory for the town, who
+    could then overrule the town's decision. The town's current signatory gets a mail, and
+    the approval lists everyone who may sign for each party, since when."""
+    town = signatories["town"]
+    town.email = "wethouder@town.example"  # type: ignore[attr-defined]
+    town.first_name, town.last_name = "Tineke", "Town"  # type: ignore[attr-defined]
+    town.save()  # type: ignore[attr-defined]
+    director = world.client_for(world.director)
+    with django_capture_on_commit_callbacks(execute=True):
+        director.post(
+            f"/p/{world.a.pk}/roles/",
+            {"username": "staff", "role": "partner", "organisation": world.municipality.pk,
+             "signs_agreements": "on"},
+        )  # fmt: skip
+    (raw,) = smtp.messages
+    mail = message_from_bytes(raw)
+    body = mail.get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert mail["To"] == "wethouder@town.example"
+    assert mail["Subject"] == "Nieuwe tekenbevoegde voor Town A in Alpha"
+    assert "heeft staff het recht gegeven" in body and "https://samenspel.example/p/" in body
+    # changing something else of the same grant tells nobody again
+    with django_capture_on_commit_callbacks(execute=True):
+        director.post(
+            f"/p/{world.a.pk}/roles/",
+            {"username": "staff", "role": "partner", "organisation": world.municipality.pk,
+             "signs_agreements": "on"},
+        )  # fmt: skip
+    assert len(smtp.messages) == 1
+    director.post(f"/p/{world.a.pk}/money/{deal.pk}/freeze/")
+    approval = _status(world, deal, world.viewer)
+    town_row = next(p for p in approval["parties"] if p["organisation"] == "Town A")  # type: ignore[union-attr, index]
+    assert [s["name"] for s in town_row["signatories"]] == ["Tineke Town", "staff"]
+    page = world.client_for(world.viewer).get(f"/p/{world.a.pk}/money/{deal.pk}/")
+    section = page.content.decode().split('id="approval"')[1]
+    row = re.search(r"<th scope=\"row\">Town A</th>(.*?)</tr>", section, re.S)
+    assert row is not None and "staff" in row.group(1) and "sinds" in row.group(1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email import message_from_bytes
 from email.message import Message
 from typing import Any
@@ -33,16 +33,6 @@ DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 # The worker closes a database connection that is inside a transaction (on PostgreSQL), as a
 # long-running worker should: these tests commit for real, as the web app and worker do.
 QUEUE_TEST = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def smtp(inbox: tuple[Inbox, int]) -> Iterator[Inbox]:
-    handler, port = inbox
-    with override_settings(
-        EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=port,
-        SAMENSPEL_SITE_URL="https://samenspel.example",
-    ):  # fmt: skip
-        yield handler
 
 
 def _mails(inbox: Inbox) -> list[Message]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/login/", throttle.ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/2fa/setup/", two_factor.setup, name="two_factor_setup"),
+    path("accounts/2fa/link/<str:token>/", two_factor.link, name="two_factor_link"),
     path("accounts/2fa/verify/", two_factor.verify, name="two_factor_verify"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -7,13 +7,15 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenspel.web.core.accounts import audit
+from samenspel.web.core.accounts import audit, notices
 from samenspel.web.core.accounts.access import (
     PermissionDeniedError,
     may_add,
@@ -243,10 +245,16 @@ def grant_role(
         if directors.count() == 1:
             raise ValidationError(_("A programme keeps at least one programme director."))
     before = _described(grant) if grant.pk else ""
+    signed_for = grant.organisation_id if grant.signs_agreements else None
     grant.role = role
     grant.organisation_id = organisation_id if role == Role.PARTNER else None
     grant.signs_agreements = signs_agreements
     grant.full_clean(exclude=["user", "programme"])
+    newly_signs = grant.signs_agreements and grant.organisation_id != signed_for
+    if newly_signs:
+        grant.signs_since = timezone.now()
+    elif not grant.signs_agreements:
+        grant.signs_since = None
     with transaction.atomic():
         grant.save()
         after = _described(grant)
@@ -255,6 +263,14 @@ def grant_role(
                 director.user, director.programme, "role changed" if before else "role granted",
                 f"{user.username}: {before + ' → ' if before else ''}{after}",
             )  # fmt: skip
+        if newly_signs:
+            # in the installation's language: the recipients' own is not known
+            grant_id, director_id = grant.pk, director.user_id
+            transaction.on_commit(
+                lambda: notices.mail_new_signatory.enqueue(
+                    grant_id, director_id, settings.LANGUAGE_CODE
+                )
+            )
     return grant
 
 

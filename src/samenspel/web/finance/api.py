@@ -116,7 +116,7 @@ def agreement_approval(
     request: HttpRequest, programme_id: int, agreement_id: int
 ) -> dict[str, Any]:
     """The version under approval and every party's decision (approved, rejected or awaiting),
-    with who decided, when and their comment."""
+    with who decided, when and their comment, and who may sign for each party since when."""
     programme, role = get_programme_for(request.user, programme_id)
     agreement = Agreement.objects.filter(pk=agreement_id, programme=programme).first()
     if agreement is None:
@@ -137,7 +137,11 @@ def agreement_approval(
                 "by": None if a is None or a.decided_by is None else a.decided_by.get_username(),
                 "at": None if a is None else a.decided_at.isoformat(),
                 "comment": None if a is None else a.comment,
+                "signatories": [
+                    {"name": name, "since": since.isoformat() if since else None}
+                    for name, since in signers
+                ],
             }
-            for party, a in context["approval_rows"]
+            for party, a, signers in context["approval_rows"]
         ],
     }

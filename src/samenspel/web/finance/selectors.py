@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.accounts.notices import display_name
 from samenspel.web.core.charts import wrong_pocket_svg
 from samenspel.web.core.choices import OrganisationKind
 from samenspel.web.core.extensions import regional_costs
@@ -105,11 +106,18 @@ def approval_context(agreement: Agreement, role: ProgrammeRole) -> dict[str, Any
         return {"approval_round": None, "approval_rows": [], "approval_status": "none"}
     decisions = {a.organisation_id: a for a in round_.approvals.select_related("decided_by")}
     parties = list(round_.parties.all())
-    rows = [(party, decisions.get(party.pk)) for party in parties]
+    signers: dict[int, list[tuple[str, Any]]] = {}
+    for grant in ProgrammeRole.objects.filter(
+        programme_id=agreement.programme_id, signs_agreements=True, organisation__in=parties
+    ).select_related("user").order_by("signs_since", "user__username"):
+        signers.setdefault(grant.organisation_id or 0, []).append(
+            (display_name(grant.user), grant.signs_since)
+        )
+    rows = [(party, decisions.get(party.pk), signers.get(party.pk, [])) for party in parties]
     stale = round_.fingerprint != fingerprint(snapshot(agreement))
-    if any(a is not None and a.decision == Decision.REJECTED for _p, a in rows):
+    if any(a is not None and a.decision == Decision.REJECTED for _p, a, _s in rows):
         status = "rejected"
-    elif rows and all(a is not None and a.decision == Decision.APPROVED for _p, a in rows):
+    elif rows and all(a is not None and a.decision == Decision.APPROVED for _p, a, _s in rows):
         status = "approved"
     else:
         status = "awaiting"

@@ -44,6 +44,7 @@ class ProgrammeRole(models.Model):
         default=False,
         help_text=_("The organisation's authorised representative approves or rejects agreements."),
     )
+    signs_since = models.DateTimeField(_("signs since"), null=True, blank=True)
 
     class Meta:
         constraints = [
