@@ -19,7 +19,6 @@ from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.core.parameters import ParameterLocation
 from schemathesis.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -27,6 +26,7 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.core.parameters import ParameterLocation
 
 from samenspel.web.config.wsgi import application
 from samenspel.web.core.models import GroupMembership, Programme
