@@ -2,8 +2,9 @@
 
 Schemathesis generates valid and invalid requests for every operation; the answers must
 never be a server error, must refuse every request that breaks the schema, and must match the
-documented status codes, content types and response schemas. Path ids are steered to real records of the user's own programme, of
-someone else's programme, and to ids that do not exist, so the checks reach past the 404s.
+documented status codes, content types and response schemas. Path ids are steered to real
+records of the user's own programme, of someone else's programme, and to ids that do not
+exist, so the checks reach past the 404s.
 """
 
 from __future__ import annotations
