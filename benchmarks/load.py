@@ -2,13 +2,17 @@
 
 Starts the demo server itself (SQLite by default, or PostgreSQL with --database-url) under
 gunicorn with debug off, logs every client in as the demo programme director, and has each
-client cycle through the main pages without pausing (or --think seconds between pages). Prints
+client cycle through the main pages without pausing (or about --think seconds between pages:
+each pause is drawn between (1 - spread) and (1 + spread) times it, and each client starts
+after a random part of one pause, from a fixed seed; with one fixed pause for all, the clients
+stay in step and every one of them asks at the same moment, a burst no group of people makes).
+Prints
 p50/p95/p99 latency per page, the error count, and each page's p50 as a ratio to the
 baseline: the bare login page, measured in the same run under the same load.
 Target: p95 < 300 ms, no errors.
 
     .venv/bin/python benchmarks/load.py [--clients 50] [--seconds 60] [--workers 3]
-        [--server gunicorn|runserver] [--think 1.0]
+        [--server gunicorn|runserver] [--think 1.0] [--spread 0.5] [--seed 1]
         [--database-url postgres://postgres@127.0.0.1:5432/samenspel_load]
 """
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import random
 import re
 import socket
 import statistics
@@ -160,6 +165,10 @@ def main() -> None:
         default=0.0,
         help="seconds each client pauses between pages (0: request after request)",
     )
+    parser.add_argument(
+        "--spread", type=float, default=0.5, help="pauses vary by this share of --think"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="seed of the pauses")
     args = parser.parse_args()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -207,9 +216,15 @@ def main() -> None:
         started = threading.Barrier(args.clients + 1)
         stop = 0.0
 
+        def pause(rng: random.Random) -> float:
+            return args.think * rng.uniform(1 - args.spread, 1 + args.spread)
+
         def client(index: int) -> None:
             user = users[index]
+            rng = random.Random(args.seed * 1000 + index)
             started.wait()
+            if args.think:
+                time.sleep(rng.uniform(0, args.think))
             pages = list(PAGES.items())
             k = index
             while time.time() < stop:
@@ -223,7 +238,7 @@ def main() -> None:
                     ok = False
                 elapsed = time.perf_counter() - start
                 if args.think:
-                    time.sleep(args.think)
+                    time.sleep(pause(rng))
                 with lock:
                     if ok:
                         latencies[name].append(elapsed)
@@ -247,6 +262,7 @@ def main() -> None:
     print(
         f"{args.clients} clients, {args.seconds:.0f} s, {database}, {server_name} on loopback, "
         f"{os.cpu_count()} CPUs shared with the clients, think time {args.think:g} s"
+        f" ± {args.spread:.0%}"
     )
     print(
         f"{'page':<16} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "

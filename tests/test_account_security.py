@@ -154,6 +154,26 @@ def test_an_idle_session_ends(world: World, settings: object) -> None:
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
+def test_a_used_session_stays_open_without_a_write_on_every_page(
+    world: World, settings: object
+) -> None:
+    settings.SESSION_COOKIE_AGE = 15 * 60  # type: ignore[attr-defined]
+    client = _log_in("vie")
+    key = client.session.session_key
+    client.get(f"/p/{world.a.pk}/")
+    first = Session.objects.get(session_key=key).expire_date
+    for _ in range(3):  # pages within the minute: the session row is not written again
+        assert client.get(f"/p/{world.a.pk}/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == first
+    session = client.session  # a minute later, the next page moves the end of the session
+    session["_refreshed"] = int(session["_refreshed"]) - 61
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=first - dt.timedelta(minutes=1))
+    assert client.get(f"/p/{world.a.pk}/").status_code == 200
+    moved = Session.objects.get(session_key=key).expire_date
+    assert moved >= timezone.now() + dt.timedelta(minutes=14)
+
+
 def test_content_security_policy_allows_no_inline_script(world: World) -> None:
     response = world.client_for(world.director).get(f"/p/{world.a.pk}/")
     policy = response["Content-Security-Policy"]

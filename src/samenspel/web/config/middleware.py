@@ -1,8 +1,11 @@
-"""Request middleware: language selection (Dutch unless chosen otherwise) and request ids."""
+"""Request middleware: language selection (Dutch unless chosen otherwise), request ids, and
+the idle session's clock."""
 
+import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 
@@ -36,4 +39,26 @@ class RequestIdMiddleware:
         finally:
             logs.request_id.reset(token)
         response["X-Request-ID"] = rid
+        return response
+
+
+class IdleSessionMiddleware:
+    """Keeps a session alive while it is used, without a database write on every request.
+
+    A session ends ``SESSION_COOKIE_AGE`` after it was last saved; this saves it again (moving
+    that end) at most once every ``SAMENSPEL_SESSION_REFRESH_SECONDS``, so an idle session ends
+    within that margin of its age, and a busy one costs one write a minute, not one a page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            last = int(session.get("_refreshed", 0))
+            if now - last >= settings.SAMENSPEL_SESSION_REFRESH_SECONDS:
+                session["_refreshed"] = now
         return response

@@ -8,6 +8,9 @@ from typing import Any
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samenspel.web.core.accounts.models import ProgrammeRole
@@ -16,6 +19,7 @@ from samenspel.web.core.charts import wrong_pocket_svg
 from samenspel.web.core.choices import OrganisationKind
 from samenspel.web.core.extensions import regional_costs
 from samenspel.web.core.models import Organisation, Programme
+from samenspel.web.core.versions import remember
 
 from .evaluation import Evaluation, agreement_document, evaluate, money_lines, stream_check
 from .excel import RULE_LABELS
@@ -114,6 +118,7 @@ def approval_context(agreement: Agreement, role: ProgrammeRole) -> dict[str, Any
             (display_name(grant.user), grant.signs_since)
         )
     rows = [(party, decisions.get(party.pk), signers.get(party.pk, [])) for party in parties]
+    # computed afresh, never kept: what the parties approve must be exactly what is stored now
     stale = round_.fingerprint != fingerprint(snapshot(agreement))
     if any(a is not None and a.decision == Decision.REJECTED for _p, a, _s in rows):
         status = "rejected"
@@ -186,3 +191,17 @@ def dashboard_context(
         "interventions": agreement.interventions.prefetch_related("partners", "lines__party"),
         "care_tasks": agreement.care_tasks.select_related("performer"),
     }
+
+
+def analysis_html(context: dict[str, Any], *, page_path: str) -> str:
+    """The money page's figures (tasks, interventions, business case, division, side payments,
+    risk), rendered once per data version, agreement, language and whether the reader edits:
+    they hold no form and nothing else of the reader, and are the page's heaviest part."""
+    agreement: Agreement = context["agreement"]
+    editor = context["edit_lines"]
+    return remember(
+        "money-analysis", agreement.programme_id, (agreement.pk, editor, get_language()),
+        lambda: mark_safe(
+            render_to_string("finance/_analysis.html", {**context, "page_path": page_path})
+        ),
+    )  # fmt: skip

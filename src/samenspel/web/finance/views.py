@@ -27,7 +27,7 @@ from . import services
 from .evaluation import agreement_document, evaluate
 from .excel import agreement_workbook
 from .models import Agreement, ApprovalRound
-from .selectors import agreement_of, dashboard_context
+from .selectors import agreement_of, analysis_html, dashboard_context
 
 
 @programme_view
@@ -35,7 +35,9 @@ def money(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, agreement_id: int
 ) -> HttpResponse:
     agreement = agreement_of(programme, agreement_id)
-    return render(request, "finance/money.html", dashboard_context(programme, role, agreement))
+    context = dashboard_context(programme, role, agreement)
+    context["analysis"] = analysis_html(context, page_path=request.path)
+    return render(request, "finance/money.html", context)
 
 
 @programme_view

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -120,6 +122,19 @@ def regiobeeld_context(
     )
     context.update({"result": result, "sharing": run.sharing})
     return context
+
+
+def regiobeeld_body_html(context: dict[str, Any]) -> str:
+    """The regiobeeld page's figures and charts, rendered once per run, year, municipality and
+    language: the same for every reader (they hold no form), and the page's heaviest part."""
+    run: RegiobeeldRun = context["run"]
+    return remember(
+        "regiobeeld-body", run.programme_id,
+        (run.pk, context["year"], context["municipality"], get_language()),
+        lambda: mark_safe(
+            render_to_string("monitoring/_regiobeeld_body.html", context)
+        ),
+    )  # fmt: skip
 
 
 def _figures(run: RegiobeeldRun, year: int, municipality: str) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from samenspel.web.core.uploads import first_problems
 from . import services
 from .excel import open_data_workbook, regiobeeld_workbook
 from .models import Dataset, OpenDataFile, RegiobeeldRun
-from .selectors import open_data_context, regiobeeld_context, run_of
+from .selectors import open_data_context, regiobeeld_body_html, regiobeeld_context, run_of
 
 
 def _whole(text: str | None) -> int:
@@ -189,9 +189,10 @@ def regiobeeld(
 ) -> HttpResponse:
     run = run_of(programme, run_id)
     audit.record(request.user, programme, "view regiobeeld", f"run {run.pk}")
-    return render(
-        request, "monitoring/regiobeeld.html", regiobeeld_context(request, programme, role, run)
-    )
+    context = regiobeeld_context(request, programme, role, run)
+    if "v" in context:
+        context["body"] = regiobeeld_body_html(context)
+    return render(request, "monitoring/regiobeeld.html", context)
 
 
 @programme_view

@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "samenspel.web.config.middleware.IdleSessionMiddleware",
     "samenspel.web.config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -148,7 +149,9 @@ STATICFILES_DIRS = [WEB_DIR / "static"]
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # A session ends after this many minutes without a request (and when the browser closes).
 SESSION_COOKIE_AGE = int(os.environ.get("SAMENSPEL_SESSION_MINUTES", "60")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# An idle session ends after SESSION_COOKIE_AGE; a used one is saved again (its end moved) at
+# most this often (IdleSessionMiddleware), not on every request.
+SAMENSPEL_SESSION_REFRESH_SECONDS = int(os.environ.get("SAMENSPEL_SESSION_REFRESH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Content-Security-Policy: scripts, styles, images and fonts only from this site; no inline or
