@@ -58,6 +58,9 @@ def test_the_workers_housekeeping_records_a_killed_run_and_its_queue_entry(
     client = world.client_for(world.director)
     page = client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/").content.decode()
     assert "De berekening stopte voordat ze klaar was" in page  # shown before any write
+    assert "Opnieuw starten" in page  # with a way to start it again
+    viewer = world.client_for(world.viewer).get(f"/p/{world.a.pk}/population/runs/{run.pk}/")
+    assert "Opnieuw starten" not in viewer.content.decode()  # for those who may start runs
     entry = DBTaskResult.objects.create(
         status=TaskResultStatus.RUNNING, args_kwargs={"args": [run.pk], "kwargs": {}},
         task_path="samenspel.web.monitoring.tasks.compute_regiobeeld", backend_name="default",
@@ -157,3 +160,15 @@ def test_a_worker_killed_with_sigkill_leaves_a_run_said_dead(tmp_path: Path) -> 
         finally:
             second.terminate()
             second.wait(timeout=60)
+
+
+@pytest.mark.django_db
+def test_a_stopped_run_is_started_again_from_its_page(world: World) -> None:
+    run = _run(world, status="failed", step="computing", error="stopped", engine="duckdb")
+    client = world.client_for(world.director)
+    response = client.post(
+        f"/p/{world.a.pk}/population/datasets/{run.dataset_id}/run/", {"engine": run.engine}
+    )
+    again = RegiobeeldRun.objects.exclude(pk=run.pk).get(dataset=run.dataset)
+    assert response.status_code == 302 and response["Location"].endswith(f"/runs/{again.pk}/")
+

@@ -190,6 +190,7 @@ def regiobeeld(
     run = run_of(programme, run_id)
     audit.record(request.user, programme, "view regiobeeld", f"run {run.pk}")
     context = regiobeeld_context(request, programme, role, run)
+    context["can_manage"] = services.may_manage(role)
     if "v" in context:
         context["body"] = regiobeeld_body_html(context)
     return render(request, "monitoring/regiobeeld.html", context)
