@@ -77,3 +77,25 @@ def test_a_refused_write_leaves_no_entry(world: World) -> None:
         assert "Vul een heel getal in" in response.content.decode()
     assert AuditEvent.objects.count() == before
     assert not SurveyWave.objects.exists() and not Dataset.objects.exists()
+
+
+def test_a_bad_role_grant_is_refused_in_words_and_leaves_nothing(world: World) -> None:
+    """An unknown user, another programme's organisation, an id beyond any database, or signing
+    rights for a viewer: a translated error on the field, no role, no log entry."""
+    from samenspel.web.core.accounts.models import ProgrammeRole
+    from samenspel.web.core.models import Organisation
+
+    elsewhere = Organisation.objects.filter(programme=world.b).first()
+    assert elsewhere is not None
+    before = (ProgrammeRole.objects.count(), AuditEvent.objects.count())
+    director = world.client_for(world.director)
+    for data, expected in (
+        ({"username": "nobody", "role": "viewer"}, "Geen gebruiker met deze gebruikersnaam"),
+        ({"username": "out", "role": "partner", "organisation": elsewhere.pk}, "geldige keuze"),
+        ({"username": "out", "role": "partner", "organisation": 2**63}, "geldige keuze"),
+        ({"username": "out", "role": "viewer", "signs_agreements": "on"}, "Alleen een partnerlid"),
+    ):
+        response = director.post(f"/p/{world.a.pk}/roles/", data)
+        assert response.status_code == 200, data
+        assert expected in response.content.decode(), data
+    assert (ProgrammeRole.objects.count(), AuditEvent.objects.count()) == before
