@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # Both come from hashed lock files (requirements/*.txt, made by `make lock`).
 PRODUCTION := $(VENV)/.installed-production
 TESTING    := $(VENV)/.installed-test
-PIP := $(BIN)/python -m pip install --quiet --no-deps --require-hashes
+PIP := $(BIN)/python -m pip install --quiet --no-deps --require-hashes --no-compile
 # Front-end libraries come from npm through package-lock.json and are served by the app itself.
 VENDOR := src/samenspel/web/static/vendor
 ASSETS := $(VENDOR)/cytoscape.min.js

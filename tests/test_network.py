@@ -7,6 +7,7 @@ Blau (1977) heterogeneity.
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import subprocess
@@ -33,6 +34,7 @@ from samenspel.analytics.network import (
     scores,
 )
 from samenspel.analytics.network.advice import Thresholds, advise
+from samenspel.analytics.network.io import to_graphml
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -356,3 +358,28 @@ def test_cli_network_refuses_bad_files(tmp_path: Path, content: bytes, message: 
     assert result.returncode == 2
     assert message in " ".join(result.stderr.split())
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_graphml_reads_back_in_networkx(directed: bool) -> None:
+    """The GraphML export, read by networkx's own reader: every node with its name and
+    attributes, every tie with its weight; text that XML cannot hold is left out."""
+    network = Network(
+        {
+            "p1": {"stakeholder_group": "executive", "organisation": "Ziekenhuis <A&B>"},
+            "p2": {"stakeholder_group": "resident", "organisation": "Wijk \x01Oost"},
+            "p3": {"stakeholder_group": "professional", "organisation": ""},
+        },
+        [Tie("p1", "p2", 2.0), Tie("p2", "p3", 0.5)],
+        directed=directed,
+    )
+    names = {"p1": "Eva \"E\" Exec", "p2": "Rita", "p3": "Nina"}
+    graph = nx.read_graphml(io.StringIO(to_graphml(network, names)))
+    assert graph.is_directed() == directed
+    assert dict(graph.nodes(data=True)) == {
+        "p1": {"name": 'Eva "E" Exec', "stakeholder_group": "executive",
+               "organisation": "Ziekenhuis <A&B>"},
+        "p2": {"name": "Rita", "stakeholder_group": "resident", "organisation": "Wijk Oost"},
+        "p3": {"name": "Nina", "stakeholder_group": "professional", "organisation": ""},
+    }  # fmt: skip
+    assert sorted(graph.edges(data="weight")) == [("p1", "p2", 2.0), ("p2", "p3", 0.5)]

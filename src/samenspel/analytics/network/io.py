@@ -16,6 +16,7 @@ all nodes have).
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from .brokerage import brokerage
@@ -99,3 +100,56 @@ def network_report(network: Network, attributes: list[str]) -> dict[str, Any]:
             "brokerage": brokerage(network, attribute),
         }
     return report
+
+
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+
+
+def _graphml_type(values: list[Any]) -> str:
+    if values and all(isinstance(v, bool) for v in values):
+        return "boolean"
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "long"
+    if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "double"
+    return "string"
+
+
+# Characters XML 1.0 cannot hold at all (control characters other than tab and newlines).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _graphml_text(value: Any) -> str:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return _NOT_XML.sub("", text)
+
+
+def to_graphml(network: Network, names: dict[str, str]) -> str:
+    """The network as GraphML (for Gephi, Kumu, yEd): each node with its name and attributes,
+    each tie with its weight; attribute types as their values have them."""
+    from xml.etree import ElementTree as ET
+
+    root = ET.Element("graphml", xmlns=GRAPHML_NS)
+    attributes: dict[str, list[Any]] = {"name": list(names.values())}
+    for attrs in network.nodes.values():
+        for key, value in attrs.items():
+            attributes.setdefault(key, []).append(value)
+    ids = {}
+    for i, (key, values) in enumerate(attributes.items()):
+        ids[key] = f"d{i}"
+        ET.SubElement(root, "key", {"id": f"d{i}", "for": "node", "attr.name": key,
+                                    "attr.type": _graphml_type(values)})  # fmt: skip
+    ET.SubElement(root, "key", {"id": "weight", "for": "edge", "attr.name": "weight",
+                                "attr.type": "double"})  # fmt: skip
+    graph = ET.SubElement(
+        root, "graph", edgedefault="directed" if network.directed else "undirected"
+    )
+    for node in network.ids:
+        element = ET.SubElement(graph, "node", id=node)
+        for key, value in {"name": names.get(node, node), **network.nodes[node]}.items():
+            ET.SubElement(element, "data", key=ids[key]).text = _graphml_text(value)
+    for tie in network.ties:
+        edge = ET.SubElement(graph, "edge", source=tie.source, target=tie.target)
+        ET.SubElement(edge, "data", key="weight").text = repr(float(tie.weight))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import networkx as nx
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samenspel.analytics.network import MIN_RESPONDENTS
+from samenspel.analytics.network.io import to_graphml
 from samenspel.web.core.accounts.access import (
     PermissionDeniedError,
     is_director,
@@ -162,12 +162,7 @@ def export_edges(request: HttpRequest, programme: Programme, role: ProgrammeRole
 @programme_view
 def export_graphml(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     dyn, source = _network_for_export(request, programme, role)
-    graph = nx.DiGraph() if dyn.network.directed else nx.Graph()
-    for n in dyn.network.ids:
-        graph.add_node(n, name=dyn.names[n], **dyn.network.nodes[n])
-    for tie in dyn.network.ties:
-        graph.add_edge(tie.source, tie.target, weight=tie.weight)
-    content = "\n".join(nx.generate_graphml(graph))
+    content = to_graphml(dyn.network, dyn.names)
     return attachment(
         content, "application/graphml+xml; charset=utf-8", f"network-{source}.graphml"
     )
