@@ -56,20 +56,26 @@ HOSPITAL_AT_HOME = {
 def test_shifting_a_cost_onto_an_outsider_does_not_pay() -> None:
     agreement = parse_agreement(HOSPITAL_AT_HOME)
     game = coalition_game(agreement)
-    # Hospital and insurer gain 160 - 100 but must hold the municipality harmless: 60 - 100 < 0.
-    assert game.value(["hospital", "insurer"]) == 0
+    # The municipality nets -20 there (bears 100, saves 80). Hospital and insurer gain
+    # 160 - 100 and must hold it harmless for that net loss: 60 - 20 = 40.
+    assert game.value(["hospital", "insurer"]) == pytest.approx(40)
     assert game.value(["hospital", "insurer", "municipality"]) == pytest.approx(40)
     assert all(game.value([p]) == 0 for p in agreement.parties)
-    # With only the grand coalition worth anything, every rule in the core splits it equally.
+    # The municipality adds nothing: hospital and insurer split the 40, and pay the
+    # municipality its 20, so it ends at 0, its stand-alone value, not at -20.
     result = settlement(agreement, "shapley")
-    assert result.allocation.as_dict() == pytest.approx(dict.fromkeys(agreement.parties, 40 / 3))
+    assert result.allocation.as_dict() == pytest.approx(
+        {"hospital": 20, "insurer": 20, "municipality": 0}
+    )
     assert result.allocation.core is not None and result.allocation.core.in_core
-    # The municipality ends at 40/3 after side payments (own -20, receives 20 + 40/3), not below
-    # its stand-alone value of 0, as it did when hospital + insurer were worth 60.
     assert result.own_npv["municipality"] == pytest.approx(-20)
-    assert result.balances["municipality"] == pytest.approx(20 + 40 / 3)
+    assert result.balances["municipality"] == pytest.approx(20)
     nucleolus_shares = settlement(agreement, "nucleolus").allocation.as_dict()
-    assert nucleolus_shares == pytest.approx(dict.fromkeys(agreement.parties, 40 / 3))
+    assert nucleolus_shares == pytest.approx({"hospital": 20, "insurer": 20, "municipality": 0})
+    # Moving the hospital's cost onto the municipality pays nothing: it is held harmless.
+    shifted = copy.deepcopy(HOSPITAL_AT_HOME)
+    shifted["interventions"][0]["costs"][0]["party"] = "municipality"
+    assert coalition_game(parse_agreement(shifted)).value(["hospital", "insurer"]) == 40
 
 
 def test_the_sampled_value_follows_the_same_rule() -> None:
@@ -142,7 +148,14 @@ def test_moving_a_cost_from_a_partner_onto_an_outsider_never_pays(
 ) -> None:
     changed = copy.deepcopy(data)
     for intervention in changed["interventions"]:
-        outsiders = [p for p in data["parties"] if p not in intervention["partners"]]
+        # an outsider that gains nothing there (one that nets a gain is held harmless only
+        # down to zero: a cost it can carry from its own gain is its own affair)
+        gainers = {line["party"] for line in intervention["savings"]} | {
+            r["party"] for r in intervention["revenues"] if not r["lost"]
+        }
+        outsiders = [
+            p for p in data["parties"] if p not in intervention["partners"] and p not in gainers
+        ]
         partners = intervention["partners"]
         partners_costs = [c for c in intervention["costs"] if c["party"] in partners]
         if outsiders and partners_costs:
@@ -150,6 +163,50 @@ def test_moving_a_cost_from_a_partner_onto_an_outsider_never_pays(
     before = coalition_game(parse_agreement(data)).values
     after = coalition_game(parse_agreement(changed)).values
     assert np.all(after <= before + 1e-9)
+
+
+def test_a_pair_of_lines_that_cancels_buys_no_share() -> None:
+    """The hospital of docs/money.md: it loses 100 of revenue on a substitution by the care
+    group and the insurer, and saves the 100 it no longer spends producing that care. Netted,
+    it neither gains nor loses, so it is not needed and gets nothing; counted line by line it
+    became a veto player and took a third of the gain."""
+    data = {
+        "parties": ["care group", "insurer", "hospital"], "horizon": 1, "discount_rate": 0.0,
+        "interventions": [{
+            "name": "Substitution", "partners": ["care group", "insurer"],
+            "costs": [{"party": "care group", "stream": "Zvw", "likely": 40}],
+            "savings": [{"party": "insurer", "stream": "Zvw", "likely": 100},
+                        {"party": "hospital", "stream": "other", "likely": 100}],
+            "revenues": [{"party": "hospital", "stream": "Zvw", "likely": 100, "lost": True}],
+        }],
+    }  # fmt: skip
+    game = coalition_game(parse_agreement(data))
+    assert game.value(["care group", "insurer"]) == pytest.approx(60)
+    assert game.value(["care group", "insurer", "hospital"]) == pytest.approx(60)
+    for rule in ("shapley", "nucleolus"):
+        shares = settlement(parse_agreement(data), rule).allocation.as_dict()
+        assert shares == pytest.approx({"care group": 30, "insurer": 30, "hospital": 0})
+
+
+@PROPERTY
+@given(data=agreements(), amount=st.integers(1, 300), pick=st.integers(0, 1000))
+def test_adding_a_pair_that_cancels_for_a_party_changes_no_share(
+    data: dict[str, Any], amount: int, pick: int
+) -> None:
+    changed = copy.deepcopy(data)
+    party = data["parties"][pick % len(data["parties"])]
+    target = changed["interventions"][pick % len(data["interventions"])]
+    years = [1 + pick % data["horizon"]]
+    target["costs"].append({"party": party, "likely": amount, "years": years, "stream": "other"})
+    target["revenues"].append(
+        {"party": party, "likely": amount, "years": years, "stream": "other", "lost": False}
+    )
+    before, after = parse_agreement(data), parse_agreement(changed)
+    assert coalition_game(after).values == pytest.approx(coalition_game(before).values, abs=1e-9)
+    for rule in ("shapley", "nucleolus"):
+        old = settlement(before, rule).allocation.as_dict()
+        new = settlement(after, rule).allocation.as_dict()
+        assert new == pytest.approx(old, abs=1e-6), rule
 
 
 @PROPERTY

@@ -46,6 +46,21 @@ def test_savings_above_the_minimum_rate_are_shared_from_the_first_euro() -> None
     assert outcome.per_party == {"hospital": 25_000, "gp": 12_500, "insurer": 12_500}
 
 
+def test_the_sharing_rate_is_what_the_providers_receive() -> None:
+    """As in MSSP and the Dutch insurer contracts: with a 50% rate the providers receive half
+    the savings, divided by the rule's shares (2 : 1); the insurer that funds the Zvw keeps
+    the other half and receives none of the shared amount."""
+    outcome = settle_year(_year(1_900_000), TERMS, SHARES, funders={"insurer"})
+    assert outcome.shared == 50_000
+    assert outcome.per_party == pytest.approx(
+        {"hospital": 100_000 / 3, "gp": 50_000 / 3, "insurer": 0}
+    )
+    assert sum(outcome.per_party.values()) / outcome.savings == pytest.approx(0.5)
+    loss = settle_year(_year(2_100_000), Terms(two_sided=True), SHARES, funders={"insurer"})
+    assert loss.per_party == pytest.approx({"hospital": -100_000 / 3, "gp": -50_000 / 3,
+                                            "insurer": 0})  # fmt: skip
+
+
 def test_the_cap_limits_the_shared_amount() -> None:
     outcome = settle_year(_year(1_500_000), TERMS, SHARES)
     # 50% of 500,000 is 250,000, above the cap of 10% of 2,000,000
@@ -125,6 +140,9 @@ def test_the_demo_settles_a_loss_year_and_a_shared_year() -> None:
     assert shared.savings == pytest.approx(170.784) and shared.shared == pytest.approx(85.392)
     assert planned is not None and planned.savings == pytest.approx(520 - 330)
     assert sum(shared.per_party.values()) == pytest.approx(85.392)
+    # all of it to the providers: the insurer, which funds the Zvw, keeps the other half
+    funders = [p for p in shared.per_party if "erzeker" in p]
+    assert funders and all(shared.per_party[p] == 0 for p in funders)
     page = response.content.decode()
     assert "Gerealiseerde besparingen, verrekend zoals afgesproken" in page
     assert "verlies, niet gedeeld" in page and "2,8%" in page

@@ -1,15 +1,16 @@
 """Business case per party, the coalition game it implies, and the side-payment settlement.
 
 Coalition value rule (documented for users, with a worked example, in docs/money.md): a
-coalition S can carry out an intervention when all of the intervention's partners are in S. It
-then gains the savings that land with its own members and bears *every* cost of the
-intervention, its members' and the costs it lays on parties outside S: outsiders are held
-harmless, so shifting a cost onto them never pays. S takes up the interventions with a positive
-gain, and v(S) is the sum of those gains. Savings of outsiders do not count for S: that is the
-wrong-pocket problem, the hospital alone will not invest when the insurer saves, but hospital
-and insurer together will.
+coalition S can carry out an intervention when all of the intervention's partners are in S.
+Each party's lines on the intervention are first netted (gains minus losses). S then gains the
+net gains of its own members and bears *every* net loss of the intervention, its members' and
+those it lays on parties outside S: outsiders are held harmless for their net loss, so shifting
+a cost onto them never pays, and booking a loss beside an equal gain buys nothing. S takes up
+the interventions with a positive gain, and v(S) is the sum of those gains. Net gains of
+outsiders do not count for S: that is the wrong-pocket problem, the hospital alone will not
+invest when the insurer saves, but hospital and insurer together will.
 
-Per intervention the gain is a sum of non-negative savings over S's members minus a constant,
+Per intervention the gain is a sum of non-negative net gains over S's members minus a constant,
 so ``max(0, gain)`` on the coalitions that hold every partner is supermodular; the sum over
 interventions is a convex game. A convex game is superadditive, its core is never empty, and
 both the Shapley value and the nucleolus lie in it, so no party ends below its stand-alone value.
@@ -75,13 +76,20 @@ def party_npv(agreement: Agreement, intervention: Intervention) -> np.ndarray:
 
 
 def _terms(agreement: Agreement) -> list[tuple[int, np.ndarray, float]]:
-    """Per intervention: (bitmask of its partners, savings per party, total cost)."""
+    """Per intervention: (bitmask of its partners, net gain per party, total net loss).
+
+    Each party counts with its *net* result on the intervention: a member brings its net gain,
+    an outsider is held harmless for its net loss (its losses minus its own gains there, never
+    below zero). The gain of S is then sum over members of max(0, net) minus the net losses of
+    everyone, members included, so a pair of lines that cancels for a party changes nothing.
+    """
     index = {p: i for i, p in enumerate(agreement.parties)}
     terms = []
     for intervention in agreement.interventions:
-        savings, costs = present_values(agreement, intervention)
+        gains, losses = present_values(agreement, intervention)
+        net = gains - losses
         required = sum(1 << index[p] for p in intervention.partners)
-        terms.append((required, savings, float(costs.sum())))
+        terms.append((required, np.maximum(net, 0.0), float(np.maximum(-net, 0.0).sum())))
     return terms
 
 

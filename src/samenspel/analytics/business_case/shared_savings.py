@@ -8,16 +8,19 @@ Program (MSSP):
   aged or changed in sex make-up; 1 without adjustment), times the persons of the year;
 - **savings** = benchmark - realised cost; they count only when they reach the **minimum
   savings rate** (MSR) of the benchmark, and are then shared from the first euro;
-- the **shared amount** = sharing rate x savings, at most the **cap** (a rate of the benchmark);
+- the **shared amount** = sharing rate x savings, at most the **cap** (a rate of the benchmark),
+  goes to the **providers**; the stream's funder (the insurer for the Zvw, ...) keeps the rest,
+  as in MSSP and the Dutch insurer contracts, where the sharing rate is what providers receive;
 - in a **two-sided** contract a loss beyond the same corridor is shared the same way (the
-  parties pay back); in a one-sided contract a loss costs the parties nothing;
-- the shared amount is divided among the parties in proportion to their shares of the plan's
-  gains under the agreement's chosen rule (equal when the plan gains nothing).
+  providers pay back); in a one-sided contract a loss costs them nothing;
+- the shared amount is divided among the providers in proportion to their shares of the plan's
+  gains under the agreement's chosen rule (equal when those add up to nothing). A party that
+  funds the year's stream receives none of it; when every party funds it, all share.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from ..inputs import is_finite_number
@@ -88,12 +91,18 @@ class Outcome:
     """The savings (or, two-sided, the loss) reach the minimum rate."""
     capped: bool
     shared: float
-    """What the parties receive (negative: pay back), after the sharing rate and the cap."""
+    """What the providers receive (negative: pay back), after the sharing rate and the cap."""
     per_party: dict[str, float]
 
 
-def settle_year(year: Year, terms: Terms, shares: Mapping[str, float]) -> Outcome:
-    """Settle one year: benchmark, savings, minimum rate, sharing, cap and division."""
+def settle_year(
+    year: Year,
+    terms: Terms,
+    shares: Mapping[str, float],
+    funders: Collection[str] = (),
+) -> Outcome:
+    """Settle one year: benchmark, savings, minimum rate, sharing, cap, and division among
+    the providers (every party but the ``funders`` of the year's stream, who get 0)."""
     benchmark = year.benchmark
     savings = benchmark - year.realised_cost
     rate = savings / benchmark
@@ -103,8 +112,9 @@ def settle_year(year: Year, terms: Terms, shares: Mapping[str, float]) -> Outcom
     capped = abs(shared) > limit
     if capped:
         shared = limit if shared > 0 else -limit
-    return Outcome(year, benchmark, savings, rate, qualifies, capped, shared,
-                   divide(shared, shares))  # fmt: skip
+    providers = {p: s for p, s in shares.items() if p not in funders} or dict(shares)
+    per_party = dict.fromkeys(shares, 0.0) | divide(shared, providers)
+    return Outcome(year, benchmark, savings, rate, qualifies, capped, shared, per_party)
 
 
 def divide(amount: float, shares: Mapping[str, float]) -> dict[str, float]:

@@ -28,7 +28,7 @@ from samenspel.analytics.business_case.shared_savings import (
     planned_savings,
     settle_year,
 )
-from samenspel.analytics.business_case.streams import Breach, StreamLine, breach
+from samenspel.analytics.business_case.streams import Breach, StreamLine, allowed_kinds, breach
 from samenspel.analytics.games import (
     MAX_EXACT_PLAYERS,
     MAX_SHAPLEY_PLAYERS,
@@ -36,6 +36,7 @@ from samenspel.analytics.games import (
     GameError,
     least_core,
 )
+from samenspel.web.core.models import Organisation
 from samenspel.web.core.versions import remember
 
 from .models import Agreement, LineKind, MoneyLine, parse_years
@@ -216,6 +217,17 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
         two_sided=agreement.two_sided,
     )
     planned = planned_savings(result.data)
+    kinds = dict(
+        Organisation.objects.filter(
+            programme_id=agreement.programme_id, name__in=result.data.parties
+        ).values_list("name", "kind")
+    )
+
+    def funders(stream: str) -> set[str]:
+        """The parties that fund ``stream``: they keep what the providers do not receive."""
+        funding = allowed_kinds(stream, "saves") or frozenset()
+        return {party for party, kind in kinds.items() if kind in funding}
+
     for row in years:
         try:
             year = Year(
@@ -236,7 +248,11 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
             None
             if expected is None
             else settle_year(
-                replace(year, realised_cost=max(0.0, year.benchmark - expected)), terms, shares
+                replace(year, realised_cost=max(0.0, year.benchmark - expected)),
+                terms,
+                shares,
+                funders(row.stream),
             )
         )
-        result.realised.append((settle_year(year, terms, shares), as_planned))
+        outcome = settle_year(year, terms, shares, funders(row.stream))
+        result.realised.append((outcome, as_planned))
