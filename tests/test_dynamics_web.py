@@ -116,6 +116,21 @@ def test_nobody_is_a_valid_answer_and_nothing_chosen_is_not(
     assert invitation.submitted_at is not None and not invitation.ratings.exists()
 
 
+def test_closing_asks_first_and_says_what_it_does(world: World, wave: SurveyWave) -> None:
+    url = f"/p/{world.a.pk}/waves/{wave.pk}/close/"
+    assert world.client_for(world.viewer).get(url).status_code == 403
+    director = world.client_for(world.director)
+    listing = director.get(f"/p/{world.a.pk}/waves/").content.decode()
+    assert f'href="{url}"' in listing  # the list links to the question, it does not close
+    page = director.get(url).content.decode()
+    assert "0 van de 4 uitgenodigde mensen hebben ingestuurd" in page
+    assert "kan niet ongedaan worden gemaakt" in page
+    wave.refresh_from_db()
+    assert not wave.is_closed  # asking changed nothing
+    director.post(url)
+    assert director.get(url).status_code == 404  # nothing left to close
+
+
 def test_closed_wave_is_frozen(world: World, wave: SurveyWave) -> None:
     director = world.client_for(world.director)
     assert director.post(f"/p/{world.a.pk}/waves/{wave.pk}/close/").status_code == 302

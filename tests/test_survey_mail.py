@@ -21,6 +21,7 @@ from django_tasks import default_task_backend
 from django_tasks_db.models import DBTaskResult
 
 from samenspel.web.core.accounts.access import get_programme_for
+from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.dynamics.mailing import send_due
 from samenspel.web.dynamics.models import SurveyWave
 from samenspel.web.dynamics.services import open_wave
@@ -237,3 +238,29 @@ def test_an_unreachable_mail_server_is_reported_and_retried(
     with override_settings(EMAIL_BACKEND=SMTP, EMAIL_HOST="127.0.0.1", EMAIL_PORT=port):
         _send(world, wave, django_capture_on_commit_callbacks)  # sent again, now it works
     assert len(handler.messages) == 4
+
+
+def test_the_mail_command_can_keep_to_one_programme(
+    world: World, smtp: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    """`samenspel mail --programme ID` sends what is due for that programme only; an unknown id
+    is refused by name and sends nothing."""
+    from typer.testing import CliRunner
+
+    from samenspel.cli.main import app
+
+    _addresses(world)
+    b_role = ProgrammeRole.objects.get(user=world.outsider, programme=world.b)
+    world.b_person.email = "secret@b.example"
+    world.b_person.save()
+    waves = []
+    for role in (get_programme_for(world.director, world.a.pk)[1], b_role):
+        wave = open_wave(role=role, name="Due")
+        wave.send_at = timezone.now() - dt.timedelta(minutes=1)
+        wave.save()
+        waves.append(wave)
+    refused = CliRunner().invoke(app, ["mail", "--programme", "999999"])
+    assert refused.exit_code == 2 and "999999" in refused.output and not smtp.messages
+    done = CliRunner().invoke(app, ["mail", "--programme", str(world.b.pk)])
+    assert done.exit_code == 0, done.output
+    assert [m["To"] for m in _mails(smtp)] == ["secret@b.example"]

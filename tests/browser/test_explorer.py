@@ -91,6 +91,11 @@ def test_filter_search_and_ego_network(new_page: Any, width: int) -> None:
         ".map(n => [n.data('label'), n.data('size')]))"
     )
     assert sizes["Carla Brug"] == max(sizes.values())
+    # scaled to the measure's own range (0-1 here): the smallest and largest differ fully
+    for measure in ("betweenness", "closeness", "constraint"):
+        page.select_option("#ex-size", measure)
+        shown = page.evaluate("window.samenspelExplorer.nodes().map(n => n.data('size'))")
+        assert max(shown) == 40 and min(shown) == 10, (measure, shown)
     assert not errors
     # the same network as a table for screen readers
     row = page.locator("table tbody tr").filter(has=page.locator("th", has_text="Carla Brug"))

@@ -171,15 +171,32 @@ def worker() -> None:
 
 
 @app.command("mail")
-def mail_command() -> None:
-    """Send the survey invitations and reminders that are due now, for every open wave (for a
-    cron job where no task worker runs; the worker of `samenspel serve` does this by itself)."""
+def mail_command(
+    programme: list[int] | None = typer.Option(
+        None, "--programme", "-p", help="Only this programme (by id); repeat for more."
+    ),
+) -> None:
+    """Send the survey invitations and reminders that are due now, for every open wave or only
+    those of the given programmes (for a cron job where no task worker runs; the worker of
+    `samenspel serve` does this by itself)."""
     _django()
+    from samenspel.web.core.models import LARGEST_ID, Programme
     from samenspel.web.dynamics.mailing import send_due
     from samenspel.web.dynamics.models import SurveyWave
 
+    waves = SurveyWave.objects.filter(closed_at__isnull=True, send_at__isnull=False)
+    if programme:
+        known = set(
+            Programme.objects.filter(pk__in=[p for p in programme if 0 < p <= LARGEST_ID])
+            .values_list("pk", flat=True)
+        )
+        unknown = sorted(set(programme) - known)
+        if unknown:
+            err.print(f"[red]No programme with id {', '.join(map(str, unknown))}.[/red]")
+            raise typer.Exit(2)
+        waves = waves.filter(programme_id__in=known)
     failed = 0
-    for wave in SurveyWave.objects.filter(closed_at__isnull=True, send_at__isnull=False):
+    for wave in waves.select_related("programme"):
         report = send_due(wave=wave)
         console.print(f"{wave.programme.name} · {wave.name}: {len(report.sent)} sent")
         for name, reason in report.failed:

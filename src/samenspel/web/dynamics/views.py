@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from samenspel.analytics.network import MIN_RESPONDENTS
 from samenspel.analytics.network.io import to_graphml
@@ -33,6 +33,7 @@ from .models import ANSWER_FIELDS, ITEM_FIELDS, Invitation, SurveyWave, Unit
 from .networks import (
     Dynamics,
     evaluate,
+    responded,
 )
 from .selectors import (
     METRICS,
@@ -270,16 +271,27 @@ def wave_links(
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @programme_view
 def wave_action(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, wave_id: int, action: str
 ) -> HttpResponse:
     wave = get_object_or_404(SurveyWave, pk=wave_id, programme=programme)
+    if request.method == "GET":  # closing is final: the director confirms on a page first
+        if action != "close" or wave.is_closed:
+            raise Http404
+        if not is_director(role):
+            raise PermissionDenied
+        invited, submitted = responded(wave)
+        context = {"programme": programme, "role": role, "wave": wave,
+                   "invited": invited, "submitted": submitted}  # fmt: skip
+        return render(request, "dynamics/wave_close.html", context)
     try:
         if action == "close":
             services.close_wave(role=role, wave=wave)
-            messages.success(request, _("Wave closed; its answers are frozen."))
+            messages.success(
+                request, _("Wave closed: its answers are frozen, and its figures are shown.")
+            )
         elif action == "invite":
             count = services.invite_missing(role=role, wave=wave)
             messages.success(request, _("%(n)d people invited.") % {"n": count})

@@ -52,8 +52,9 @@
 
   function sizeBy(metric) {
     const values = data.nodes.map(function (n) { return n.metrics[metric]; }).filter(function (v) { return v !== null; });
-    const lo = Math.min.apply(null, values.concat([0]));
-    const hi = Math.max.apply(null, values.concat([1]));
+    // each measure on its own range: betweenness, closeness and constraint lie between 0 and 1
+    const lo = values.length ? Math.min.apply(null, values) : 0;
+    const hi = values.length ? Math.max.apply(null, values) : 0;
     cy.batch(function () {
       cy.nodes().forEach(function (n) {
         const v = n.data("metrics")[metric];
