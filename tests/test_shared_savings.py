@@ -3,6 +3,8 @@ settlement on the money page, in the PDF, Excel and the API."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import io
 
 import pytest
@@ -76,6 +78,65 @@ def test_a_loss_year_one_sided_and_two_sided() -> None:
     assert two.per_party["hospital"] == -25_000
     small = settle_year(_year(2_030_000), Terms(two_sided=True), SHARES)
     assert small.shared == 0  # a 1.5% loss is inside the corridor
+
+
+def test_a_two_sided_contract_settles_losses_on_its_own_terms() -> None:
+    """MSSP's loss terms (42 CFR 425.605): a minimum loss rate, a shared loss rate and a loss
+    sharing limit as a share of the benchmark. Benchmark 2,000,000, 2% minimum loss rate,
+    40% loss sharing, a 4% limit (80,000)."""
+    terms = Terms(two_sided=True, loss_sharing_rate=0.4, minimum_loss_rate=0.02,
+                  loss_cap_rate=0.04)  # fmt: skip
+    loss = settle_year(_year(2_100_000), terms, SHARES, funders={"insurer"})
+    assert loss.qualifies and loss.shared == pytest.approx(-40_000)  # 40% of a 100,000 loss
+    assert loss.per_party == pytest.approx({"hospital": -80_000 / 3, "gp": -40_000 / 3,
+                                            "insurer": 0})  # fmt: skip
+    big = settle_year(_year(2_300_000), terms, SHARES)
+    assert big.capped and big.shared == pytest.approx(-80_000)  # 40% of 300,000 above 4%
+    small = settle_year(_year(2_030_000), terms, SHARES)
+    assert not small.qualifies and small.shared == 0  # 1.5%: below the minimum loss rate
+    # a saving year still follows the savings terms
+    assert settle_year(_year(1_900_000), terms, SHARES).shared == 50_000
+    # without own loss terms a loss follows the savings terms, as before
+    assert Terms(two_sided=True).for_loss() == (0.02, 0.5, 0.10)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"loss_sharing_rate": 1.2, "two_sided": True}, "loss_sharing_rate: a fraction"),
+        ({"loss_cap_rate": float("nan"), "two_sided": True}, "loss_cap_rate: a fraction"),
+        ({"minimum_loss_rate": 0.02, "two_sided": True}, "loss_sharing_rate: give it"),
+        ({"loss_sharing_rate": 0.4}, "only a two-sided contract"),
+    ],
+)
+def test_bad_loss_terms_are_refused_by_name(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(SharedSavingsError, match=message):
+        Terms(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_the_agreement_form_refuses_loss_terms_that_do_not_fit(world: World) -> None:
+    deal = Agreement.objects.create(programme=world.a, name="Deal", start_year=2026, horizon=2)
+    url = f"/p/{world.a.pk}/agreements/{deal.pk}/edit/"
+    director = world.client_for(world.director)
+    form = director.get(url).context["form"]
+    values = {name: form[name].value() for name in form.fields}
+    data = {k: v for k, v in values.items() if v not in (None, False)}
+    for extra, field, words in (
+        ({"minimum_loss_rate": "0.02", "two_sided": "on"}, "loss_sharing_rate",
+         "Geef het verliesdelingspercentage"),
+        ({"loss_sharing_rate": "0.4"}, "loss_sharing_rate", "Alleen een tweezijdig contract"),
+        ({"loss_sharing_rate": "1.5", "two_sided": "on"}, "loss_sharing_rate", "1"),
+    ):  # fmt: skip
+        response = director.post(url, {**data, **extra})
+        assert response.status_code == 200, extra
+        assert words in " ".join(response.context["form"].errors.get(field, [])), extra
+    deal.refresh_from_db()
+    assert deal.loss_sharing_rate is None and deal.minimum_loss_rate is None
+    saved = director.post(url, {**data, "two_sided": "on", "loss_sharing_rate": "0.4"})
+    assert saved.status_code == 302, saved.context["form"].errors if saved.context else saved
+    deal.refresh_from_db()
+    assert deal.loss_sharing_rate == Decimal("0.4")
 
 
 def test_the_benchmark_is_trended_and_adjusted_for_age_and_sex() -> None:

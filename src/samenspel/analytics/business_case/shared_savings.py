@@ -11,8 +11,9 @@ Program (MSSP):
 - the **shared amount** = sharing rate x savings, at most the **cap** (a rate of the benchmark),
   goes to the **providers**; the stream's funder (the insurer for the Zvw, ...) keeps the rest,
   as in MSSP and the Dutch insurer contracts, where the sharing rate is what providers receive;
-- in a **two-sided** contract a loss beyond the same corridor is shared the same way (the
-  providers pay back); in a one-sided contract a loss costs them nothing;
+- in a **two-sided** contract a loss beyond the minimum loss rate is shared at the loss-sharing
+  rate, at most the loss cap (MSSP's own loss terms; each defaults to its savings counterpart),
+  and the providers pay it back; in a one-sided contract a loss costs them nothing;
 - the shared amount is divided among the providers in proportion to their shares of the plan's
   gains under the agreement's chosen rule (equal when those add up to nothing). A party that
   funds the year's stream receives none of it; when every party funds it, all share.
@@ -27,6 +28,8 @@ from ..inputs import is_finite_number
 from .evaluate import grand_plan
 from .model import Agreement
 
+LOSS_TERMS = ("loss_sharing_rate", "minimum_loss_rate", "loss_cap_rate")
+
 
 class SharedSavingsError(ValueError):
     """Terms or a year's figures that cannot be settled; the message names the field."""
@@ -38,12 +41,31 @@ class Terms:
     sharing_rate: float = 0.5
     cap_rate: float = 0.10
     two_sided: bool = False
+    # a two-sided contract's own loss terms (MSSP, 42 CFR 425.605-610); None: as for savings
+    loss_sharing_rate: float | None = None
+    minimum_loss_rate: float | None = None
+    loss_cap_rate: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("minimum_savings_rate", "sharing_rate", "cap_rate"):
+        for name in ("minimum_savings_rate", "sharing_rate", "cap_rate", *LOSS_TERMS):
             value = getattr(self, name)
+            if value is None and name in LOSS_TERMS:
+                continue
             if not is_finite_number(value) or not 0 <= value <= 1:
                 raise SharedSavingsError(f"{name}: a fraction from 0 to 1, got {value!r}")
+        given = [name for name in LOSS_TERMS if getattr(self, name) is not None]
+        if given and not self.two_sided:
+            raise SharedSavingsError(f"{given[0]}: only a two-sided contract has loss terms")
+        if given and self.loss_sharing_rate is None:
+            raise SharedSavingsError("loss_sharing_rate: give it with the other loss terms")
+
+    def for_loss(self) -> tuple[float, float, float]:
+        """(minimum rate, sharing rate, cap rate) that settle a loss year."""
+        return (
+            self.minimum_savings_rate if self.minimum_loss_rate is None else self.minimum_loss_rate,
+            self.sharing_rate if self.loss_sharing_rate is None else self.loss_sharing_rate,
+            self.cap_rate if self.loss_cap_rate is None else self.loss_cap_rate,
+        )
 
 
 @dataclass(frozen=True)
@@ -106,9 +128,14 @@ def settle_year(
     benchmark = year.benchmark
     savings = benchmark - year.realised_cost
     rate = savings / benchmark
-    qualifies = abs(rate) >= terms.minimum_savings_rate and (savings > 0 or terms.two_sided)
-    shared = terms.sharing_rate * savings if qualifies else 0.0
-    limit = terms.cap_rate * benchmark
+    minimum, sharing, cap = (
+        terms.for_loss()
+        if savings < 0
+        else (terms.minimum_savings_rate, terms.sharing_rate, terms.cap_rate)
+    )
+    qualifies = abs(rate) >= minimum and (savings > 0 or terms.two_sided)
+    shared = sharing * savings if qualifies else 0.0
+    limit = cap * benchmark
     capped = abs(shared) > limit
     if capped:
         shared = limit if shared > 0 else -limit

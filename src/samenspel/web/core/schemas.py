@@ -33,7 +33,7 @@ def _python_type(field: models.Field) -> tuple[Any, Any]:
         return StrictBool, field.get_default() if field.has_default() else ...
     if isinstance(field, models.DecimalField):
         bounds = _limits(field)
-        kind_d: Any = Decimal
+        kind_d: Any = Decimal | None if field.null else Decimal
         return kind_d, Field(
             ... if required else field.get_default(),
             max_digits=field.max_digits,
@@ -109,7 +109,7 @@ def output_schema(resource: Resource) -> type[Schema]:
         elif isinstance(field, models.DateField):
             fields[name] = (dt.date | None, ...)
         elif isinstance(field, models.DecimalField):
-            fields[name] = (Decimal, ...)
+            fields[name] = (Decimal | None if field.null else Decimal, ...)
         elif isinstance(field, models.BooleanField):
             fields[name] = (bool, ...)
         elif isinstance(field, models.IntegerField):

@@ -21,6 +21,7 @@ from samenspel.analytics.business_case import (
     simulate,
 )
 from samenspel.analytics.business_case.shared_savings import (
+    LOSS_TERMS,
     Outcome,
     SharedSavingsError,
     Terms,
@@ -215,6 +216,10 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
         sharing_rate=float(agreement.sharing_rate),
         cap_rate=float(agreement.cap_rate),
         two_sided=agreement.two_sided,
+        **{
+            name: None if getattr(agreement, name) is None else float(getattr(agreement, name))
+            for name in LOSS_TERMS
+        },
     )
     planned = planned_savings(result.data)
     kinds = dict(

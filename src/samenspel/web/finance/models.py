@@ -124,10 +124,62 @@ class Agreement(ProgrammeScoped):
         default=False,
         help_text=_("Two-sided: in a loss year beyond the minimum rate the parties pay back."),
     )
+    # A two-sided contract's own loss terms (MSSP: minimum loss rate, shared loss rate, loss
+    # sharing limit); empty, losses follow the savings terms.
+    loss_sharing_rate = models.DecimalField(
+        _("loss-sharing rate"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "Two-sided only: the fraction of a loss the providers pay back (for example 0.4 "
+            "to 0.75). Empty: the sharing rate."
+        ),
+    )
+    minimum_loss_rate = models.DecimalField(
+        _("minimum loss rate"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "Two-sided only: losses below this fraction of the benchmark are not shared. "
+            "Empty: the minimum savings rate."
+        ),
+    )
+    loss_cap_rate = models.DecimalField(
+        _("loss cap"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_(
+            "Two-sided only: the providers pay back at most this fraction of the benchmark. "
+            "Empty: the cap."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("programme")
     )
+
+    LOSS_TERMS = ("loss_sharing_rate", "minimum_loss_rate", "loss_cap_rate")
+
+    def clean(self) -> None:
+        super().clean()
+        given = [name for name in self.LOSS_TERMS if getattr(self, name) is not None]
+        if given and not self.two_sided:
+            raise ValidationError(
+                {name: _("Only a two-sided contract has loss terms.") for name in given}
+            )
+        if given and self.loss_sharing_rate is None:
+            raise ValidationError(
+                {"loss_sharing_rate": _("Give the loss-sharing rate with the other loss terms.")}
+            )
 
     class Meta:
         ordering = ["programme", "name", "scenario"]

@@ -10,7 +10,7 @@ register(
         Agreement,
         ("name", "scenario", "description", "start_year", "horizon", "discount_rate",
          "amount_unit", "settlement_rule", "minimum_savings_rate", "sharing_rate", "cap_rate",
-         "two_sided"),
+         "two_sided", "loss_sharing_rate", "minimum_loss_rate", "loss_cap_rate"),
         ("name", "scenario", "start_year", "horizon", "discount_rate"),
     ),
     Resource(

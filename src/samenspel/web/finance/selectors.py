@@ -39,7 +39,12 @@ def snapshot(agreement: Agreement) -> dict[str, Any]:
     except ValueError as exc:  # a line whose years no longer fit the horizon
         document = {"problem": str(exc)}
     return {
-        "terms": {name: str(getattr(agreement, name)) for name in TERMS},
+        "terms": {name: str(getattr(agreement, name)) for name in TERMS}
+        | {  # loss terms only once set: an agreement without them keeps its fingerprint
+            name: str(getattr(agreement, name))
+            for name in Agreement.LOSS_TERMS
+            if getattr(agreement, name) is not None
+        },
         "care_tasks": sorted(
             [t.name, t.target_population, t.volume, t.unit, t.performer_id]
             for t in agreement.care_tasks.all()
