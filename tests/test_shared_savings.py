@@ -3,9 +3,8 @@ settlement on the money page, in the PDF, Excel and the API."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
