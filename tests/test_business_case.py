@@ -146,8 +146,15 @@ def test_cli_allocate_agreement_json() -> None:
     assert sum(report["shares"].values()) == pytest.approx(report["grand_value"])
     assert report["core"]["in_core"] is True
     assert sum(t["amount"] for t in report["transfers"]) == pytest.approx(
-        sum(b for b in report["balances"].values() if b > 0)
+        sum(b for b in report["side_payments"].values() if b > 0)
     )
+    # the final position is the own NPV plus the side payment: the share, never below alone
+    for party, share in report["shares"].items():
+        final = report["own_npv"][party] + report["side_payments"][party]
+        assert report["final_positions"][party] == pytest.approx(final)
+        assert final == pytest.approx(share)
+    text = _cli("allocate", str(EXAMPLES / "agreement.json"), "--rule", "nucleolus")
+    assert "side payment" in text.stdout and "final position" in text.stdout
 
 
 def test_cli_allocate_game_and_errors(tmp_path: Path) -> None:

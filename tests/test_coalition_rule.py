@@ -69,7 +69,8 @@ def test_shifting_a_cost_onto_an_outsider_does_not_pay() -> None:
     )
     assert result.allocation.core is not None and result.allocation.core.in_core
     assert result.own_npv["municipality"] == pytest.approx(-20)
-    assert result.balances["municipality"] == pytest.approx(20)
+    assert result.side_payments["municipality"] == pytest.approx(20)
+    assert result.final_positions["municipality"] == pytest.approx(0)  # never below alone
     nucleolus_shares = settlement(agreement, "nucleolus").allocation.as_dict()
     assert nucleolus_shares == pytest.approx({"hospital": 20, "insurer": 20, "municipality": 0})
     # Moving the hospital's cost onto the municipality pays nothing: it is held harmless.

@@ -40,15 +40,16 @@ def _transfers_from_holdings(
     total = float(sum(holdings.values()))
     if abs(total - grand_value) > 1e-6 * max(1.0, abs(grand_value)):
         raise GameError(f"holdings sum to {total:.6g}, but v(N) is {grand_value:.6g}")
-    balances = {p: shares[p] - float(holdings[p]) for p in shares}
-    drift = sum(balances.values())
-    largest = max(balances, key=lambda p: abs(balances[p]))
-    balances[largest] -= drift
+    side = {p: shares[p] - float(holdings[p]) for p in shares}
+    drift = sum(side.values())
+    largest = max(side, key=lambda p: abs(side[p]))
+    side[largest] -= drift
     return {
         "holdings": {p: float(v) for p, v in holdings.items()},
-        "balances": balances,
+        "side_payments": side,
+        "final_positions": {p: float(holdings[p]) + side[p] for p in shares},
         "transfers": [
-            {"payer": t.payer, "payee": t.payee, "amount": t.amount} for t in settle(balances)
+            {"payer": t.payer, "payee": t.payee, "amount": t.amount} for t in settle(side)
         ],
     }
 
@@ -92,7 +93,8 @@ def allocation_report(document: Any, rule: str) -> dict[str, Any]:
             allocation = result.allocation
             extra: dict[str, Any] = {
                 "own_npv": result.own_npv,
-                "balances": result.balances,
+                "side_payments": result.side_payments,
+                "final_positions": result.final_positions,
                 "transfers": [
                     {
                         "payer": t.payer,

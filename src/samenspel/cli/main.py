@@ -284,16 +284,19 @@ def allocate(
 
     cost = report.get("kind") == "cost"
     table = Table(title=f"{'Cost shares' if cost else 'Allocation'} by {report['rule']}")
-    for column in ("party", "cost share" if cost else "share", "own NPV", "balance"):
+    own_column = "own NPV" if "own_npv" in report else "holding"
+    columns = ("party", "cost share" if cost else "share", own_column, "side payment",
+               "final position")  # fmt: skip
+    for column in columns:
         table.add_column(column, justify="right" if column != "party" else "left")
     for party, share in report["shares"].items():
-        own = report.get("own_npv", {}).get(party)
-        balance = report.get("balances", {}).get(party)
+        own = report.get("own_npv", report.get("holdings", {})).get(party)
+        side = report.get("side_payments", {}).get(party)
+        final = report.get("final_positions", {}).get(party)
         table.add_row(
             party,
             f"{share:,.2f}",
-            "" if own is None else f"{own:,.2f}",
-            "" if balance is None else f"{balance:,.2f}",
+            *("" if v is None else f"{v:,.2f}" for v in (own, side, final)),
         )
     console.print(table)
     core, bound = report["core"], report.get("shapley_error_bound_95")

@@ -311,13 +311,14 @@ def business_case(
 
 @dataclass(frozen=True)
 class Settlement:
-    """An allocation rule applied to the agreement: shares, balances and the side payments."""
+    """An allocation rule applied to the agreement: shares, side payments and transfers."""
 
     allocation: Allocation
     own_npv: dict[str, float]
     """What each party ends with from the grand plan before side payments (present value)."""
-    balances: dict[str, float]
-    """Share minus own NPV: positive means the party receives side payments."""
+    side_payments: dict[str, float]
+    """Share minus own NPV: positive, the party receives that much on balance; negative, it
+    pays. The side payments add up to zero."""
     transfers: list[Transfer]
     """Present-value transfers; at most n - 1 of them."""
     yearly_transfers: list[Transfer]
@@ -330,6 +331,11 @@ class Settlement:
         bound = self.allocation.error_bound
         return [bound is not None and t.amount < bound for t in self.transfers]
 
+    @property
+    def final_positions(self) -> dict[str, float]:
+        """What each party ends with: its own NPV plus its side payment (= its share)."""
+        return {p: self.own_npv[p] + self.side_payments[p] for p in self.own_npv}
+
 
 def settlement(
     agreement: Agreement,
@@ -339,7 +345,7 @@ def settlement(
     *,
     samples: int = 4000,
 ) -> Settlement:
-    """Allocation, balances and side payments under ``rule``. Above MAX_EXACT_PLAYERS parties
+    """Allocation, side payments and transfers under ``rule``. Above MAX_EXACT_PLAYERS parties
     the Shapley value is sampled (see ``Allocation.error_bound``) and the core is not checked."""
     case = case if case is not None else business_case(agreement)
     if game is None and len(agreement.parties) > MAX_EXACT_PLAYERS:
@@ -356,13 +362,13 @@ def settlement(
         )
     own = {p.party: p.npv for p in case.parties}
     shares = allocation.as_dict()
-    balances = {p: shares[p] - own[p] for p in agreement.parties}
-    drift = sum(balances.values())
+    side = {p: shares[p] - own[p] for p in agreement.parties}
+    drift = sum(side.values())
     if abs(drift) > 1e-6 * max(1.0, abs(grand_value)):
         raise AssertionError(f"allocation and plan disagree by {drift}")
-    largest = max(balances, key=lambda p: abs(balances[p]))
-    balances[largest] -= drift  # remove floating-point residue so the balances sum to zero
-    transfers = settle(balances)
+    largest = max(side, key=lambda p: abs(side[p]))
+    side[largest] -= drift  # remove floating-point residue so the side payments sum to zero
+    transfers = settle(side)
     annuity = annuity_factor(agreement)
     yearly = [Transfer(t.payer, t.payee, t.amount / annuity) for t in transfers]
-    return Settlement(allocation, own, balances, transfers, yearly)
+    return Settlement(allocation, own, side, transfers, yearly)

@@ -66,8 +66,8 @@ def simulate(
             npv[:, index[line.party]] += sign * weight * amounts
     results = []
     for rule in rules:
-        balances = settlement(agreement, rule).balances
-        after = npv + np.array([balances[p] for p in agreement.parties])[None, :]
+        side = settlement(agreement, rule).side_payments
+        after = npv + np.array([side[p] for p in agreement.parties])[None, :]
         results.append(
             RuleRisk(
                 rule=rule,

@@ -86,7 +86,8 @@ def agreement_evaluation(
                 "max_excess": None if s.allocation.core is None else s.allocation.core.max_excess,
                 "blocking": [] if s.allocation.core is None else list(s.allocation.core.blocking),
                 "shapley_error_bound_95": s.allocation.error_bound,
-                "balances": s.balances,
+                "side_payments": s.side_payments,
+                "final_positions": s.final_positions,
                 "transfers": [
                     {
                         "payer": t.payer,
