@@ -4,14 +4,23 @@ the party x stream matrix on the page, in the API, the PDF and Excel."""
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from samenspel.analytics.business_case import business_case, coalition_game, parse_agreement
-from samenspel.analytics.business_case.streams import STREAM_RULES, StreamLine, breaches
+from samenspel.analytics.business_case.streams import (
+    STREAM_RULES,
+    StreamLine,
+    breaches,
+    counted,
+)
 from samenspel.web.core.models import Organisation
 from samenspel.web.finance.evaluation import stream_check
 from samenspel.web.finance.models import Agreement, Intervention, MoneyLine
@@ -116,6 +125,13 @@ def test_a_breach_is_flagged_until_a_reason_is_recorded(world: World, shifted: A
         {"line": line.pk, "party": "Town A", "stream": "Zvw", "role": "saves",
          "allowed_kinds": ["health_insurer"]}
     ]  # fmt: skip
+    # the line counts nowhere: not in the business case, not in the division
+    assert "tellen niet mee in de businesscase en de verdeling" in page
+    [left_out] = api.json()["not_counted"]
+    assert (left_out["party"], left_out["stream"], left_out["role"]) == ("Town A", "Zvw", "saves")
+    assert "may not save Zvw money" in left_out["why"]
+    town = {p["party"]: p for p in api.json()["business_case"]}["Town A"]
+    assert town["pv_savings"] == 0 and town["npv"] == -100  # its 2 x 50 of Wmo cost only
     # The director records why it is right all the same: no breach, the reason is listed.
     line.stream_reason = "Zvw pilot budget delegated to the municipality"
     line.save()
@@ -123,6 +139,55 @@ def test_a_breach_is_flagged_until_a_reason_is_recorded(world: World, shifted: A
     page = world.client_for(world.director).get(url).content.decode()
     assert "Controle van de financieringsstromen" not in page
     assert "Zvw pilot budget delegated to the municipality" in page
+    api = world.client_for(world.viewer).get(
+        f"/api/v1/programmes/{world.a.pk}/agreements/{shifted.pk}/evaluation?draws=0"
+    ).json()
+    assert api["not_counted"] == []
+    assert {p["party"]: p for p in api["business_case"]}["Town A"]["npv"] == 2 * (90 - 50)
+
+
+def test_a_saving_on_a_stream_the_party_does_not_fund_buys_no_share() -> None:
+    """The hospital books a Zvw saving of 30: counted, it stood alone at 30 and took a share
+    of what the insurer saves. With the parties' kinds known the line is left out, and with a
+    reason it counts again."""
+    data = {
+        "parties": ["hospital", "insurer"], "horizon": 1, "discount_rate": 0.0,
+        "kinds": {"hospital": "hospital", "insurer": "health_insurer"},
+        "interventions": [
+            {"name": "Own saving", "partners": ["hospital"],
+             "savings": [{"party": "hospital", "stream": "Zvw", "likely": 30}]},
+            {"name": "Care at home", "partners": ["hospital", "insurer"],
+             "costs": [{"party": "hospital", "stream": "other", "likely": 40}],
+             "savings": [{"party": "insurer", "stream": "Zvw", "likely": 100}]},
+        ],
+    }  # fmt: skip
+    agreement, left_out = counted(parse_agreement(data))
+    assert [(n.intervention, n.breach.line.party, n.breach.line.role) for n in left_out] == [
+        ("Own saving", "hospital", "saves")
+    ]
+    assert coalition_game(agreement).value(["hospital"]) == 0
+    assert coalition_game(parse_agreement({**data, "kinds": {}})).value(["hospital"]) == 30
+    data["interventions"][0]["savings"][0]["reason"] = "own Zvw contract for this ward"
+    agreement, left_out = counted(parse_agreement(data))
+    assert not left_out and coalition_game(agreement).value(["hospital"]) == 30
+
+
+def test_the_command_line_lists_what_it_leaves_out(tmp_path: Path) -> None:
+    file = tmp_path / "agreement.json"
+    document = {**FEWER_ADMISSIONS, "kinds": {"hospital": "hospital", "insurer": "health_insurer"}}
+    document["interventions"] = [
+        {**FEWER_ADMISSIONS["interventions"][0],
+         "costs": [{"party": "insurer", "stream": "Wmo", "likely": 5}]}
+    ]  # fmt: skip
+    file.write_text(json.dumps(document))
+    run = [sys.executable, "-m", "samenspel.cli.main", "allocate", str(file), "--rule", "shapley"]
+    report = json.loads(subprocess.run([*run, "--json"], capture_output=True, text=True,
+                                       check=True).stdout)  # fmt: skip
+    [item] = report["not_counted"]
+    assert (item["party"], item["stream"], item["role"]) == ("insurer", "Wmo", "pays")
+    assert item["allowed"] == ["municipality"]
+    text = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert "1 line(s) not counted" in text.stderr and "may not pay from Wmo money" in text.stderr
 
 
 def test_the_party_stream_matrix_on_the_page_in_excel_and_the_pdf(

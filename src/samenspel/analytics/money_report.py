@@ -11,6 +11,7 @@ from .business_case import (
     parse_agreement,
     settlement,
 )
+from .business_case.streams import NotCounted, counted
 from .games import (
     MAX_EXACT_PLAYERS,
     Allocation,
@@ -75,6 +76,24 @@ def cost_shares(
     return Allocation(rule, costs.players, -gains.shares, gains.core), negated
 
 
+def not_counted_entry(item: NotCounted) -> dict[str, Any]:
+    """A left-out line as the JSON report lists it, with why."""
+    line = item.breach.line
+    return {
+        "intervention": item.intervention,
+        "party": line.party,
+        "kind": line.kind,
+        "stream": line.stream,
+        "role": line.role,
+        "allowed": sorted(item.breach.allowed),
+        "why": f"{line.party} ({line.kind}) may not {_VERB[line.role]} {line.stream} money; "
+        f"only {', '.join(sorted(item.breach.allowed))} may. Give the line a reason to count it.",
+    }
+
+
+_VERB = {"pays": "pay from", "saves": "save", "earns": "earn from"}
+
+
 def allocation_report(document: Any, rule: str) -> dict[str, Any]:
     """Allocation, core check, least-core epsilon and transfers for a game or an agreement.
 
@@ -85,7 +104,7 @@ def allocation_report(document: Any, rule: str) -> dict[str, Any]:
     try:
         game: Game | None
         if isinstance(document, dict) and "interventions" in document:
-            agreement = parse_agreement(document)
+            agreement, left_out = counted(parse_agreement(document))
             exact = len(agreement.parties) <= MAX_EXACT_PLAYERS
             game = coalition_game(agreement) if exact else None
             case = business_case(agreement)
@@ -109,6 +128,7 @@ def allocation_report(document: Any, rule: str) -> dict[str, Any]:
                 ],
                 "plan": case.plan,
                 "discount_rate": agreement.discount_rate,
+                "not_counted": [not_counted_entry(n) for n in left_out],
             }
         elif game_kind(document) == "cost":
             costs, investments, savings = parse_game(document)

@@ -323,6 +323,11 @@ def allocate(
             f"{core['max_excess']:,.2f} ({', '.join(core['blocking']) or '-'}); "
             f"least-core epsilon {report['least_core_epsilon']:,.2f}"
         )
+    left_out = report.get("not_counted", [])
+    if left_out:
+        err.print(f"[yellow]{len(left_out)} line(s) not counted (financing-stream rules):[/yellow]")
+        for item in left_out:
+            err.print(f"  [yellow]{item['intervention']}: {item['why']}[/yellow]")
     for t in report.get("transfers", []):
         if t.get("within_margin"):
             console.print(f"  {t['payer']} → {t['payee']}: within the margin (±{bound:,.2f})")

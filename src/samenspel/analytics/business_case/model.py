@@ -20,6 +20,9 @@ revenue it loses (a hospital paid per treatment that treats fewer patients). New
 as a gain of the party, lost revenue as a loss, like savings and costs.
 ``uptake_linked`` (default false): the intervention's lines rise and fall together in the
 Monte-Carlo, as costs and savings do when both follow how many people take part.
+``kinds`` (optional) gives each party's organisation kind ("health_insurer", "hospital", ...):
+then a line that breaks the financing-stream rules (see ``streams``) is left out unless it
+gives a ``reason``.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ class Line:
     stream: str = "other"
     lost: bool = False
     """For a revenue line: revenue the party loses rather than gains."""
+    reason: str = ""
+    """Why the line is right although it breaks a financing-stream rule."""
 
 
 ROLES = ("pays", "saves", "earns")
@@ -80,6 +85,8 @@ class Agreement:
     horizon: int
     discount_rate: float
     interventions: tuple[Intervention, ...]
+    kinds: tuple[tuple[str, str], ...] = ()
+    """(party, organisation kind) where known: the financing-stream rules apply to these."""
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -104,7 +111,7 @@ def _amount(value: Any, where: str) -> float:
 def _line(data: Any, where: str, parties: set[str], horizon: int, kind: str) -> Line:
     if not isinstance(data, dict):
         raise AgreementError(f"{where}: must be an object")
-    fields = {"party", "low", "likely", "high", "years", "stream"} | (
+    fields = {"party", "low", "likely", "high", "years", "stream", "reason"} | (
         {"lost"} if kind == "revenues" else set()
     )
     unknown = sorted(set(data) - fields)
@@ -140,7 +147,10 @@ def _line(data: Any, where: str, parties: set[str], horizon: int, kind: str) -> 
     lost = data.get("lost", False)
     if not isinstance(lost, bool):
         raise AgreementError(f"{where}.lost: true or false")
-    return Line(str(party), low, likely, high, years, str(stream), lost)
+    reason = data.get("reason", "")
+    if not isinstance(reason, str) or len(reason) > 2000:
+        raise AgreementError(f"{where}.reason: a text of at most 2,000 characters")
+    return Line(str(party), low, likely, high, years, str(stream), lost, reason.strip())
 
 
 def parse_agreement(data: Any) -> Agreement:
@@ -168,7 +178,21 @@ def parse_agreement(data: Any) -> Agreement:
                 f"interventions[{k}].name: duplicate intervention {intervention.name!r}"
             )
         interventions.append(intervention)
-    return Agreement(parties, start_year, horizon, rate, tuple(interventions))
+    return Agreement(
+        parties, start_year, horizon, rate, tuple(interventions), _kinds(data, set(parties))
+    )
+
+
+def _kinds(data: dict[str, Any], parties: set[str]) -> tuple[tuple[str, str], ...]:
+    raw = data.get("kinds", {})
+    if not isinstance(raw, dict):
+        raise AgreementError("kinds: an object of party → organisation kind")
+    for party, kind in raw.items():
+        if party not in parties:
+            raise AgreementError(f"kinds: unknown party {party!r}")
+        if not isinstance(kind, str) or not kind.strip():
+            raise AgreementError(f"kinds.{party}: an organisation kind such as 'hospital'")
+    return tuple(sorted((str(p), str(k).strip()) for p, k in raw.items()))
 
 
 def _intervention(item: Any, where: str, parties: set[str], horizon: int) -> Intervention:

@@ -11,7 +11,9 @@ Kinds are the organisation kinds of the partnership register ("health_insurer", 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from .model import Agreement, Line
 
 _CARE = frozenset(
     {"hospital", "gp_care_group", "gp_practice", "pharmacy", "mental_health", "elderly_care"}
@@ -89,3 +91,40 @@ def breach(line: StreamLine) -> Breach | None:
 def breaches(lines: Iterable[StreamLine]) -> list[Breach]:
     """The lines that breach the stream rules, in order."""
     return [b for b in map(breach, lines) if b is not None]
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """A line left out of the business case and the division: it breaks a stream rule."""
+
+    intervention: str
+    breach: Breach
+
+
+def counted(agreement: Agreement) -> tuple[Agreement, list[NotCounted]]:
+    """The agreement without the lines that break a financing-stream rule and give no reason,
+    and those lines. Only parties with a known kind are checked."""
+    kinds = dict(agreement.kinds)
+    left_out: list[NotCounted] = []
+    interventions = []
+    for intervention in agreement.interventions:
+        kept: dict[str, list[Line]] = {"pays": [], "saves": [], "earns": []}
+        for line, _sign, role in intervention.signed_lines():
+            found = (
+                breach(StreamLine(line.party, kinds[line.party], line.stream, role, line.reason))
+                if line.party in kinds
+                else None
+            )
+            if found is None:
+                kept[role].append(line)
+            else:
+                left_out.append(NotCounted(intervention.name, found))
+        interventions.append(
+            replace(
+                intervention,
+                costs=tuple(kept["pays"]),
+                savings=tuple(kept["saves"]),
+                revenues=tuple(kept["earns"]),
+            )
+        )
+    return replace(agreement, interventions=tuple(interventions)), left_out

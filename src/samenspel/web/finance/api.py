@@ -5,6 +5,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router
 
+from samenspel.analytics.money_report import not_counted_entry
 from samenspel.web.core.accounts.access import get_programme_for
 from samenspel.web.core.api_errors import READ_ERRORS
 
@@ -59,6 +60,8 @@ def agreement_evaluation(
             }
             for line, problem in stream_check(agreement)
         ],
+        # the same lines, as left out of every figure below
+        "not_counted": [not_counted_entry(item) for item in result.not_counted],
         "parties": list(result.data.parties) if result.data else [],
         "years": list(case.years) if case else [],
         "plan": case.plan if case else [],

@@ -29,7 +29,14 @@ from samenspel.analytics.business_case.shared_savings import (
     planned_savings,
     settle_year,
 )
-from samenspel.analytics.business_case.streams import Breach, StreamLine, allowed_kinds, breach
+from samenspel.analytics.business_case.streams import (
+    Breach,
+    NotCounted,
+    StreamLine,
+    allowed_kinds,
+    breach,
+    counted,
+)
 from samenspel.analytics.games import (
     MAX_EXACT_PLAYERS,
     MAX_SHAPLEY_PLAYERS,
@@ -45,10 +52,13 @@ from .models import Agreement, LineKind, MoneyLine, parse_years
 MONTE_CARLO_DRAWS = 2000
 
 
-def agreement_document(agreement: Agreement) -> dict[str, Any]:
+def agreement_document(agreement: Agreement, *, with_rules: bool = False) -> dict[str, Any]:
     """The agreement in the documented JSON form read by ``samenspel allocate``.
 
     The parties are the organisations that appear as a partner or on a line, by name.
+    ``with_rules`` adds each party's organisation kind and each line's reason for breaking a
+    financing-stream rule, so the rules apply (the export and the figures; what a party
+    approves is the document without them).
     """
     interventions = list(
         agreement.interventions.prefetch_related("partners", "lines__party").order_by("name")
@@ -91,9 +101,17 @@ def agreement_document(agreement: Agreement) -> dict[str, Any]:
                     "high": float(line.high),
                     "years": years,
                     **({"lost": True} if line.kind == LineKind.LOST_REVENUE else {}),
+                    **({"reason": line.stream_reason} if with_rules and line.stream_reason else {}),
                 }
             )
         document["interventions"].append(entry)
+    if with_rules:
+        document["kinds"] = {
+            o.name: o.kind
+            for i in interventions
+            for o in [*i.partners.all(), *(line.party for line in i.lines.all())]
+            if o.kind
+        }
     return document
 
 
@@ -147,6 +165,8 @@ class Evaluation:
     least_core_epsilon: float | None = None
     coalition_values: list[tuple[tuple[str, ...], float]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    not_counted: list[NotCounted] = field(default_factory=list)
+    """Lines left out of the figures: they break a financing-stream rule and give no reason."""
     realised: list[tuple[Outcome, Outcome | None]] = field(default_factory=list)
     """Each realised year settled, beside the same year settled as if the plan's savings for that
     stream and year had come true (None when the plan expects none)."""
@@ -164,7 +184,9 @@ def evaluate(agreement: Agreement, *, draws: int = MONTE_CARLO_DRAWS, seed: int 
 def _evaluate(agreement: Agreement, draws: int, seed: int) -> Evaluation:
     result = Evaluation()
     try:
-        result.data = parse_agreement(agreement_document(agreement))
+        result.data, result.not_counted = counted(
+            parse_agreement(agreement_document(agreement, with_rules=True))
+        )
     except AgreementError as exc:
         result.problems.append(str(exc))
         return result

@@ -72,7 +72,7 @@ def money_json(
     agreement = agreement_of(programme, agreement_id)
     name = slugify(f"{agreement.name}-{agreement.scenario}") or "agreement"
     return attachment(
-        json.dumps(agreement_document(agreement), ensure_ascii=False, indent=2),
+        json.dumps(agreement_document(agreement, with_rules=True), ensure_ascii=False, indent=2),
         "application/json; charset=utf-8",
         f"{name}.json",
     )
