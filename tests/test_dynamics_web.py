@@ -284,3 +284,34 @@ def test_someone_removed_after_being_chosen_does_not_break_the_survey(
     assert Client().get(f"{url}?step=review").status_code == 200
     assert Client().post(url, {"step": "review", "submit": "1"}).status_code == 302
     assert [r.alter_id for r in Rating.objects.filter(invitation=invitation)] == [world.exec_h.pk]
+
+
+def test_the_director_chooses_the_wave_shown_first(world: World, wave: SurveyWave) -> None:
+    from samenspel.web.core.accounts.models import AuditEvent
+
+    director = world.client_for(world.director)
+    base = f"/p/{world.a.pk}"
+    _close(world, wave)
+    later = open_wave(role=get_programme_for(world.director, world.a.pk)[1], name="Autumn")
+    _close(world, later)
+    assert director.get(f"{base}/dynamics/").context["wave"] == later  # the latest closed
+    shown = director.post(f"{base}/waves/{wave.pk}/show/", follow=True)
+    assert "tonen nu eerst deze meetronde" in shown.content.decode()
+    assert world.client_for(world.viewer).post(f"{base}/waves/{wave.pk}/show/").status_code == 403
+    assert director.get(f"{base}/dynamics/").context["wave"] == wave  # the director's choice
+    assert world.client_for(world.viewer).get(f"{base}/").context["glance"].dynamics[
+        "wave"
+    ] == wave
+    assert AuditEvent.objects.filter(action="survey wave shown first", user=world.director).exists()
+    third = open_wave(role=get_programme_for(world.director, world.a.pk)[1], name="Open")
+    page = director.post(f"{base}/waves/{third.pk}/show/", follow=True).content.decode()
+    assert "Alleen een gesloten meetronde" in page  # an open wave has no figures to show
+    assert director.get(f"{base}/dynamics/").context["wave"] == wave
+
+
+def test_a_wave_minimum_that_is_not_a_number_is_refused_in_words(world: World) -> None:
+    response = world.client_for(world.director).post(
+        f"/p/{world.a.pk}/waves/", {"name": "X", "min_respondents": "drie"}, follow=True
+    )
+    assert "Vul het minimale aantal respondenten in als heel getal" in response.content.decode()
+    assert not SurveyWave.objects.filter(name="X").exists()

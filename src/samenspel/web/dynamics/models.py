@@ -69,6 +69,11 @@ class SurveyWave(ProgrammeScoped):
     )
     opened_on = models.DateField(_("opened on"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    shown_first = models.BooleanField(
+        _("shown first"),
+        default=False,
+        help_text=_("The closed wave that dashboards, the explorer and reports show unless asked."),
+    )
     min_respondents = models.PositiveSmallIntegerField(
         _("minimum respondents for a score"),
         default=MIN_RESPONDENTS,

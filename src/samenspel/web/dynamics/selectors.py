@@ -44,10 +44,12 @@ COLOURS = ("stakeholder_group", "layer", "organisation")
 
 
 def board_wave(programme: Programme) -> SurveyWave | None:
-    """The wave pages show unless asked otherwise: the latest closed one (its figures are
-    final and published), else the latest one, whose progress is all there is to show."""
+    """The wave pages show unless asked otherwise: the closed wave the director chose to show
+    first, else the latest closed one (its figures are final and published), else the latest
+    one, whose progress is all there is to show."""
     waves = SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id")
-    return waves.filter(closed_at__isnull=False).first() or waves.first()
+    closed = waves.filter(closed_at__isnull=False)
+    return closed.filter(shown_first=True).first() or closed.first() or waves.first()
 
 
 def open_wave_in_progress(programme: Programme, shown: SurveyWave | None) -> dict[str, Any] | None:

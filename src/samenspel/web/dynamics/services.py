@@ -101,6 +101,23 @@ def close_wave(*, role: ProgrammeRole, wave: SurveyWave) -> None:
         audit.record(role.user, locked.programme, "survey wave closed", _described(locked))
 
 
+@transaction.atomic
+def show_first(*, role: ProgrammeRole, wave: SurveyWave) -> None:
+    """Make ``wave`` (closed) the one the programme's pages show unless asked otherwise."""
+    _require_director(role)
+    if not wave.is_closed:
+        raise ValidationError(
+            _("Only a closed wave can be shown first: an open wave has no figures yet.")
+        )
+    SurveyWave.objects.filter(programme_id=wave.programme_id).exclude(pk=wave.pk).update(
+        shown_first=False
+    )
+    wave.shown_first = True
+    wave.save(update_fields=["shown_first"])
+    bump(wave.programme_id)
+    audit.record(role.user, wave.programme, "survey wave shown first", _described(wave))
+
+
 def _label(field: str) -> str:
     return question_texts()[field]
 

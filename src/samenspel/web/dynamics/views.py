@@ -169,6 +169,14 @@ def export_graphml(request: HttpRequest, programme: Programme, role: ProgrammeRo
     )
 
 
+def _minimum(text: str) -> int:
+    """The minimum respondents typed in the form; anything but a whole number is refused."""
+    value = text.strip() or str(MIN_RESPONDENTS)
+    if not value.isdigit() or len(value) > 4:
+        raise ValidationError(_("Enter the minimum number of respondents as a whole number."))
+    return int(value)
+
+
 @programme_view
 def waves(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     if request.method == "POST":
@@ -178,14 +186,21 @@ def waves(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> Ht
             services.open_wave(
                 role=role,
                 name=request.POST.get("name", ""),
-                min_respondents=int(request.POST.get("min_respondents") or MIN_RESPONDENTS),
+                min_respondents=_minimum(request.POST.get("min_respondents", "")),
                 named_ties=request.POST.get("named_ties") == "1",
                 unit=request.POST.get("unit", Unit.PERSON),
             )
-        except (ValidationError, ValueError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Wave opened; everyone in the programme is invited."))
+            messages.success(
+                request,
+                _(
+                    "Wave opened: an invitation is ready for everyone in the programme. Nothing "
+                    "has been sent yet: send the invitations from the wave's page, or download "
+                    "the personal links."
+                ),
+            )
         return redirect("waves", programme_id=programme.pk)
     rows = []
     for wave in SurveyWave.objects.filter(programme=programme).order_by("-opened_on", "-id"):
@@ -200,6 +215,7 @@ def waves(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> Ht
             "programme": programme,
             "role": role,
             "rows": rows,
+            "shown": board_wave(programme),
             "min_respondents": MIN_RESPONDENTS,
             "units": Unit.choices,
         },
@@ -292,6 +308,9 @@ def wave_action(
             messages.success(
                 request, _("Wave closed: its answers are frozen, and its figures are shown.")
             )
+        elif action == "show":
+            services.show_first(role=role, wave=wave)
+            messages.success(request, _("The programme's pages now show this wave first."))
         elif action == "invite":
             count = services.invite_missing(role=role, wave=wave)
             messages.success(request, _("%(n)d people invited.") % {"n": count})
