@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from samenspel.web.core.accounts.access import get_programme_for
 from samenspel.web.core.models import Idea, Initiative, Person
-from samenspel.web.dynamics.services import open_wave, save_answers
+from samenspel.web.dynamics.services import close_wave, open_wave, save_answers
 
 from .conftest import World
 from .test_dynamics_web import ANSWER
@@ -79,6 +79,7 @@ def _profile_world(world: World) -> tuple[int, int]:
         answers={world.exec_m.pk: ANSWER},
         submit_now=True,
     )
+    close_wave(role=role, wave=wave)  # the profile shows a closed wave's figures only
     return wave.pk, world.hospital.pk
 
 

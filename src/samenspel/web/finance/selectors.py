@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -118,7 +118,9 @@ def approval_context(agreement: Agreement, role: ProgrammeRole) -> dict[str, Any
     signers: dict[int, list[tuple[str, Any]]] = {}
     for grant in ProgrammeRole.objects.filter(
         programme_id=agreement.programme_id, signs_agreements=True, organisation__in=parties
-    ).select_related("user").order_by("signs_since", "user__username"):
+    ).select_related("user").order_by(  # the longest-standing first, on every database
+        F("signs_since").asc(nulls_first=True), "user__username"
+    ):
         signers.setdefault(grant.organisation_id or 0, []).append(
             (display_name(grant.user), grant.signs_since)
         )
