@@ -7,6 +7,7 @@ wave's minimum number of people have submitted. Saved drafts never count.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -235,6 +236,11 @@ def test_one_more_answer_changes_no_figure_a_member_sees(world: World, who: str)
     physio = Person.objects.create(
         programme=world.a, name="Piet Physio", stakeholder_group="professional"
     )
+    _, role = get_programme_for(world.director, world.a.pk)
+    earlier = open_wave(role=role, name="Earlier", opened_on=dt.date(2025, 3, 1))
+    for respondent in (world.exec_h, world.gp, physio):  # a closed wave to compare with
+        _answer(earlier, respondent, world.exec_m, submit=True)
+    close_wave(role=role, wave=earlier)
     wave, nurse = _wave(world, named_ties=False)
     for respondent in (world.exec_h, world.gp, nurse, physio):  # the minimum is reached at once
         _answer(wave, respondent, world.exec_m, submit=True)
@@ -248,7 +254,8 @@ def test_one_more_answer_changes_no_figure_a_member_sees(world: World, who: str)
     assert "7 mensen hebben tot nu toe ingestuurd" in page  # "6 people have submitted so far"
     _close(world, wave)
     closed = _figures(member, world, wave)
-    assert closed != before  # the figures are published now ...
+    assert closed != before  # the figures are published now, the change since Earlier too ...
+    assert closed["survey"][7] is not None and before["survey"][7] is None  # type: ignore[index]
     matrix = closed["survey"][3]["stakeholder_group"]  # type: ignore[index]
     assert matrix.ties["resident"]["professional"] == 3  # ... three residents named the nurse
     assert set(matrix.ties["executive"].values()) == {None}  # one executive answered: no row

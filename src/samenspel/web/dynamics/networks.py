@@ -326,6 +326,7 @@ def _per_organisation(
         published.matrices, published.ei, published.advice = {}, {}, []
         published.person_scores, published.organisation_scores = {}, {}
         published.density = published.centralisation = 0.0
+        published.change = None  # new and lost ties move with every answer too
     if full.previous_wave is not None and responded(full.previous_wave)[1] < k:
         published.change = None
     return published
