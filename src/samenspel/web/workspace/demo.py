@@ -48,6 +48,8 @@ def _users() -> dict[str, User]:
         user, created = get_user_model().objects.get_or_create(username=username)
         if created:
             user.set_password(password)
+            # a fictional address: the two-factor set-up link goes there (printed locally)
+            user.email = f"{username}@samenspel.example"
             user.save()
         users[username] = user
     return users
