@@ -168,7 +168,11 @@ def test_director_composes_surveys_divides_and_monitors(new_page: Any, tmp_path:
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_url(re.compile(rf"/p/{pid}/interventions/\d+/$"))
     intervention = _option_value(page, pid, "money-lines", "intervention", "Thuismonitoring")
-    for kind, party, amount in (("cost", hospital, "100000"), ("saving", insurer, "300000")):
+    # the hospital's own cost (stream "other"), the insurer's Zvw saving: both count
+    for kind, party, stream, amount in (
+        ("cost", hospital, "other", "100000"),
+        ("saving", insurer, "Zvw", "300000"),
+    ):
         _add_record(
             page,
             pid,
@@ -177,7 +181,7 @@ def test_director_composes_surveys_divides_and_monitors(new_page: Any, tmp_path:
                 "intervention": intervention,
                 "kind": kind,
                 "party": party,
-                "stream": "Zvw",
+                "stream": stream,
                 "low": amount,
                 "likely": amount,
                 "high": amount,
