@@ -274,3 +274,25 @@ def test_the_base_year_can_come_from_the_regiobeeld(world: World) -> None:
     assert "Het regiobeeld heeft geen gepubliceerd cijfer voor dat jaar." in (
         missing.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_loss_terms_stored_past_the_form_say_so_and_break_nothing(world: World) -> None:
+    """A database edit that skips the form (loss terms on a one-sided contract): the money page
+    names the problem and settles nothing, instead of a server error."""
+    from samenspel.web.finance.models import Intervention, MoneyLine
+
+    deal = Agreement.objects.create(programme=world.a, name="Deal", start_year=2026, horizon=2)
+    care = Intervention.objects.create(programme=world.a, agreement=deal, name="Care")
+    care.partners.set([world.hospital])
+    MoneyLine.objects.create(programme=world.a, intervention=care, kind="cost",
+                             party=world.hospital, stream="other", low=1, likely=1, high=1)  # fmt: skip
+    RealisedYear.objects.create(
+        programme=world.a, agreement=deal, year=2027, stream="Zvw", persons=100, base_year=2026,
+        base_cost_per_person=Decimal("2000"), realised_cost=Decimal("190000"),
+    )  # fmt: skip
+    Agreement.objects.filter(pk=deal.pk).update(loss_sharing_rate=Decimal("0.4"))
+    page = world.client_for(world.director).get(f"/p/{world.a.pk}/money/{deal.pk}/")
+    assert page.status_code == 200
+    assert "only a two-sided contract has loss terms" in page.content.decode()
+    assert page.context["evaluation"].realised == []

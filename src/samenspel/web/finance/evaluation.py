@@ -44,7 +44,6 @@ from samenspel.analytics.games import (
     GameError,
     least_core,
 )
-from samenspel.web.core.models import Organisation
 from samenspel.web.core.versions import remember
 
 from .models import Agreement, LineKind, MoneyLine, parse_years
@@ -233,22 +232,22 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
     shares = (
         chosen.allocation.as_dict() if chosen else dict.fromkeys(result.data.parties, 0.0)
     )
-    terms = Terms(
-        minimum_savings_rate=float(agreement.minimum_savings_rate),
-        sharing_rate=float(agreement.sharing_rate),
-        cap_rate=float(agreement.cap_rate),
-        two_sided=agreement.two_sided,
-        **{
-            name: None if getattr(agreement, name) is None else float(getattr(agreement, name))
-            for name in LOSS_TERMS
-        },
-    )
+    try:
+        terms = Terms(
+            minimum_savings_rate=float(agreement.minimum_savings_rate),
+            sharing_rate=float(agreement.sharing_rate),
+            cap_rate=float(agreement.cap_rate),
+            two_sided=agreement.two_sided,
+            **{
+                name: None if getattr(agreement, name) is None else float(getattr(agreement, name))
+                for name in LOSS_TERMS
+            },
+        )
+    except SharedSavingsError as exc:  # terms stored past the form's checks: say so, settle none
+        result.problems.append(str(exc))
+        return
     planned = planned_savings(result.data)
-    kinds = dict(
-        Organisation.objects.filter(
-            programme_id=agreement.programme_id, name__in=result.data.parties
-        ).values_list("name", "kind")
-    )
+    kinds = dict(result.data.kinds)
 
     def funders(stream: str) -> set[str]:
         """The parties that fund ``stream``: they keep what the providers do not receive."""
