@@ -285,8 +285,10 @@ def test_loss_terms_stored_past_the_form_say_so_and_break_nothing(world: World) 
     deal = Agreement.objects.create(programme=world.a, name="Deal", start_year=2026, horizon=2)
     care = Intervention.objects.create(programme=world.a, agreement=deal, name="Care")
     care.partners.set([world.hospital])
-    MoneyLine.objects.create(programme=world.a, intervention=care, kind="cost",
-                             party=world.hospital, stream="other", low=1, likely=1, high=1)  # fmt: skip
+    MoneyLine.objects.create(
+        programme=world.a, intervention=care, kind="cost", party=world.hospital, stream="other",
+        low=1, likely=1, high=1,
+    )  # fmt: skip
     RealisedYear.objects.create(
         programme=world.a, agreement=deal, year=2027, stream="Zvw", persons=100, base_year=2026,
         base_cost_per_person=Decimal("2000"), realised_cost=Decimal("190000"),
