@@ -276,6 +276,11 @@ def _per_organisation(
         for o in organisations
     }
     withheld = full.responded < k or not wave.is_closed
+    submitted = list(
+        Invitation.objects.filter(wave=wave, submitted_at__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
     survey: dict[tuple[str, str], int] = {}
     respondents: dict[tuple[str, str], set[str]] = {}
     public: dict[tuple[str, str], int] = {}
@@ -304,7 +309,7 @@ def _per_organisation(
         centrality=centrality(network),
         ei=full.ei,
         matrices={
-            a: withhold_small_groups(m, k, _respondents_per_group(full.network, wave, a))
+            a: withhold_small_groups(m, k, _respondents_per_group(full.network, submitted, a))
             for a, m in full.matrices.items()
         },
         blau=full.blau,
@@ -332,20 +337,16 @@ def _per_organisation(
     return published
 
 
-def _respondents_per_group(network: Network, wave: SurveyWave, attribute: str) -> dict[str, int]:
-    """How many people of each group (by ``attribute``) submitted the wave."""
+def _respondents_per_group(
+    network: Network, submitted: list[int], attribute: str
+) -> dict[str, int]:
+    """How many of the ``submitted`` people fall in each group (by ``attribute``)."""
     counts: dict[str, int] = dict.fromkeys(network.attribute(attribute).values(), 0)
-    for person in _submitted_people(wave):
+    for person in submitted:
         group = network.nodes.get(str(person), {}).get(attribute)
         if group is not None:
             counts[group] += 1
     return counts
-
-
-def _submitted_people(wave: SurveyWave) -> QuerySet[Invitation, int]:
-    return Invitation.objects.filter(wave=wave, submitted_at__isnull=False).values_list(
-        "person_id", flat=True
-    )
 
 
 def _org_pair(org_of: dict[str, str], tie: Tie) -> tuple[str, str] | None:

@@ -37,6 +37,7 @@ from .networks import (
     evaluate,
     evaluate_sharing,
     node_table,
+    responded,
     shows_named_ties,
 )
 
@@ -62,12 +63,8 @@ def open_wave_in_progress(programme: Programme, shown: SurveyWave | None) -> dic
     )
     if wave is None:
         return None
-    invitations = Invitation.objects.filter(wave=wave)
-    return {
-        "wave": wave,
-        "invited": invitations.count(),
-        "responded": invitations.filter(submitted_at__isnull=False).count(),
-    }
+    invited, submitted = responded(wave)
+    return {"wave": wave, "invited": invited, "responded": submitted}
 
 
 def selection(request: HttpRequest, programme: Programme) -> tuple[SurveyWave | None, str, str]:

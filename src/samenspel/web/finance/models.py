@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.analytics.business_case.shared_savings import LOSS_TERMS
 from samenspel.web.core.models import Organisation, Programme, ProgrammeScoped
 
 
@@ -56,6 +58,18 @@ def parse_years(text: str, horizon: int) -> tuple[int, ...]:
     return tuple(years)
 
 
+def _fraction(label: Any, help_text: Any, **options: Any) -> models.DecimalField:
+    """A contract term given as a fraction from 0 to 1 (0.02 is 2%)."""
+    return models.DecimalField(
+        label,
+        max_digits=5,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=help_text,
+        **options,
+    )
+
+
 class Agreement(ProgrammeScoped):
     """A multi-year agreement (baseline or scenario) between the partners of a programme."""
 
@@ -95,29 +109,20 @@ class Agreement(ProgrammeScoped):
         default="shapley",
         help_text=_("Realised shared savings are divided in proportion to this rule's shares."),
     )
-    minimum_savings_rate = models.DecimalField(
+    minimum_savings_rate = _fraction(
         _("minimum savings rate"),
-        max_digits=5,
-        decimal_places=4,
+        _("Savings below this fraction of the benchmark are not shared (0.02 is 2%)."),
         default=Decimal("0.02"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=_("Savings below this fraction of the benchmark are not shared (0.02 is 2%)."),
     )
-    sharing_rate = models.DecimalField(
+    sharing_rate = _fraction(
         _("sharing rate"),
-        max_digits=5,
-        decimal_places=4,
+        _("The fraction of realised savings that goes to the parties."),
         default=Decimal("0.5"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=_("The fraction of realised savings that goes to the parties."),
     )
-    cap_rate = models.DecimalField(
+    cap_rate = _fraction(
         _("cap"),
-        max_digits=5,
-        decimal_places=4,
+        _("The shared amount is at most this fraction of the benchmark."),
         default=Decimal("0.1"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=_("The shared amount is at most this fraction of the benchmark."),
     )
     two_sided = models.BooleanField(
         _("losses are shared too"),
@@ -126,48 +131,39 @@ class Agreement(ProgrammeScoped):
     )
     # A two-sided contract's own loss terms (MSSP: minimum loss rate, shared loss rate, loss
     # sharing limit); empty, losses follow the savings terms.
-    loss_sharing_rate = models.DecimalField(
+    loss_sharing_rate = _fraction(
         _("loss-sharing rate"),
-        max_digits=5,
-        decimal_places=4,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=_(
+        _(
             "Two-sided only: the fraction of a loss the providers pay back (for example 0.4 "
             "to 0.75). Empty: the sharing rate."
         ),
-    )
-    minimum_loss_rate = models.DecimalField(
-        _("minimum loss rate"),
-        max_digits=5,
-        decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=_(
+    )
+    minimum_loss_rate = _fraction(
+        _("minimum loss rate"),
+        _(
             "Two-sided only: losses below this fraction of the benchmark are not shared. "
             "Empty: the minimum savings rate."
         ),
-    )
-    loss_cap_rate = models.DecimalField(
-        _("loss cap"),
-        max_digits=5,
-        decimal_places=4,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=_(
+    )
+    loss_cap_rate = _fraction(
+        _("loss cap"),
+        _(
             "Two-sided only: the providers pay back at most this fraction of the benchmark. "
             "Empty: the cap."
         ),
+        null=True,
+        blank=True,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("programme")
     )
 
-    LOSS_TERMS = ("loss_sharing_rate", "minimum_loss_rate", "loss_cap_rate")
+    LOSS_TERMS = LOSS_TERMS
 
     def clean(self) -> None:
         super().clean()
