@@ -249,41 +249,45 @@ def test_api_refuses_a_stale_version(world: World, agreement: Agreement) -> None
     assert agreement.description == "one"
 
 
-@pytest.mark.parametrize(
-    "unit,payment,excel",
-    [
-        ("euro", r"betaalt Hospital A € [\d.]+ per jaar", '"€" #,##0'),
-        ("thousand", r"betaalt Hospital A [\d.]+ × €1\.000 per jaar", '#,##0 "× €1.000"'),
-    ],
-)
-def test_every_amount_carries_its_unit(
-    world: World, agreement: Agreement, unit: str, payment: str, excel: str
+def test_amounts_entered_in_thousands_are_shown_in_euros(
+    world: World, agreement: Agreement
 ) -> None:
-    """The municipality pays the hospital for its investment: the side payment, the tables'
-    captions, the PDF and every amount cell of the workbook say € or × €1.000, as set."""
+    """The municipality pays the hospital for its investment. Entered in thousands of euros,
+    every amount is shown in euros, 1,000 times the one entered in euros: the side payment on
+    the page and in the PDF (€ 12.500, never "× €1.000"), the tables' captions, and every
+    amount cell of the workbook."""
     from pypdf import PdfReader
 
-    agreement.amount_unit = unit
-    agreement.save()
     client = world.client_for(world.director)
-    page = client.get(_url(world, agreement)).content.decode()
-    label = "€" if unit == "euro" else "× €1.000"
-    assert f"Bedragen in {label}</caption>" in page
-    assert f"Contante waarde in {label}</caption>" in page
-    transfers = [t for r in client.get(_url(world, agreement)).context["rules"]
-                 for t in r["transfers"]]  # fmt: skip
-    assert transfers, "the division needs a side payment"
-    pdf = client.get(_url(world, agreement, "agreement.pdf")).content
-    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert f"Bedragen in {label}" in text and " per jaar" in text
-    assert (" × €1.000 per jaar" in text) == (unit == "thousand")
-    book = load_workbook(io.BytesIO(client.get(_url(world, agreement, "agreement.xlsx")).content))
-    sheet = book.worksheets[0]
-    formats = {
-        c.number_format
-        for row in sheet.iter_rows(min_row=6)
-        for c in row
-        if isinstance(c.value, int | float)
-    }
-    assert formats == {excel}
-    assert re.search(payment, page), "the side payment names its unit"
+    payment = re.compile(r"betaalt Hospital A € ([\d.]+) per jaar")
+
+    def shown(unit: str) -> tuple[int, int, list[float]]:
+        agreement.amount_unit = unit
+        agreement.save()
+        page = client.get(_url(world, agreement)).content.decode().replace("\xa0", " ")
+        assert "Bedragen in euro</caption>" in page
+        assert "Contante waarde in euro</caption>" in page
+        assert "× €" not in page.split("</h1>", 1)[1].split("<form", 1)[0]
+        pdf = client.get(_url(world, agreement, "agreement.pdf")).content
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+        text = " ".join(text.split())
+        assert "Bedragen in euro" in text and "× €" not in text
+        on_page, in_pdf = payment.search(page), payment.search(text)
+        assert on_page and in_pdf, "the side payment is an amount in euros"
+        book = load_workbook(
+            io.BytesIO(client.get(_url(world, agreement, "agreement.xlsx")).content)
+        )
+        cells = [
+            c for row in book.worksheets[0].iter_rows(min_row=6) for c in row
+            if isinstance(c.value, int | float)
+        ]  # fmt: skip
+        assert {c.number_format for c in cells} == {'"€" #,##0'}
+        as_int = int(on_page.group(1).replace(".", ""))
+        assert as_int == int(in_pdf.group(1).replace(".", ""))
+        return as_int, len(cells), [float(c.value) for c in cells]
+
+    euro, cells, values = shown("euro")
+    thousand, same_cells, thousand_values = shown("thousand")
+    assert thousand == pytest.approx(1000 * euro, abs=1)
+    assert cells == same_cells
+    assert thousand_values == pytest.approx([1000 * v for v in values])

@@ -196,7 +196,7 @@ def test_the_demo_settles_a_loss_year_and_a_shared_year() -> None:
     (loss, _none), (shared, planned) = realised
     # 2026: benchmark 1,800 x 3.2 x 1.03 = 5,932.8 against 6,000 spent: a loss, not shared
     assert loss.benchmark == pytest.approx(5932.8) and loss.savings < 0 and loss.shared == 0
-    # 2027: 1,800 x 3.2 x 1.03^2 = 6,110.784; saved 170.784 (2.8%), half of it shared
+    # 2027: 1,800 x 3.2 x 1.03^2 = 6,110.784; saved 170.784 (2.79%), half of it shared
     assert shared.savings == pytest.approx(170.784) and shared.shared == pytest.approx(85.392)
     assert planned is not None and planned.savings == pytest.approx(520 - 330)
     assert sum(shared.per_party.values()) == pytest.approx(85.392)
@@ -205,10 +205,11 @@ def test_the_demo_settles_a_loss_year_and_a_shared_year() -> None:
     assert funders and all(shared.per_party[p] == 0 for p in funders)
     page = response.content.decode()
     assert "Gerealiseerde besparingen, verrekend zoals afgesproken" in page
-    assert "verlies, niet gedeeld" in page and "2,8%" in page
+    assert "verlies, niet gedeeld" in page and "2,79%" in page
     book = load_workbook(io.BytesIO(client.get(base + "agreement.xlsx").content))
+    # in euros in the workbook: the demo's amounts are entered in thousands
     rows = [r for r in book["Verrekening"].values if r and r[0] == 2027]
-    assert rows[0][1] == "Zvw (zorgverzekeraar)" and rows[0][7] == pytest.approx(85.392)
+    assert rows[0][1] == "Zvw (zorgverzekeraar)" and rows[0][7] == pytest.approx(85_392)
     pdf = client.get(base + "agreement.pdf").content
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Plan tegenover realisatie, per partij" in text

@@ -1,5 +1,5 @@
 """Every chart of the product as server-rendered SVG (no JavaScript, no external assets), with
-one palette and one way of writing numbers (the reader's language: 29.580 in Dutch).
+one palette; numbers are written as ``numbers`` writes them (the reader's language).
 
 The network map is laid out by igraph (Fruchterman–Reingold, fixed seed).
 """
@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 import igraph as ig
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from samenspel.analytics.network import Network
+from samenspel.web.core.numbers import money, number
 
 # Categories in this order; blue and orange also mean "saves" and "pays" everywhere.
 PALETTE = (
@@ -32,39 +32,6 @@ PALETTE = (
 )
 SAVING, COST = PALETTE[0], PALETTE[1]
 INK, MUTED, GRID = "#1d2733", "#55606e", "#9aa5b1"
-
-
-def number(value: float | None, decimals: int = 0) -> str:
-    """``value`` grouped and rounded as the reader's language writes it; — when unknown."""
-    if value is None:
-        return "—"
-    return number_format(round(value, decimals), decimal_pos=decimals, force_grouping=True)
-
-
-def amount(value: float) -> str:
-    """A whole amount in the reader's format (1.968 in Dutch)."""
-    return number(value, 0)
-
-
-# An agreement's amounts are in euros, or in thousands of euros.
-AMOUNT_UNITS = ("euro", "thousand")
-
-
-def unit_label(unit: str) -> str:
-    """The unit of an agreement's amounts as written beside them: € or × €1.000."""
-    return f"× €{number(1000, 0)}" if unit == "thousand" else "€"
-
-
-def money(value: float | None, unit: str = "euro") -> str:
-    """An amount with its unit in the reader's format: € 1.968, or 1.968 × €1.000."""
-    if value is None:
-        return "—"
-    return f"{amount(value)} {unit_label(unit)}" if unit == "thousand" else f"€ {amount(value)}"
-
-
-def excel_money_format(unit: str) -> str:
-    """The Excel number format showing the same unit (Excel localises the separators)."""
-    return f'#,##0 "{unit_label(unit)}"' if unit == "thousand" else '"€" #,##0'
 
 
 def network_layout(network: Network) -> list[tuple[float, float]]:
@@ -149,7 +116,7 @@ def wrong_pocket_svg(
     if not rows:
         return ""
     label_w, bar_w, row_h, top = 300, 520, 34, 30
-    right = 140 if unit == "thousand" else 90
+    right = 130
     extent = max([1.0, *[max(r[1], r[2], abs(r[3])) for r in rows]])
     mid = label_w + bar_w / 2
     scale = (bar_w / 2 - 10) / extent
@@ -198,13 +165,19 @@ def bar_chart(
     decimals: int = 0,
     unit: str = "",
     intervals: Sequence[tuple[float, float] | None] | None = None,
+    as_money: bool = False,
 ) -> str:
-    """Horizontal bars; a suppressed value (None) is drawn as a grey stub.
+    """Horizontal bars; a suppressed value (None) is drawn as a grey stub. ``as_money`` writes
+    the values as amounts in euros (€ 2.009).
 
     ``intervals`` (one per row, or None) are drawn as whiskers: a 95% interval, say.
     """
     if not rows:
         return ""
+
+    def text(value: float) -> str:
+        return money(value) if as_money else f"{number(value, decimals)}{unit}"
+
     label_w, bar_w, row_h = 230, 420, 24
     whiskers = list(intervals) if intervals else [None] * len(rows)
     top = max([1e-9, *[v for _, v in rows if v is not None], *[w[1] for w in whiskers if w]])
@@ -229,8 +202,7 @@ def bar_chart(
         width = max(1.0, value / top * bar_w)
         parts.append(
             f'<rect x="{label_w}" y="{y + 4}" width="{width:.1f}" height="14" '
-            f'fill="{SAVING}"><title>{escape(label)}: {number(value, decimals)}{unit}'
-            f"</title></rect>"
+            f'fill="{SAVING}"><title>{escape(label)}: {escape(text(value))}</title></rect>'
         )
         end = label_w + width
         whisker = whiskers[i]
@@ -245,7 +217,7 @@ def bar_chart(
             end = max(end, x2)
         parts.append(
             f'<text x="{end + 6:.1f}" y="{y + 15}" font-size="12">'
-            f"{number(value, decimals)}{escape(unit)}</text>"
+            f"{escape(text(value))}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

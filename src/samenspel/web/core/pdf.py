@@ -16,8 +16,12 @@ def _offline_fetcher(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"PDF rendering does not fetch {url!r}")
 
 
-def render_pdf(request: HttpRequest, template: str, context: dict[str, Any]) -> bytes:
+def html_to_pdf(html: str) -> bytes:
+    """A print page (a template extending ``print_base.html``) as PDF."""
     from weasyprint import HTML
 
-    html = render_to_string(template, context, request=request)
     return HTML(string=html, url_fetcher=_offline_fetcher).write_pdf()
+
+
+def render_pdf(request: HttpRequest, template: str, context: dict[str, Any]) -> bytes:
+    return html_to_pdf(render_to_string(template, context, request=request))

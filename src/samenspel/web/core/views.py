@@ -30,6 +30,7 @@ from samenspel.web.core.forms import (
     record_form,
 )
 from samenspel.web.core.models import Programme
+from samenspel.web.core.numbers import percent
 from samenspel.web.core.pages import apply_validation_error, programme_view
 from samenspel.web.core.resources import RESOURCES, Resource
 from samenspel.web.core.selectors import demo_text, list_page, records, sortable
@@ -96,6 +97,8 @@ def _cell(obj: models.Model, name: str, programme: Programme) -> Any:
     if isinstance(field, models.ManyToManyField):
         return ", ".join(str(o) for o in getattr(obj, name).all())
     value = getattr(obj, name)
+    if value is not None and getattr(field, "shown_as_percent", False):
+        return percent(float(value))
     return "" if value is None else demo_text(value, programme)
 
 

@@ -8,10 +8,10 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from samenspel.analytics.business_case import BusinessCase, Settlement
-from samenspel.web.core.charts import excel_money_format, unit_label
-from samenspel.web.core.charts import money as money_text
 from samenspel.web.core.downloads import workbook_bytes
 from samenspel.web.core.excel_charts import add_bar_chart
+from samenspel.web.core.numbers import excel_money
+from samenspel.web.core.numbers import money as money_text
 
 from .evaluation import Evaluation
 from .models import RULE_CHOICES, Agreement, Stream
@@ -33,12 +33,10 @@ def _blank_if_none(value: float | None) -> float | str:
 
 
 def _as_money(sheet: Worksheet, unit: str, *, after_row: int) -> None:
-    """Show every number below ``after_row`` with the agreement's unit (€ or × €1.000)."""
-    number_format = excel_money_format(unit)
+    """Write every number below ``after_row`` as an amount in euros."""
     for row in sheet.iter_rows(min_row=after_row + 1):
         for cell in row:
-            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
-                cell.number_format = number_format
+            excel_money(cell, unit)
 
 
 def agreement_workbook(agreement: Agreement, evaluation: Evaluation) -> bytes:
@@ -58,7 +56,8 @@ def add_agreement_sheets(book: Workbook, agreement: Agreement, evaluation: Evalu
     sheet = book.create_sheet(_("Business case"))
     sheet.append([str(agreement), f"{agreement.programme}"])
     sheet.append([_("Discount rate"), float(agreement.discount_rate)])
-    sheet.append([_("Amounts in"), unit_label(agreement.amount_unit)])
+    sheet.cell(sheet.max_row, 2).number_format = "0.00%"
+    sheet.append([_("Amounts in"), _("euros")])
     if evaluation.problems:
         sheet.append([_("Problems")])
         for problem in evaluation.problems:
@@ -191,8 +190,7 @@ def _settlement_sheet(book: Workbook, agreement: Agreement, evaluation: Evaluati
                 [party, o.year.year, str(labels.get(o.year.stream, o.year.stream)),
                  None if planned is None else planned.per_party.get(party), amount]
             )  # fmt: skip
-    number_format = excel_money_format(agreement.amount_unit)
     for row in sheet.iter_rows(min_row=2):
         for cell in row[2:]:
             if isinstance(cell.value, float) and cell.number_format != "0.0%":
-                cell.number_format = number_format
+                excel_money(cell, agreement.amount_unit)

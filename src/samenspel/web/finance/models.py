@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samenspel.analytics.business_case.shared_savings import LOSS_TERMS
 from samenspel.web.core.models import Organisation, Programme, ProgrammeScoped
+from samenspel.web.core.numbers import calendar_years, shown_as_percent
 
 
 class Stream(models.TextChoices):
@@ -59,14 +60,16 @@ def parse_years(text: str, horizon: int) -> tuple[int, ...]:
 
 
 def _fraction(label: Any, help_text: Any, **options: Any) -> models.DecimalField:
-    """A contract term given as a fraction from 0 to 1 (0.02 is 2%)."""
-    return models.DecimalField(
-        label,
-        max_digits=5,
-        decimal_places=4,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
-        help_text=help_text,
-        **options,
+    """A contract term given as a fraction from 0 to 1 (0.02 is 2%), shown as a percentage."""
+    return shown_as_percent(
+        models.DecimalField(
+            label,
+            max_digits=5,
+            decimal_places=4,
+            validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+            help_text=help_text,
+            **options,
+        )
     )
 
 
@@ -87,13 +90,15 @@ class Agreement(ProgrammeScoped):
     horizon = models.PositiveIntegerField(
         _("horizon (years)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(30)]
     )
-    discount_rate = models.DecimalField(
-        _("discount rate"),
-        max_digits=6,
-        decimal_places=4,
-        default=Decimal("0.0225"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.5"))],
-        help_text=_("As a fraction: 0.0225 is the Dutch MKBA standard of 2.25%."),
+    discount_rate = shown_as_percent(
+        models.DecimalField(
+            _("discount rate"),
+            max_digits=6,
+            decimal_places=4,
+            default=Decimal("0.0225"),
+            validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("0.5"))],
+            help_text=_("As a fraction: 0.0225 is the Dutch MKBA standard of 2.25%."),
+        )
     )
     amount_unit = models.CharField(
         _("amounts in"),
@@ -189,6 +194,16 @@ class Agreement(ProgrammeScoped):
 
     def __str__(self) -> str:
         return self.name if self.scenario == "baseline" else f"{self.name} ({self.scenario})"
+
+    @property
+    def scenario_label(self) -> str:
+        """The scenario as the reader's language names it: "basis" for 'baseline' in Dutch;
+        a scenario's own name as written."""
+        return str(_("baseline")) if self.scenario == "baseline" else self.scenario
+
+    @property
+    def last_year(self) -> int:
+        return int(self.start_year) + int(self.horizon) - 1
 
 
 class CareTask(ProgrammeScoped):
@@ -325,6 +340,16 @@ class MoneyLine(ProgrammeScoped):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.party} {self.likely}"
+
+    @property
+    def calendar_years(self) -> str:
+        """The line's years as calendar years: "2027–2030" for '2, 3, 4, 5' from 2026."""
+        agreement = self.intervention.agreement
+        try:
+            years = parse_years(self.years, agreement.horizon)
+        except ValidationError:  # stored past the form's check: shown as written
+            return self.years
+        return calendar_years(years, agreement.start_year)
 
     def clean(self) -> None:
         super().clean()

@@ -195,13 +195,15 @@ def _figures(run: RegiobeeldRun, year: int, municipality: str) -> dict[str, Any]
             decimals=1,
             unit="%",
         ),
-        "costs_svg": bar_chart([(s, c) for s, c in v.costs], _("Cost per inhabitant"), unit=" €"),
+        "costs_svg": bar_chart(
+            [(s, c) for s, c in v.costs], _("Cost per inhabitant"), as_money=True
+        ),
         "trends_svg": line_chart(
             years,
             [
                 (_("Population"), [t["population"] for t in v.trends]),
                 (_("Multimorbidity") + " %", [t["multimorbidity_percent"] for t in v.trends]),
-                (_("Cost per inhabitant") + " €", [t["cost_per_capita"] for t in v.trends]),
+                (_("Cost per inhabitant") + " (€)", [t["cost_per_capita"] for t in v.trends]),
             ],
             _("Trends"),
         ),
@@ -349,7 +351,7 @@ def _trend_chart(results: list[Standardisation]) -> str:
         [
             (_("Actual / expected"), [g.total.ratio if g else None for g in regions]),
             (
-                _("Zvw cost per insured-year") + " €",
+                _("Zvw cost per insured-year") + " (€)",
                 [g.total.actual_per_year if g else None for g in regions],
             ),
             (_("Insured-years"), [g.insured_years if g else None for g in regions]),

@@ -3,11 +3,9 @@
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
 
 from samenspel.analytics.population.municipalities import name_of
-from samenspel.web.core.charts import money as money_text
-from samenspel.web.core.charts import unit_label
+from samenspel.web.core import numbers
 from samenspel.web.core.selectors import demo_text
 
 register = template.Library()
@@ -19,6 +17,15 @@ def get(mapping: Any, key: Any) -> Any:
     if isinstance(mapping, dict):
         return mapping.get(key, "")
     return ""
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    """``{{ shares|index:i }}``: the item at a position that is itself a variable."""
+    try:
+        return sequence[int(position)]
+    except (TypeError, ValueError, IndexError, KeyError):
+        return ""
 
 
 @register.filter
@@ -37,31 +44,43 @@ def municipality(code: Any) -> str:
     return name_of(str(code)) if code else ""
 
 
+def _number(value: Any) -> float | None:
+    try:
+        return None if value in (None, "") else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @register.filter
 def money(value: Any, unit: str = "euro") -> str:
-    """``{{ amount|money:agreement.amount_unit }}`` → "€ 1.968" or "1.968 × €1.000"."""
-    try:
-        return money_text(None if value in (None, "") else float(value), unit)
-    except (TypeError, ValueError):
-        return "—"
+    """``{{ amount|money:agreement.amount_unit }}`` → "€ 719.000" (in euros, whatever the unit
+    the amounts were entered in)."""
+    return numbers.money(_number(value), unit)
+
+
+@register.filter
+def signed_money(value: Any, unit: str = "euro") -> str:
+    """``{{ difference|signed_money }}`` → "+€ 19" or "-€ 21"."""
+    return numbers.signed_money(_number(value), unit)
+
+
+@register.filter
+def euros(value: Any, unit: str = "euro") -> str:
+    """``{{ amount|euros:agreement.amount_unit }}`` → "719.000": a table cell under a heading
+    that says the amounts are in euros."""
+    return numbers.euros(_number(value), unit)
 
 
 @register.filter
 def percent(value: Any) -> str:
-    """``{{ 0.025|percent }}`` → "2,5%" in Dutch, "2.5%" in English; whole percents plain."""
-    try:
-        share = float(value) * 100
-    except (TypeError, ValueError):
-        return "—"
-    places = 0 if abs(share - round(share)) < 1e-9 else 1
-    # number_format cuts decimals off rather than rounding them
-    return f"{number_format(round(share, places), decimal_pos=places)}%"
+    """``{{ 0.0225|percent }}`` → "2,25%" in Dutch, "2.25%" in English; "2%" for 0.02."""
+    return numbers.percent(_number(value))
 
 
 @register.filter
 def unit(code: str) -> str:
-    """``{{ agreement.amount_unit|unit }}`` → "€" or "× €1.000"."""
-    return unit_label(code)
+    """``{{ agreement.amount_unit|unit }}`` → "€" or "× €1.000": how amounts are entered."""
+    return numbers.unit_label(code)
 
 
 @register.filter

@@ -11,9 +11,9 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from samenspel.analytics.population.regiobeeld import AGE_BANDS
-from samenspel.web.core.charts import excel_money_format
 from samenspel.web.core.downloads import workbook_bytes
 from samenspel.web.core.excel_charts import add_bar_chart
+from samenspel.web.core.numbers import excel_money
 from samenspel.web.finance.excel import add_agreement_sheets
 from samenspel.web.monitoring.excel import (
     add_open_data_sheets,
@@ -58,7 +58,7 @@ def _summary(book: Workbook, report: ReportSections) -> None:
         sheet.append([_("Agreement"), str(g.money["agreement"])])
         sheet.append([_("Total NPV"), g.money["total_npv"]])
         unit = g.money["agreement"].amount_unit
-        sheet.cell(row=sheet.max_row, column=2).number_format = excel_money_format(unit)
+        excel_money(sheet.cell(row=sheet.max_row, column=2), unit)
     if g.population:
         sheet.append([_("Regiobeeld year"), g.population["year"]])
         sheet.append([_("Population"), g.population["population"]])
