@@ -196,16 +196,20 @@ def csv_dialect(path: Path) -> tuple[str, str]:
     return str(found[0]), quote if len(quote) == 1 else '"'  # "(empty)": none seen, use '"'
 
 
+REQUIRED_MISSING = gettext_noop("required column is missing")
+
+
 def _read(con: Any, source: TableFile, engine: str) -> Any:
-    path = str(source.path)
+    # DuckDB reads the list of files; Spark reads a folder of parts itself
+    paths = [str(f) for f in source.files] if engine == "duckdb" else str(source.path)
     if source.kind == "parquet":
-        table = con.read_parquet(path)
+        table = con.read_parquet(paths)
     elif engine == "duckdb":
-        table = con.read_csv(path, all_varchar=True, header=True)
+        table = con.read_csv(paths, all_varchar=True, header=True)
     else:
-        sep, quote = csv_dialect(source.path)
+        sep, quote = csv_dialect(source.files[0])
         table = con.read_csv(
-            path, header=True, inferSchema=False, sep=sep, quote=quote, escape=quote
+            paths, header=True, inferSchema=False, sep=sep, quote=quote, escape=quote
         )
     types = TYPES[source.table]
     present = set(table.columns)
@@ -213,7 +217,7 @@ def _read(con: Any, source: TableFile, engine: str) -> Any:
     if missing:
         raise ProblemsError(
             [
-                Problem(source.path.name, 1, name, gettext_noop("required column is missing"))
+                Problem(source.label(source.files[0]), 1, name, REQUIRED_MISSING)
                 for name in missing
             ]
         )

@@ -40,12 +40,7 @@ def patient_sharing(
     min_shared = max(min_shared, threshold)
     files = find_tables(Path(folder))
     source = files["care_events"]
-    path = str(source.path).replace("'", "''")
-    relation = (
-        f"read_parquet('{path}')"
-        if source.kind == "parquet"
-        else f"read_csv('{path}', header=true, auto_detect=true)"
-    )
+    relation = source.relation_sql()
     where = f"WHERE year(CAST(date AS DATE)) = {int(year)}" if year is not None else ""
     con = duckdb.connect()
     try:

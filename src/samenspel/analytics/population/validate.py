@@ -13,12 +13,13 @@ import duckdb
 from .contract import CONDITIONS, EVENT_KINDS, SEXES, STREAMS, TABLES
 from .limits import duckdb_config, work_dir
 from .municipalities import all_municipalities
-from .sources import DatasetError, TableFile, find_tables, gettext_noop
+from .sources import DatasetError, TableFile, find_tables, gettext_noop, gzip_is_whole
 
 EXAMPLES_PER_RULE = 5
 WHOLE_NUMBERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
 NUMBERS = (*WHOLE_NUMBERS, "FLOAT", "DOUBLE")  # Parquet types read as stored (and DECIMAL)
 MAX_PROBLEMS = 100  # a file read row by row reports at most this many problems
+CUT_OFF = gettext_noop("is cut off or damaged: it cannot be unpacked to its end")
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,6 @@ class ProblemLog:
             self.problems.append(Problem(self.file, row, column, message, params or {}, found))
 
 
-def _relation_sql(source: TableFile) -> str:
-    path = str(source.path).replace("'", "''")
-    if source.kind == "csv":
-        return (
-            f"read_csv('{path}', header=true, all_varchar=true, auto_detect=true, sample_size=-1)"
-        )
-    return f"read_parquet('{path}')"
-
-
 def _quote(values: tuple[str, ...] | list[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
@@ -114,12 +106,19 @@ def _read_tables(
     problems: list[Problem] = []
     typed: dict[str, dict[str, str]] = {}
     for table, source in files.items():
+        cut = [f for f in source.files if f.name.endswith(".gz") and not gzip_is_whole(f)]
+        for part in cut:
+            problems.append(Problem(source.label(part), None, "", CUT_OFF))
+        if cut:
+            continue
         try:
-            described = con.execute(f"DESCRIBE SELECT * FROM {_relation_sql(source)}").fetchall()
+            described = con.execute(
+                f"DESCRIBE SELECT * FROM {source.relation_sql(text=True)}"
+            ).fetchall()
         except duckdb.Error:
             problems.append(
                 Problem(
-                    source.path.name,
+                    source.label(source.path),
                     None,
                     "",
                     gettext_noop("cannot be read as %(kind)s; is it really a %(kind)s file?"),
@@ -131,7 +130,12 @@ def _read_tables(
         missing = [c.name for c in TABLES[table] if c.required and c.name not in columns]
         for name in missing:
             problems.append(
-                Problem(source.path.name, 1, name, gettext_noop("required column is missing"))
+                Problem(
+                    source.label(source.files[0]),
+                    1,
+                    name,
+                    gettext_noop("required column is missing"),
+                )
             )
         if missing:
             continue
@@ -148,17 +152,23 @@ def _read_tables(
                 if kind == "DATE" or kind in NUMBERS or kind.startswith("DECIMAL")
             }
             raw = "".join(f', "{name}" AS "__{name}"' for name in typed[table])
-            # columnar and typed: every rule reads only its columns straight from the file
-            path = str(source.path).replace("'", "''")
+            # columnar and typed: every rule reads only its columns straight from the files
+            reader = source.relation_sql(file_row_number=True, filename="'_file'")
             con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT file_row_number + 2 AS _row, "
-                f"{select}{raw} FROM read_parquet('{path}', file_row_number = true)"
+                f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT _file, file_row_number + 2 "
+                f"AS _row, {select}{raw} FROM {reader}"
             )
         else:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT row_number() OVER () + 1 AS "
-                f"_row, {select} FROM {_relation_sql(source)}"
-            )
+            # part by part: a row is numbered as a spreadsheet numbers it in its own file
+            for n, part in enumerate(source.files):
+                one = TableFile(table, part, "csv")
+                fill = "CREATE OR REPLACE TEMP TABLE" if n == 0 else "INSERT INTO"
+                con.execute(
+                    f"{fill} {table} {'AS ' if n == 0 else ''}SELECT "
+                    f"'{str(part).replace(chr(39), chr(39) * 2)}' AS _file, "
+                    f"row_number() OVER () + 1 AS _row, {select} "
+                    f"FROM {one.relation_sql(text=True)}"
+                )
     if problems:
         return problems, typed
     for table in ("persons", "care_events"):
@@ -166,7 +176,7 @@ def _read_tables(
         if not rows or not rows[0]:
             problems.append(
                 Problem(
-                    files[table].path.name,
+                    files[table].label(files[table].path),
                     None,
                     "",
                     gettext_noop("has no data rows (only a header); nothing can be computed"),
@@ -244,14 +254,23 @@ def _validate(
     for rule, count in zip(rules, _count(con, rules), strict=True):
         if not count:
             continue
-        file = files[rule.table].path.name
+        file = files[rule.table].label(files[rule.table].path)
         rows = con.execute(
-            f'SELECT _row, "{rule.column}" FROM {rule.table} WHERE {rule.condition} '
-            f"ORDER BY _row LIMIT {EXAMPLES_PER_RULE}"
+            f'SELECT _file, _row, "{rule.column}" FROM {rule.table} WHERE {rule.condition} '
+            f"ORDER BY _file, _row LIMIT {EXAMPLES_PER_RULE}"
         ).fetchall()
-        for row, value in rows:
+        for part, row, value in rows:
             found = "" if value is None else str(value)
-            problems.append(Problem(file, int(row), rule.column, rule.message, rule.params, found))
+            problems.append(
+                Problem(
+                    files[rule.table].label(part),
+                    int(row),
+                    rule.column,
+                    rule.message,
+                    rule.params,
+                    found,
+                )
+            )
         if count > len(rows):
             problems.append(
                 Problem(
@@ -309,8 +328,8 @@ def _rules(
         "persons",
         "person_id",
         # a window, not a GROUP BY: it sorts, and a sort spills to disk in full
-        "_row IN (SELECT _row FROM (SELECT _row, count(*) OVER (PARTITION BY person_id) AS n "
-        "FROM persons) WHERE n > 1)",
+        "(_file, _row) IN (SELECT (_file, _row) FROM (SELECT _file, _row, count(*) OVER "
+        "(PARTITION BY person_id) AS n FROM persons) WHERE n > 1)",
         gettext_noop("appears more than once"),
         alone=True,
     )
@@ -371,7 +390,8 @@ def _rules(
     def after_death(table: str, col: str) -> str:
         # a join to the few who died (an EXISTS over all persons is slow and cannot spill)
         return (
-            f"_row IN (SELECT t._row FROM {table} t JOIN deceased d USING (person_id) "
+            f"(_file, _row) IN (SELECT (t._file, t._row) FROM {table} t "
+            f"JOIN deceased d USING (person_id) "
             f"WHERE {is_date(table, col, 't.')} > d.death)"
         )
 

@@ -82,10 +82,7 @@ def _size(folder: Path) -> tuple[int, int]:
     try:
         counts = []
         for table in ("persons", "care_events"):
-            source = files[table]
-            path = str(source.path).replace("'", "''")
-            reader = "read_parquet" if source.kind == "parquet" else "read_csv"
-            row = con.execute(f"SELECT count(*) FROM {reader}('{path}')").fetchone()
+            row = con.execute(f"SELECT count(*) FROM {files[table].relation_sql()}").fetchone()
             counts.append(int(row[0]) if row else 0)
     finally:
         con.close()
@@ -190,8 +187,11 @@ def register_folder(
     incoming = _root() / "incoming" / uuid.uuid4().hex
     try:
         incoming.mkdir(parents=True)
-        for table, source_file in find_tables(source).items():
-            shutil.copyfile(source_file.path, incoming / f"{table}.{source_file.kind}")
+        for source_file in find_tables(source).values():
+            if source_file.parts:  # a folder of parts stays one
+                shutil.copytree(source_file.path, incoming / source_file.path.name)
+            else:
+                shutil.copyfile(source_file.path, incoming / source_file.path.name)
         return _keep(role, user, name or folder, Dataset.Kind.REGISTERED, incoming)
     finally:
         if incoming.exists():
