@@ -21,7 +21,7 @@ from django.db import models
 from django.test import Client
 from openpyxl import load_workbook
 
-from samenspel.web.core.downloads import FORMULA_STARTS, inert
+from samenspel.analytics.spreadsheets import FORMULA_STARTS, inert
 from samenspel.web.core.models import Programme
 from samenspel.web.dynamics.models import SurveyWave
 from samenspel.web.finance.models import Agreement

@@ -34,7 +34,7 @@ def _split(region: Path, out: Path, table: str, parts: int, kind: str) -> None:
     (out / table).mkdir(parents=True)
     con = duckdb.connect()
     source = f"read_parquet('{region / f'{table}.parquet'}')"
-    rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]  # type: ignore[index]
+    rows = con.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
     size = -(-rows // parts)
     for n in range(parts):
         part = out / table / f"part-{n:05d}.{kind}"

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Sequence
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -430,18 +434,75 @@ def _limits(memory_limit: str | None, spill_dir: Path | None) -> None:
         os.environ["SAMENSPEL_DUCKDB_SPILL_DIR"] = str(spill_dir)
 
 
+@contextmanager
+def _population_run(show: bool, label: str) -> Iterator[Callable[[str, float], None]]:
+    """A run of the population pipeline as the CLI shows it: a Rich progress bar per step on
+    standard error (when ``show``); one line and exit code 2 when DuckDB's memory is too small;
+    and on SIGTERM the run's spill files removed before the process ends (Ctrl-C removes them
+    too, as any exit does)."""
+    import signal
+
+    import duckdb
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from samenspel.analytics.population.limits import memory_limit, work_dir
+
+    def stop(_signum: int, _frame: object) -> None:
+        shutil.rmtree(work_dir(), ignore_errors=True)
+        os._exit(143)  # at once: the query running in DuckDB does not return to Python first
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show,
+    )
+    task = bar.add_task(label, total=1.0)
+
+    def progress(step: str, fraction: float) -> None:
+        bar.update(task, description=f"{label}: {step}", completed=fraction)
+
+    try:
+        with bar:
+            yield progress
+    except duckdb.OutOfMemoryException as exc:
+        err.print(
+            f"[red]DuckDB needed more memory than its limit of {memory_limit()}. Raise it with "
+            "--memory-limit (or SAMENSPEL_DUCKDB_MEMORY_LIMIT), or close other programs.[/red]"
+        )
+        raise typer.Exit(2) from exc
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _show_progress(choice: bool | None, *, piped_json: bool) -> bool:
+    """A bar unless asked not to; by default none when --json goes to a pipe."""
+    return choice if choice is not None else not piped_json
+
+
+PROGRESS = typer.Option(
+    None,
+    "--progress/--no-progress",
+    help="A progress bar per step on standard error (default: on, except --json to a pipe).",
+)
+
+
 @app.command()
 def validate(
     folder: Path = typer.Argument(..., exists=True, file_okay=False),
     memory_limit: str | None = MEMORY_LIMIT,
     spill_dir: Path | None = SPILL_DIR,
+    progress: bool | None = PROGRESS,
 ) -> None:
     """Check a dataset folder against the input contract; list every problem."""
     from samenspel.analytics.population.validate import validate_dataset
 
     _limits(memory_limit, spill_dir)
-
-    problems = validate_dataset(folder)
+    with _population_run(_show_progress(progress, piped_json=False), "validate") as step:
+        problems = validate_dataset(folder, progress=lambda done: step("rules", done))
     for problem in problems:
         err.print(str(problem))
     if problems:
@@ -464,10 +525,19 @@ def regiobeeld(
     memory_limit: str | None = MEMORY_LIMIT,
     spill_dir: Path | None = SPILL_DIR,
     as_json: bool = typer.Option(False, "--json", help="Print the whole regiobeeld as JSON."),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        file_okay=False,
+        help="A new folder for every published table, with a README of columns and units.",
+    ),
+    fmt: str = typer.Option("csv", "--format", help="With --out: csv, parquet or xlsx."),
+    progress: bool | None = PROGRESS,
 ) -> None:
     """Compute the regiobeeld (suppressed) of a dataset folder."""
     _limits(memory_limit, spill_dir)
     from samenspel.analytics.population.engine import EngineError
+    from samenspel.analytics.population.export import FORMATS, ExportError, write_tables
     from samenspel.analytics.population.pipeline import InvalidDatasetError
     from samenspel.analytics.population.pipeline import regiobeeld as compute
 
@@ -477,21 +547,83 @@ def regiobeeld(
     if spark_master and engine != "spark":
         err.print("[red]--spark-master needs --engine spark[/red]")
         raise typer.Exit(2)
+    if fmt not in FORMATS:
+        err.print(f"[red]--format is one of {', '.join(FORMATS)}[/red]")
+        raise typer.Exit(2)
+    if out is not None and out.exists() and (not out.is_dir() or any(out.iterdir())):
+        err.print(f"[red]--out {out} exists and is not empty; choose a new folder[/red]")
+        raise typer.Exit(2)
+    show = _show_progress(progress, piped_json=as_json and not sys.stdout.isatty())
     try:
-        report = compute(folder, engine=engine, threshold=threshold, spark_master=spark_master)
+        with _population_run(show, "regiobeeld") as step:
+            report = compute(
+                folder,
+                engine=engine,
+                threshold=threshold,
+                spark_master=spark_master,
+                progress=step,
+            )
     except InvalidDatasetError as exc:
         _refuse(exc.problems)
         raise typer.Exit(2) from exc
     except EngineError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
+    if out is not None:
+        try:
+            written = write_tables(report, out, fmt)
+        except (ExportError, OSError) as exc:
+            err.print(f"[red]Nothing written: {exc}[/red]")
+            raise typer.Exit(2) from exc
+        err.print(f"{len(written)} files in {out}")
     if as_json:
         print(json.dumps(report, ensure_ascii=False))
         return
-    for row in report["population"]:
-        if row["municipality"] == "total":
-            persons = "hidden" if row["persons"] is None else f"{row['persons']:,.0f}"
-            console.print(f"{row['year']}: {persons} persons")
+    _summary(report)
+
+
+def _summary(report: dict[str, Any]) -> None:
+    """Per year the region and each municipality: persons, multimorbidity, cost per inhabitant;
+    a hidden figure says why."""
+    from rich.table import Table
+
+    from samenspel.analytics.population.municipalities import name_of
+
+    threshold = report["threshold"]
+    multimorbidity = {(r["year"], r["municipality"]): r for r in report["multimorbidity"]}
+    # the cost per inhabitant over all streams: hidden when any stream's is
+    cost: dict[tuple[int, str], float | None] = {}
+    for row in report["costs"]:
+        key, per_head = (row["year"], row["municipality"]), row.get("per_capita")
+        known = cost.get(key, 0.0)
+        cost[key] = None if per_head is None or known is None else known + per_head
+    for year in report["years"]:
+        table = Table(title=f"Regiobeeld {year}", title_justify="left")
+        for column in ("Area", "Persons", "Multimorbidity %", "Cost per inhabitant (€)"):
+            table.add_column(column, justify="left" if column == "Area" else "right")
+        rows = sorted(
+            (r for r in report["population"] if r["year"] == year),
+            key=lambda r: (r["municipality"] != "total", r["municipality"]),
+        )
+        for row in rows:
+            code = row["municipality"]
+            area = "Whole region" if code == "total" else f"{name_of(code)} ({code})"
+            if row["persons"] is None:
+                table.add_row(area, "hidden", "", "")
+                continue
+            share = multimorbidity.get((year, code), {}).get("percent")
+            per_head = cost.get((year, code))
+            table.add_row(
+                area,
+                f"{row['persons']:,.0f}",
+                "hidden" if share is None else f"{share:.1f}",
+                "hidden" if per_head is None else f"{per_head:,.0f}",
+            )
+        console.print(table)
+    console.print(
+        f"Hidden: a count below {threshold} persons, and every figure from which a hidden count "
+        "could be worked out. --out DIR writes every table; --json prints them all."
+    )
 
 
 @app.command()

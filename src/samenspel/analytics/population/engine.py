@@ -23,7 +23,7 @@ import duckdb
 import ibis
 
 from .contract import TABLES
-from .limits import duckdb_config, remove_orphans, work_dir
+from .limits import QUIET, duckdb_config, remove_orphans, work_dir
 from .sources import TableFile, find_tables, gettext_noop
 from .validate import Problem, ProblemsError
 
@@ -178,6 +178,7 @@ def connect(engine: str, *, spark_master: str | None = None) -> Any:
         remove_orphans()
         folder = tempfile.mkdtemp(prefix="regiobeeld-", dir=work_dir())
         con = ibis.duckdb.connect(str(Path(folder) / "work.duckdb"), **duckdb_config())
+        con.raw_sql(QUIET)
         weakref.finalize(con, shutil.rmtree, folder, ignore_errors=True)
         return con
     if engine == "spark":

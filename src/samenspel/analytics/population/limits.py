@@ -94,3 +94,9 @@ def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
         # the whole table
         "partitioned_write_flush_threshold": 100_000,
     }
+
+
+# Progress is the caller's to show (a bar per step); DuckDB's own bar, printed to standard output
+# for every query over two seconds, would interleave with it and with --json. A per-connection
+# setting: run it on every connection the pipeline opens.
+QUIET = "SET enable_progress_bar = false"

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import duckdb
 
+from .limits import QUIET
+
 OMOP_TABLES = (
     "person",
     "location",
@@ -237,6 +239,7 @@ def convert(folder: Path, out: Path) -> OmopSummary:
         if _path(folder, table) is None:
             raise OmopError(f"{folder.name}: missing OMOP table {table} (.csv or .parquet)")
     con = duckdb.connect()
+    con.execute(QUIET)
     try:
         errors: list[str] = []
         for table in (*OMOP_TABLES, "death"):

@@ -30,8 +30,8 @@ def regiobeeld(
         if progress:
             progress(label, fraction)
 
-    step("validating", 0.05)
-    problems = validate_dataset(Path(folder))
+    step("validating", 0.0)
+    problems = validate_dataset(Path(folder), progress=lambda done: step("validating", 0.3 * done))
     if problems:
         raise InvalidDatasetError(problems)
     step("computing", 0.3)
@@ -40,6 +40,7 @@ def regiobeeld(
         tables = load(con, Path(folder), engine)
     except ProblemsError as exc:
         raise InvalidDatasetError(exc.problems) from exc
+    step("computing", 0.35)
     counts = compute_counts(con, tables)
     step("suppressing", 0.85)
     report = build_report(counts, threshold=threshold)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from .limits import QUIET
 from .report import DEFAULT_THRESHOLD
 from .sources import find_tables
 
@@ -43,6 +44,7 @@ def patient_sharing(
     relation = source.relation_sql()
     where = f"WHERE year(CAST(date AS DATE)) = {int(year)}" if year is not None else ""
     con = duckdb.connect()
+    con.execute(QUIET)
     try:
         con.execute(f"""CREATE TEMP TABLE pp AS SELECT DISTINCT CAST(person_id AS VARCHAR) AS
                         person_id, CAST(provider_id AS VARCHAR) AS provider FROM {relation}

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from .contract import CONDITIONS, EVENT_KINDS, SEXES, STREAMS, TABLES
-from .limits import duckdb_config, work_dir
+from .limits import QUIET, duckdb_config, work_dir
 from .municipalities import all_municipalities
 from .sources import DatasetError, TableFile, find_tables, gettext_noop, gzip_is_whole
 
@@ -185,8 +186,14 @@ def _read_tables(
     return problems, typed
 
 
-def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Problem]:
-    """All problems of the dataset in ``folder``; an empty list means it may be used."""
+def validate_dataset(
+    folder: Path,
+    *,
+    this_year: int | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> list[Problem]:
+    """All problems of the dataset in ``folder``; an empty list means it may be used.
+    ``progress`` hears the fraction of the rules checked so far."""
     try:
         files = find_tables(folder)
     except DatasetError as exc:
@@ -196,8 +203,9 @@ def validate_dataset(folder: Path, *, this_year: int | None = None) -> list[Prob
     # at a million persons that copy alone is several gigabytes.
     with tempfile.TemporaryDirectory(dir=work_dir(), prefix="validate-") as work:
         con = duckdb.connect(str(Path(work) / "validate.duckdb"), config=duckdb_config())
+        con.execute(QUIET)
         try:
-            return _validate(con, files, year)
+            return _validate(con, files, year, progress or (lambda _fraction: None))
         finally:
             con.close()
 
@@ -222,36 +230,47 @@ def _as_date(typed: dict[str, dict[str, str]], table: str, col: str, alias: str 
     return f'TRY_CAST({alias}"{col}" AS DATE)'
 
 
-def _count(con: duckdb.DuckDBPyConnection, rules: list[_Rule]) -> list[int]:
-    """How many rows break each rule: one scan per table for the plain rules."""
+def _count(
+    con: duckdb.DuckDBPyConnection, rules: list[_Rule], progress: Callable[[float], None]
+) -> list[int]:
+    """How many rows break each rule: one scan per table for the plain rules. ``progress``
+    hears the fraction of the queries done."""
     counts = [0] * len(rules)
+    alone = [i for i, rule in enumerate(rules) if rule.alone]
     by_table: dict[str, list[int]] = {}
     for i, rule in enumerate(rules):
-        if rule.alone:
-            found = con.execute(
-                f"SELECT count(*) FROM {rule.table} WHERE {rule.condition}"
-            ).fetchone()
-            counts[i] = int(found[0]) if found else 0
-        else:
+        if not rule.alone:
             by_table.setdefault(rule.table, []).append(i)
-    for table, indices in by_table.items():
+    queries = len(alone) + len(by_table)
+    for done, i in enumerate(alone, start=1):
+        rule = rules[i]
+        found = con.execute(f"SELECT count(*) FROM {rule.table} WHERE {rule.condition}").fetchone()
+        counts[i] = int(found[0]) if found else 0
+        progress(done / queries)
+    for done, (table, indices) in enumerate(by_table.items(), start=len(alone) + 1):
         filters = ", ".join(f"count(*) FILTER (WHERE {rules[i].condition})" for i in indices)
         found = con.execute(f"SELECT {filters} FROM {table}").fetchone() or ()
         for i, n in zip(indices, found, strict=True):
             counts[i] = int(n)
+        progress(done / queries)
     return counts
 
 
 def _validate(
-    con: duckdb.DuckDBPyConnection, files: dict[str, TableFile], year: int
+    con: duckdb.DuckDBPyConnection,
+    files: dict[str, TableFile],
+    year: int,
+    progress: Callable[[float], None],
 ) -> list[Problem]:
     con.execute("SET preserve_insertion_order = true")
     problems, typed = _read_tables(con, files)
     if problems:
         return problems
+    progress(0.3)  # the copy of the text tables is about a third of the work
     _known_municipalities(con, _as_date(typed, "care_events", "date"))
     rules = _rules(con, typed, year)
-    for rule, count in zip(rules, _count(con, rules), strict=True):
+    counts = _count(con, rules, lambda done: progress(0.3 + 0.7 * done))
+    for rule, count in zip(rules, counts, strict=True):
         if not count:
             continue
         file = files[rule.table].label(files[rule.table].path)

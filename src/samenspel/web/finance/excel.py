@@ -8,7 +8,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from samenspel.analytics.business_case import BusinessCase, Settlement
-from samenspel.web.core.downloads import workbook_bytes
+from samenspel.analytics.spreadsheets import workbook_bytes
 from samenspel.web.core.excel_charts import add_bar_chart
 from samenspel.web.core.numbers import excel_money
 from samenspel.web.core.numbers import money as money_text

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError, is_director
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.downloads import attachment
+from samenspel.web.core.downloads import XLSX, attachment
 from samenspel.web.core.extensions import regional_costs
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import programme_view
@@ -60,7 +60,7 @@ def money_excel(
     content = agreement_workbook(agreement, evaluate(agreement))
     name = slugify(f"{agreement.name}-{agreement.scenario}") or "agreement"
     return attachment(
-        content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{name}.xlsx"
+        content, XLSX, f"{name}.xlsx"
     )
 
 

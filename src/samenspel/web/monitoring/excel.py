@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from samenspel.analytics.population.report import MUNICIPAL_TABLES
-from samenspel.web.core.downloads import workbook_bytes
+from samenspel.analytics.spreadsheets import workbook_bytes
 
 SHEETS = (*MUNICIPAL_TABLES, "neighbourhoods", "neighbourhood_segments", "standardised")
 

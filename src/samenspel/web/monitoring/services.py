@@ -45,6 +45,8 @@ class DatasetRejectedError(Exception):
         self.problems = problems
         super().__init__("\n".join(problems))
 
+UPLOAD_SUFFIXES = (".parquet", ".csv.gz", ".csv")  # longest first: .csv.gz before .csv
+
 
 def describe_problem(problem: Problem) -> str:
     """A validation problem in the reader's language, naming file, row and column."""
@@ -131,15 +133,18 @@ def add_uploaded_dataset(
     name: str,
     files: Mapping[str, UploadedFile],
 ) -> Dataset:
-    """Store three uploaded files (persons, conditions, care_events; .csv or .parquet)."""
+    """Store three uploaded files (persons, conditions, care_events; .csv, .csv.gz or
+    .parquet)."""
     _require(role)
     problems = []
     for table in TABLES:
         upload = files.get(table)
         if upload is None:
             problems.append(_("Upload the %(table)s file.") % {"table": table})
-        elif not (upload.name or "").lower().endswith((".csv", ".parquet")):
-            problems.append(_("%(file)s: use a .csv or .parquet file.") % {"file": upload.name})
+        elif not (upload.name or "").lower().endswith(UPLOAD_SUFFIXES):
+            problems.append(
+                _("%(file)s: use a .csv, .csv.gz or .parquet file.") % {"file": upload.name}
+            )
         else:
             try:
                 check_size(upload)
@@ -152,7 +157,8 @@ def add_uploaded_dataset(
     try:
         for table in TABLES:
             upload = files[table]
-            suffix = ".parquet" if (upload.name or "").lower().endswith(".parquet") else ".csv"
+            lower = (upload.name or "").lower()
+            suffix = next(s for s in UPLOAD_SUFFIXES if lower.endswith(s))
             with open(incoming / f"{table}{suffix}", "wb") as target:
                 for chunk in upload.chunks():
                     target.write(chunk)

@@ -20,7 +20,7 @@ from samenspel.analytics.population.contract import TABLES
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.downloads import attachment
+from samenspel.web.core.downloads import XLSX, attachment
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import programme_view
 from samenspel.web.core.pdf import render_pdf
@@ -178,7 +178,7 @@ def open_data_excel(
         return redirect("population", programme_id=programme.pk)
     return attachment(
         open_data_workbook(context),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
         f"open-data-{slugify(programme.name)}-{context['open']['year']}.xlsx",
     )
 
@@ -208,7 +208,7 @@ def regiobeeld_excel(
     content = regiobeeld_workbook(f"{programme.name} – {run.dataset.name}", result)
     return attachment(
         content,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
         f"regiobeeld-{slugify(programme.name)}-{run.pk}.xlsx",
     )
 

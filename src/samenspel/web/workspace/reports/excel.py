@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from samenspel.analytics.population.regiobeeld import AGE_BANDS
-from samenspel.web.core.downloads import workbook_bytes
+from samenspel.analytics.spreadsheets import workbook_bytes
 from samenspel.web.core.excel_charts import add_bar_chart
 from samenspel.web.core.numbers import excel_money
 from samenspel.web.finance.excel import add_agreement_sheets

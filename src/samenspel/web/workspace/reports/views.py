@@ -9,15 +9,13 @@ from django.utils.text import slugify
 
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.downloads import attachment
+from samenspel.web.core.downloads import XLSX, attachment
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import programme_view
 from samenspel.web.core.pdf import render_pdf
 
 from .excel import programme_workbook
 from .sections import ReportSections, report_sections
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _report(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> ReportSections:
