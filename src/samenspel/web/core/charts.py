@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
@@ -102,6 +103,17 @@ def network_svg(
     return "".join(parts), legend
 
 
+def _natural_width(svg: str) -> str:
+    """The chart at its drawn size (``width`` from its viewBox): pages shrink it to fit, but a
+    phone scrolls it sideways instead, so its text stays at 11 px or more."""
+    return re.sub(
+        r'<svg ([^>]*?)viewBox="0 0 ([\d.]+) ([\d.]+)"',
+        r'<svg \1width="\2" viewBox="0 0 \2 \3"',
+        svg,
+        count=1,
+    )
+
+
 def _short(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -155,7 +167,7 @@ def wrong_pocket_svg(
             f"{escape(money(net, unit))}</text>"
         )
     parts.append("</svg>")
-    return "".join(parts)
+    return _natural_width("".join(parts))
 
 
 def bar_chart(
@@ -220,7 +232,7 @@ def bar_chart(
             f"{escape(text(value))}</text>"
         )
     parts.append("</svg>")
-    return "".join(parts)
+    return _natural_width("".join(parts))
 
 
 def pyramid_chart(
@@ -263,7 +275,7 @@ def pyramid_chart(
                 f'fill="{colour}"><title>{escape(band)}: {number(value)}</title></rect>'
             )
     parts.append("</svg>")
-    return "".join(parts)
+    return _natural_width("".join(parts))
 
 
 def line_chart(
@@ -320,7 +332,7 @@ def line_chart(
                 f'text-anchor="middle">{years[i]}</text>'
             )
     parts.append("</svg>")
-    return "".join(parts)
+    return _natural_width("".join(parts))
 
 
 def funnel_chart(
@@ -408,7 +420,7 @@ def funnel_chart(
         f'font-size="12">{escape(x_label)}</text><text x="14" y="{middle}" font-size="12" '
         f'text-anchor="middle" transform="rotate(-90 14 {middle})">{escape(y_label)}</text></svg>'
     )
-    return "".join(parts)
+    return _natural_width("".join(parts))
 
 
 def _ticks(low: float, high: float) -> list[float]:

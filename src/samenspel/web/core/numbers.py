@@ -23,9 +23,8 @@ def amount(value: float) -> str:
     return number(value, 0)
 
 
-# An agreement's amounts are entered in euros, or in thousands of euros; they are always shown
-# in euros (€ 719.000), so a reader never has to multiply.
-AMOUNT_UNITS = ("euro", "thousand")
+# An agreement's amounts are entered in euros ("euro") or in thousands of euros ("thousand");
+# they are always shown in euros (€ 719.000), so a reader never has to multiply.
 
 
 def unit_label(unit: str) -> str:
