@@ -184,7 +184,7 @@ def _amounts_percentages_and_years_as_people_write_them(
     # a one-off in years 1 and 2, and a saving from year 2 on, of a 2026–2030 agreement
     assert "2026–2027" in dutch and "2027–2030" in dutch
     report = " ".join(papers["nl", "report"][1].split())
-    assert "totale NCW € 26.437" in report
+    assert "Totale NCW € 26.437 ● op koers" in report
 
 
 def _the_report_has_the_pages_the_readme_promises(

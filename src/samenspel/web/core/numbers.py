@@ -62,11 +62,13 @@ def signed_money(value: float | None, unit: str = "euro") -> str:
     return money(value, unit) if round(in_euros(value, unit)) <= 0 else f"+{money(value, unit)}"
 
 
-def percent(share: float | None) -> str:
-    """A fraction as a percentage with at most two decimals and no trailing zeros: 0.0225 is
-    2,25% in Dutch, 0.02 is 2%."""
+def percent(share: float | None, decimals: int | None = None) -> str:
+    """A fraction as a percentage: with ``decimals`` places, or else at most two and no
+    trailing zeros (0.0225 is 2,25% in Dutch, 0.02 is 2%)."""
     if share is None:
         return "—"
+    if decimals is not None:
+        return f"{number(share * 100, decimals)}%"
     value = round(share * 100, 2)
     places = next(p for p in (0, 1, 2) if abs(value - round(value, p)) < 1e-9)
     return f"{number(value, places)}%"
