@@ -102,8 +102,9 @@ def _find(folder: Path, table: str) -> TableFile | None:
         (f"{table}.parquet", "parquet"),
         *((f"{table}{suffix}", "csv") for suffix in CSV_SUFFIXES),
     ):
-        if (folder / name).is_file():
-            return TableFile(table, folder / name, kind)
+        path = folder / name
+        if path.exists() and not path.is_dir():  # a file, or a pipe that streams one
+            return TableFile(table, path, kind)
     for name in (table, f"{table}.parquet", f"{table}.csv"):
         parts = folder / name
         if not parts.is_dir():
