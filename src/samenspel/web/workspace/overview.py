@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from samenspel.web.core.choices import StakeholderGroup
 from samenspel.web.core.models import Programme
 from samenspel.web.core.numbers import money as money_text
 from samenspel.web.core.numbers import number, percent
@@ -19,7 +20,7 @@ SIGNAL_LABELS = {GOOD: gettext_lazy("on track"), WATCH: gettext_lazy("watch"),
 # The rules behind the signals: one definition, shown beside every signal.
 RESPONSE_GOOD, RESPONSE_WATCH = 0.7, 0.5
 ADVICE_WATCH, ADVICE_ACT = 1, 3
-STAKEHOLDER_GROUPS = 5
+STAKEHOLDER_GROUPS = len(StakeholderGroup.values)  # the article's five
 
 
 @dataclass(frozen=True)
