@@ -583,46 +583,39 @@ def regiobeeld(
 
 
 def _summary(report: dict[str, Any]) -> None:
-    """Per year the region and each municipality: persons, multimorbidity, cost per inhabitant;
-    a hidden figure says why."""
+    """Per year the region and each municipality, as the dashboard shows them: persons,
+    multimorbidity, cost per inhabitant; a hidden figure says why."""
     from rich.table import Table
 
     from samenspel.analytics.population.municipalities import name_of
+    from samenspel.analytics.population.suppression import TOTAL
+    from samenspel.web.monitoring.dashboard import view
 
-    threshold = report["threshold"]
-    multimorbidity = {(r["year"], r["municipality"]): r for r in report["multimorbidity"]}
-    # the cost per inhabitant over all streams: hidden when any stream's is
-    cost: dict[tuple[int, str], float | None] = {}
-    for row in report["costs"]:
-        key, per_head = (row["year"], row["municipality"]), row.get("per_capita")
-        known = cost.get(key, 0.0)
-        cost[key] = None if per_head is None or known is None else known + per_head
     for year in report["years"]:
         table = Table(title=f"Regiobeeld {year}", title_justify="left")
         for column in ("Area", "Persons", "Multimorbidity %", "Cost per inhabitant (€)"):
             table.add_column(column, justify="left" if column == "Area" else "right")
         rows = sorted(
-            (r for r in report["population"] if r["year"] == year),
-            key=lambda r: (r["municipality"] != "total", r["municipality"]),
+            view(report, year, TOTAL).municipalities,
+            key=lambda r: (r["municipality"] != TOTAL, r["municipality"]),
         )
         for row in rows:
             code = row["municipality"]
-            area = "Whole region" if code == "total" else f"{name_of(code)} ({code})"
-            if row["persons"] is None:
+            area = "Whole region" if code == TOTAL else f"{name_of(code)} ({code})"
+            if row["population"] is None:
                 table.add_row(area, "hidden", "", "")
                 continue
-            share = multimorbidity.get((year, code), {}).get("percent")
-            per_head = cost.get((year, code))
+            share, per_head = row["multimorbidity_percent"], row["cost_per_capita"]
             table.add_row(
                 area,
-                f"{row['persons']:,.0f}",
+                f"{row['population']:,.0f}",
                 "hidden" if share is None else f"{share:.1f}",
                 "hidden" if per_head is None else f"{per_head:,.0f}",
             )
         console.print(table)
     console.print(
-        f"Hidden: a count below {threshold} persons, and every figure from which a hidden count "
-        "could be worked out. --out DIR writes every table; --json prints them all."
+        f"Hidden: a count below {report['threshold']} persons, and every figure from which a "
+        "hidden count could be worked out. --out DIR writes every table; --json prints them all."
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,11 @@ def read_text(source: Path | bytes, name: str | None, default: str) -> tuple[str
         return data.decode("cp1252", errors="replace"), name
 
 
+def sql_strings(values: Iterable[str | Path]) -> str:
+    """Values as DuckDB string literals, comma-separated (a quote doubled)."""
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
 @dataclass(frozen=True)
 class TableFile:
     """Where one table of a dataset is: a file, or a folder of parts as Spark, Hive or a
@@ -61,7 +67,7 @@ class TableFile:
 
     def relation_sql(self, *, text: bool = False, **options: object) -> str:
         """DuckDB's reader of every file of the table; ``text`` reads a CSV as text only."""
-        files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self.files)
+        files = sql_strings(self.files)
         settings = dict(options)
         if self.kind == "csv":
             settings = {"header": True, "auto_detect": True, **settings}

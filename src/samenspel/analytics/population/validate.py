@@ -14,7 +14,14 @@ import duckdb
 from .contract import CONDITIONS, EVENT_KINDS, SEXES, STREAMS, TABLES
 from .limits import QUIET, duckdb_config, work_dir
 from .municipalities import all_municipalities
-from .sources import DatasetError, TableFile, find_tables, gettext_noop, gzip_is_whole
+from .sources import (
+    DatasetError,
+    TableFile,
+    find_tables,
+    gettext_noop,
+    gzip_is_whole,
+    sql_strings,
+)
 
 EXAMPLES_PER_RULE = 5
 WHOLE_NUMBERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
@@ -71,10 +78,6 @@ class ProblemLog:
     ) -> None:
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(self.file, row, column, message, params or {}, found))
-
-
-def _quote(values: tuple[str, ...] | list[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
 def _known_municipalities(con: duckdb.DuckDBPyConnection, date: str) -> None:
@@ -166,7 +169,7 @@ def _read_tables(
                 fill = "CREATE OR REPLACE TEMP TABLE" if n == 0 else "INSERT INTO"
                 con.execute(
                     f"{fill} {table} {'AS ' if n == 0 else ''}SELECT "
-                    f"'{str(part).replace(chr(39), chr(39) * 2)}' AS _file, "
+                    f"{sql_strings([part])} AS _file, "
                     f"row_number() OVER () + 1 AS _row, {select} "
                     f"FROM {one.relation_sql(text=True)}"
                 )
@@ -362,7 +365,7 @@ def _rules(
     check(
         "persons",
         "sex",
-        f"sex IS NULL OR sex NOT IN ({_quote(SEXES)})",
+        f"sex IS NULL OR sex NOT IN ({sql_strings(SEXES)})",
         gettext_noop("must be one of %(values)s"),
         {"values": ", ".join(SEXES)},
     )
@@ -425,7 +428,7 @@ def _rules(
     check(
         "conditions",
         "condition",
-        f"condition IS NULL OR condition NOT IN ({_quote(list(CONDITIONS))})",
+        f"condition IS NULL OR condition NOT IN ({sql_strings(list(CONDITIONS))})",
         gettext_noop("is not one of the documented condition codes"),
     )
     check(
@@ -465,7 +468,7 @@ def _rules(
     check(
         "care_events",
         "kind",
-        f"kind IS NULL OR kind NOT IN ({_quote(list(EVENT_KINDS))})",
+        f"kind IS NULL OR kind NOT IN ({sql_strings(list(EVENT_KINDS))})",
         gettext_noop("is not one of the documented kinds of care event"),
     )
     check(
@@ -477,7 +480,7 @@ def _rules(
     check(
         "care_events",
         "stream",
-        f"stream IS NULL OR stream NOT IN ({_quote(STREAMS)})",
+        f"stream IS NULL OR stream NOT IN ({sql_strings(STREAMS)})",
         gettext_noop("must be one of %(values)s"),
         {"values": ", ".join(STREAMS)},
     )

@@ -41,19 +41,23 @@ class View:
     neighbourhoods: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _cost_per_capita(costs: list[dict[str, Any]]) -> float | None:
+    """The cost per inhabitant over every stream; hidden (None) when any stream's is."""
+    values = [r["per_capita"] for r in costs]
+    return sum(values) if values and all(v is not None for v in values) else None
+
+
 def view(result: dict[str, Any], year: int, municipality: str) -> View:
     where = {"year": year, "municipality": municipality}
     pop = _first(result["population"], **where).get("persons")
     costs = _pick(result["costs"], **where)
-    per_capita = [r["per_capita"] for r in costs]
-    total_cost = sum(per_capita) if costs and all(v is not None for v in per_capita) else None
     pyramid = _pick(result["pyramid"], **where)
     v = View(
         year=year,
         municipality=municipality,
         population=pop,
         multimorbidity_percent=_first(result["multimorbidity"], **where).get("percent"),
-        cost_per_capita=total_cost,
+        cost_per_capita=_cost_per_capita(costs),
         readmission_percent=_first(result["readmissions"], **where).get("readmission_percent"),
         women={r["age_band"]: r["persons"] for r in pyramid if r["sex"] == "F"},
         men={r["age_band"]: r["persons"] for r in pyramid if r["sex"] == "M"},
@@ -77,16 +81,12 @@ def view(result: dict[str, Any], year: int, municipality: str) -> View:
     v.neighbourhoods = _neighbourhoods(result, where)
     for y in result["years"]:
         at = {"year": y, "municipality": municipality}
-        row_costs = _pick(result["costs"], **at)
-        values = [r["per_capita"] for r in row_costs]
         v.trends.append(
             {
                 "year": y,
                 "population": _first(result["population"], **at).get("persons"),
                 "multimorbidity_percent": _first(result["multimorbidity"], **at).get("percent"),
-                "cost_per_capita": (
-                    sum(values) if values and all(x is not None for x in values) else None
-                ),
+                "cost_per_capita": _cost_per_capita(_pick(result["costs"], **at)),
                 "readmission_percent": _first(result["readmissions"], **at).get(
                     "readmission_percent"
                 ),
@@ -94,7 +94,6 @@ def view(result: dict[str, Any], year: int, municipality: str) -> View:
         )
     for m in [*result["municipalities"], TOTAL]:
         at = {"year": year, "municipality": m}
-        m_costs = [r["per_capita"] for r in _pick(result["costs"], **at)]
         v.municipalities.append(
             {
                 "municipality": m,
@@ -103,9 +102,7 @@ def view(result: dict[str, Any], year: int, municipality: str) -> View:
                 "diabetes_per_1000": _first(result["prevalence"], condition="diabetes", **at).get(
                     "per_1000"
                 ),
-                "cost_per_capita": (
-                    sum(m_costs) if m_costs and all(x is not None for x in m_costs) else None
-                ),
+                "cost_per_capita": _cost_per_capita(_pick(result["costs"], **at)),
             }
         )
     return v
