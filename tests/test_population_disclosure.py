@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import coo_matrix, vstack
 
 from samenspel.analytics.population.engine import connect, load
 from samenspel.analytics.population.regiobeeld import compute_counts
@@ -182,15 +182,9 @@ def recover(report: dict[str, Any], truth: dict[tuple[str, int, str], float]) ->
     for v in range(n):
         components[find(v)].append(v)
 
-    def small(table: str, i: int) -> bool:
-        keys = ("persons", "readmissions")
-        return any(1 <= truth.get((table, i, k), 0) < THRESHOLD for k in keys)
-
     found = []
     for members in components.values():
-        targets = [v for v in members if small(*cells[v][:2])]
-        if not targets:
-            continue
+        targets = members  # every hidden cell: none may be determined
         where = {v: j for j, v in enumerate(members)}
         rows = [r for r in attack.rows if r[0][0][1] in where]
         data, ri, ci = [], [], []
@@ -199,39 +193,87 @@ def recover(report: dict[str, Any], truth: dict[tuple[str, int, str], float]) ->
                 data.append(s)
                 ri.append(k)
                 ci.append(where[v])
-        matrix = coo_matrix((data, (ri, ci)), shape=(len(rows), len(members)))
+        matrix = coo_matrix((data, (ri, ci)), shape=(len(rows), len(members))).tocsr()
         constraints = LinearConstraint(matrix, [r[1] for r in rows], [r[2] for r in rows])
         integrality = np.array([0 if v in attack.costly else 1 for v in members])
         # ceilings far above any count or cost of the region, yet small enough to keep the
         # solver's numbers well scaled
         ceiling = np.array([1e10 if v in attack.costly else 1e7 for v in members])
         bounds = Bounds(lower[members], ceiling)
+        # every whole solution found is a witness: a cell whose witnessed values already span
+        # a safe range needs no program of its own
+        seen_low = np.full(len(members), np.inf)
+        seen_high = np.full(len(members), -np.inf)
         for v in targets:
-            ends = []
+            table, i, column = cells[v]
+            value = truth[cells[v]]
+            few = 1 <= truth[(table, i, "persons")] < THRESHOLD
+            cost = v in attack.costly
+            j = where[v]
+            if not _pinned(column, value, seen_low[j], seen_high[j], few=few, cost=cost):
+                continue
             for sign in (1.0, -1.0):
                 objective = np.zeros(len(members))
-                objective[where[v]] = sign
-                result = milp(
-                    objective, integrality=integrality, bounds=bounds, constraints=[constraints]
-                )
-                assert result.status == 0, result.message
-                ends.append(float(result.x[where[v]]))
-            low, high = ends
-            value = truth[cells[v]]
-            table, i, column = cells[v]
-            few = 1 <= truth[(table, i, "persons")] < THRESHOLD
-            if _pinned(column, value, low, high, few=few, cost=v in attack.costly):
+                objective[j] = sign
+                x = _optimum(objective, integrality, bounds, constraints)
+                seen_low, seen_high = np.minimum(seen_low, x), np.maximum(seen_high, x)
+            low, high = seen_low[j], seen_high[j]
+            if _pinned(column, value, low, high, few=few, cost=cost):
                 found.append(f"{table} {report[table][i]} {column}={value} in [{low}, {high}]")
     return found
 
 
+def _optimum(
+    objective: np.ndarray, integrality: np.ndarray, bounds: Bounds, constraints: LinearConstraint
+) -> np.ndarray:
+    """The integer program's optimum: the linear program's when that is whole already (then no
+    whole solution can do better), else the integer program's."""
+    relaxed = linprog(
+        objective,
+        bounds=list(zip(bounds.lb, bounds.ub, strict=True)),
+        method="highs",
+        **_as_linprog(constraints),
+    )
+    if relaxed.status == 0:
+        x = relaxed.x
+        whole = integrality.astype(bool)
+        if np.all(np.abs(x[whole] - np.round(x[whole])) < 1e-7):
+            return x
+    result = milp(objective, integrality=integrality, bounds=bounds, constraints=[constraints])
+    assert result.status == 0, result.message
+    return result.x
+
+
+def _as_linprog(constraints: LinearConstraint) -> dict[str, Any]:
+    """``lb <= A x <= ub`` as linprog's equalities and upper bounds."""
+    a = constraints.A.tocsr()
+    lb, ub = np.asarray(constraints.lb, float), np.asarray(constraints.ub, float)
+    eq = lb == ub
+    upper = [(a[~eq & np.isfinite(ub)], ub[~eq & np.isfinite(ub)])]
+    upper.append((-a[~eq & np.isfinite(lb)], -lb[~eq & np.isfinite(lb)]))
+    a_ub = vstack([m for m, _b in upper])
+    b_ub = np.concatenate([b for _m, b in upper])
+    out: dict[str, Any] = {}
+    if eq.any():
+        out.update(A_eq=a[eq], b_eq=ub[eq])
+    if a_ub.shape[0]:
+        out.update(A_ub=a_ub, b_ub=b_ub)
+    return out
+
+
 def _pinned(column: str, value: float, low: float, high: float, *, few: bool, cost: bool) -> bool:
-    """Whether the attacker's range [low, high] gives the cell away."""
+    """Whether the attacker's range [low, high] gives the hidden cell away: a hidden cell is
+    never determined, and a small count (zero readmissions included) keeps a range of at least
+    the protection."""
     if cost:
-        return few and value > 0 and high - low < max(COST_SHARE * value, 1.0)
-    if column in ("persons", "readmissions"):
-        return 1 <= value < THRESHOLD and (high < THRESHOLD or high - low < PROTECTION)
-    return few and high - low < PROTECTION  # events and admissions of a row with few persons
+        if value == 0:
+            return False  # a zero cost follows from a published zero total: no cost known
+        return high - low < (max(COST_SHARE * value, 1.0) if few else 1.0)
+    if column in ("persons", "readmissions") and value < THRESHOLD:
+        return (value >= 1 and high < THRESHOLD) or high - low < PROTECTION
+    if few:
+        return high - low < PROTECTION  # events and admissions of a row with few persons
+    return high - low < 1
 
 
 def _truth(counts: Any) -> dict[tuple[str, int, str], float]:
@@ -286,14 +328,29 @@ def test_the_attacker_recovers_what_group_wise_suppression_leaves(tmp_root: Path
     assert any(f.startswith("neighbourhood_segments") for f in found), found
 
 
+THREE_YEARS = (2021, 2022, 2023)
+
+
 @pytest.mark.parametrize(
-    ("seed", "years"), [(1, (2022, 2023)), (2, (2021, 2022, 2023)), (3, (2023,)), (4, (2023,))]
+    ("persons", "seed", "years"),
+    [
+        (2000, 1, (2022, 2023)),
+        (2000, 2, THREE_YEARS),
+        (2000, 3, (2023,)),
+        (2000, 4, (2023,)),
+        # regions where a published zero readmissions total determined every hidden municipality
+        # (0), and where hidden pyramid cells of the region (22 and 27 persons) were determined
+        (1000, 1, THREE_YEARS),
+        (3000, 2, THREE_YEARS),
+        (3000, 7, THREE_YEARS),
+    ],
 )
 def test_published_regiobeeld_survives_the_attack(
-    tmp_root: Path, seed: int, years: tuple[int, ...]
+    tmp_root: Path, persons: int, seed: int, years: tuple[int, ...]
 ) -> None:
-    """Per municipality, neighbourhood and year: every year's tables are attacked together."""
-    counts = _counts(tmp_root, 2000, seed, years)
+    """Per municipality, neighbourhood and year: every year's tables are attacked together,
+    and no hidden cell, small or large, is determined."""
+    counts = _counts(tmp_root, persons, seed, years)
     assert sorted(counts.population["year"].unique()) == list(years)
     report = build_report(counts, threshold=THRESHOLD)
     assert report["disclosure"]["passed"]
@@ -309,3 +366,39 @@ def test_any_region_size_survives_the_attack(tmp_root: Path, persons: int, seed:
     counts = _counts(tmp_root, persons, seed)
     report = build_report(counts, threshold=THRESHOLD)
     assert recover(report, _truth(counts)) == []
+
+
+def test_the_audit_withholds_a_table_rather_than_give_up(tmp_root: Path) -> None:
+    """With no rounds of single rows allowed, every failing table is withheld for its year; the
+    audit then passes, and it says what it withheld."""
+    counts = _counts(tmp_root, 1000, 1, THREE_YEARS)
+    pub = publication(counts, threshold=THRESHOLD)
+    _presuppress(pub)
+    assert pub.audit().findings, "the naive suppression leaves something to protect"
+    result = pub.protect(max_rounds=0)
+    assert result.findings == [] and result.withheld
+    for name, year in result.withheld:
+        table = pub.tables[name]
+        assert table.hidden[table.frame["year"].to_numpy() == year].all()
+
+
+def test_a_region_without_any_known_cost_is_published(tmp_root: Path) -> None:
+    """A public OMOP sample ships an empty cost table: every cost is unknown. The regiobeeld is
+    protected and published, its costs zero with 100% unknown, never an error."""
+    import duckdb
+
+    source = tmp_root / "region-1000-1-3"
+    _counts(tmp_root, 1000, 1, THREE_YEARS)
+    folder = tmp_root / "no-costs"
+    folder.mkdir(exist_ok=True)
+    con = duckdb.connect()
+    for name in ("persons", "conditions", "care_events"):
+        select = f"SELECT * FROM read_parquet('{source / name}.parquet')"
+        if name == "care_events":
+            select = select.replace("*", "* REPLACE (NULL::DOUBLE AS cost)")
+        con.execute(f"COPY ({select}) TO '{folder / name}.parquet' (FORMAT parquet)")
+    engine = connect("duckdb")
+    report = build_report(compute_counts(engine, load(engine, folder, "duckdb")), threshold=10)
+    assert report["disclosure"]["passed"]
+    region = [r for r in report["costs"] if r["municipality"] == TOTAL and not r["suppressed"]]
+    assert region and all(r["cost"] == 0 and r["unknown_cost_percent"] == 100 for r in region)

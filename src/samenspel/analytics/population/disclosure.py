@@ -8,19 +8,21 @@ the readmissions table, and so on. An outsider also knows the bounds: a row exis
 has at least one person (zeros are shown), events are at least the persons with an event,
 readmissions at most the admissions, and costs are not negative.
 
-For every hidden cell that matters, the audit solves two integer programs over those identities
-and bounds (HiGHS, through SciPy): the least and the largest value the cell can take. The rules:
+For every hidden cell, the audit solves two integer programs over those identities and bounds
+(HiGHS, through SciPy): the least and the largest value the cell can take. The rules:
 
-- a hidden count below the threshold (persons, or readmissions) must be able to reach the
-  threshold, and its range must be at least ``count_protection`` wide;
+- a hidden count below the threshold (persons, or readmissions, zero readmissions included)
+  must be able to reach the threshold, and its range must be at least ``count_protection`` wide;
 - the other counts of a row with few persons (events, admissions) need a range of
   ``count_protection``, and its (positive) costs a range of ``cost_protection`` times the cost;
-  a row hidden only for a small readmissions count keeps its admissions and persons unprotected,
-  since they are not small.
+- no other hidden cell may be determined: a count's range is at least 1 wide, a positive cost's
+  at least a euro (a cost of zero follows from a published zero total: no cost is known).
 
 Where a rule fails, ``protect`` hides one more row (the shown row with the fewest persons in an
 identity of the failing cell, together with the rows linked to it) and audits again, until every
-rule holds. Only hidden cells are unknowns, so the programs split into small independent parts.
+rule holds. Where no row is left to hide, the cell's whole table is withheld for that year: the
+audit never gives up. Only hidden cells are unknowns, so the programs split into small
+independent parts.
 """
 
 from __future__ import annotations
@@ -91,9 +93,11 @@ class Finding:
 
 @dataclass
 class AuditResult:
-    findings: list[Finding]
+    findings: list[Finding]  # after ``protect``: only what no hiding could resolve (rare)
     checked: int  # hidden cells whose range was computed
     hidden_rows: int
+    # (table, year) withheld whole because hiding single rows could not protect them
+    withheld: list[tuple[str, int]] = field(default_factory=list)
 
 
 class Publication:
@@ -199,11 +203,6 @@ class Publication:
             return "key"
         return "cost" if cell[2] in table.costs else "count"
 
-    def _small(self, row: Row) -> bool:
-        """Whether the row holds a count below the threshold (so its cells need protection)."""
-        table = self.tables[row[0]]
-        return any(1 <= self.value((row[0], row[1], key)) < self.threshold for key in table.keys)
-
     def hidden_cells(self) -> list[Cell]:
         cells: list[Cell] = []
         for name, table in self.tables.items():
@@ -229,9 +228,7 @@ class Publication:
         findings: list[Finding] = []
         checked = 0
         for component in systems.components():
-            targets = [i for i in component if self._small(variables[i][:2])]
-            if not targets:
-                continue
+            targets = component  # every hidden cell: none may be determined
             checked += len(targets)
             signature = frozenset(variables[i] for i in component)
             if signature in cache:
@@ -261,32 +258,38 @@ class Publication:
         return 0.0
 
     def _rule(self, cell: Cell, low: float, high: float) -> str:
-        value = self.value(cell)
-        kind = self._kind(cell)
-        if kind == "key":
-            if not 1 <= value < self.threshold:
-                return ""  # a count at or above the threshold may be known
-        else:
-            persons = self.value((cell[0], cell[1], self.tables[cell[0]].keys[0]))
-            if not 1 <= persons < self.threshold:
-                return ""  # e.g. the admissions of a row hidden for its few readmissions
+        """Why the range [low, high] gives the hidden ``cell`` away ("" when it does not)."""
         if math.isnan(low) or math.isnan(high):
             return "range not proven"  # the solver gave no answer: hide more to be safe
+        value = self.value(cell)
+        kind = self._kind(cell)
+        persons = self.value((cell[0], cell[1], self.tables[cell[0]].keys[0]))
+        few = 1 <= persons < self.threshold
         if kind == "cost":
-            # a cost of zero follows from a published zero total (no care at all), not a cell
-            if value > 0 and high - low < max(self.cost_protection * value, 1.0):
-                return "cost range too narrow"
+            # a cost of zero follows from a published zero total (no care, or no cost known)
+            if value > 0 and high - low < (max(self.cost_protection * value, 1.0) if few else 1.0):
+                return "cost range too narrow" if few else "cost determined"
             return ""
-        if kind == "key" and 1 <= value < self.threshold and high < self.threshold:
-            return "cannot reach the threshold"
-        if high - low < self.count_protection:
-            return "count range too narrow"
+        if kind == "key" and value < self.threshold:
+            # a small count, zero readmissions included, keeps the full protection
+            if value >= 1 and high < self.threshold:
+                return "cannot reach the threshold"
+            if high - low < self.count_protection:
+                return "count range too narrow"
+            return ""
+        if few and high - low < self.count_protection:
+            return "count range too narrow"  # e.g. the events of a row with few persons
+        if high - low < 1:
+            return "count determined"  # a hidden count, however large, is never given away
         return ""
 
     # -- protecting --------------------------------------------------------------------------
 
     def protect(self, *, max_rounds: int = 1000) -> AuditResult:
-        """Hide more rows until the audit finds nothing; returns the last (clean) audit."""
+        """Hide more rows until the audit finds nothing; returns the last audit.
+
+        Never gives up: where no single row can be hidden to protect a cell, the cell's whole
+        table is withheld for that year (and said so in ``withheld``)."""
         self.sync_links()
         members: dict[Cell, list[Relation]] = defaultdict(list)
         for relation in self.relations:
@@ -294,30 +297,66 @@ class Publication:
                 for _c, cell in relation.terms:
                     members[cell].append(relation)
         cache: dict[frozenset[Cell], list[Finding]] = {}
+        withheld: list[tuple[str, int]] = []
         for _round in range(max_rounds):
             result = self.audit(cache)
             if not result.findings:
+                result.withheld = withheld
                 return result
             done: set[Row] = set()
+            stuck = []
             for finding in result.findings:
                 row = finding.cell[:2]
                 if row in done:
                     continue
                 extra = self._complement(finding.cell, members)
                 if extra is None:
+                    stuck.append(finding)
                     continue
                 done.update(self.hide(extra))
                 done.add(row)
             if not done:
-                raise RuntimeError("the disclosure audit cannot protect this publication")
-        raise RuntimeError("the disclosure audit did not converge")
+                done.update(self._withhold(stuck, withheld))
+            if not done:
+                break
+        result = self.audit(cache)
+        if result.findings:
+            # the last resort: every table of the years concerned is withheld
+            years = {self._year(f.cell) for f in result.findings}
+            everything = [(name, year) for name in self.tables for year in sorted(years)]
+            self._withhold(everything, withheld)
+            result = self.audit(cache)
+        result.withheld = withheld
+        return result
+
+    def _year(self, cell: Cell | Row) -> int:
+        return int(self.tables[cell[0]].frame.at[cell[1], "year"])
+
+    def _withhold(
+        self, cells: Iterable[Finding | tuple[str, int]], withheld: list[tuple[str, int]]
+    ) -> list[Row]:
+        """Hide every row of a table in a year: of each finding's cell, or each (table, year)
+        given; returns the rows newly hidden."""
+        newly: list[Row] = []
+        for item in cells:
+            name, year = (
+                (item.cell[0], self._year(item.cell)) if isinstance(item, Finding) else item
+            )
+            frame = self.tables[name].frame
+            if (name, year) in withheld or frame.empty:
+                continue
+            withheld.append((name, year))
+            for row in frame.index[frame["year"].to_numpy() == year]:
+                newly.extend(self.hide((name, int(row))))
+        return newly
 
     def _complement(self, cell: Cell, members: dict[Cell, list[Relation]]) -> Row | None:
-        """The shown row with the fewest persons that shares an identity with ``cell``."""
+        """The shown row with the fewest persons (but some) that shares an identity with
+        ``cell``, nearest first."""
         seen: set[Cell] = {cell}
         frontier = [cell]
         while frontier:
-            candidates: list[tuple[float, Row]] = []
+            candidates: list[tuple[bool, float, Row]] = []
             following: list[Cell] = []
             for current in frontier:
                 for relation in members.get(current, []):
@@ -330,10 +369,9 @@ class Publication:
                             following.append(other)
                             continue
                         persons = self.value((row[0], row[1], self.tables[row[0]].keys[0]))
-                        if persons > 0:
-                            candidates.append((persons, row))
+                        candidates.append((persons <= 0, persons, row))
             if candidates:
-                return min(candidates)[1]
+                return min(candidates)[2]
             frontier = following
         return None
 

@@ -311,5 +311,7 @@ def build_report(counts: Counts, *, threshold: int = DEFAULT_THRESHOLD) -> dict[
             "cost_protection": pub.cost_protection,
             "hidden_rows": audit.hidden_rows,
             "cells_checked": audit.checked,
+            # tables withheld for a whole year because hiding single rows could not protect them
+            "withheld": [{"table": t, "year": y} for t, y in audit.withheld],
         },
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -12,6 +13,18 @@ from samenspel.analytics.population.report import MUNICIPAL_TABLES
 from samenspel.analytics.spreadsheets import workbook_bytes
 
 SHEETS = (*MUNICIPAL_TABLES, "neighbourhoods", "neighbourhood_segments", "standardised")
+TABLE_LABELS = {
+    "population": gettext_lazy("population"),
+    "pyramid": gettext_lazy("population pyramid"),
+    "prevalence": gettext_lazy("conditions"),
+    "multimorbidity": gettext_lazy("multimorbidity"),
+    "segments": gettext_lazy("segments"),
+    "care_use": gettext_lazy("care use"),
+    "readmissions": gettext_lazy("readmissions"),
+    "costs": gettext_lazy("costs"),
+    "neighbourhoods": gettext_lazy("neighbourhoods"),
+    "neighbourhood_segments": gettext_lazy("segments per neighbourhood"),
+}
 
 
 def regiobeeld_workbook(title: str, result: dict[str, Any]) -> bytes:
@@ -23,6 +36,8 @@ def regiobeeld_workbook(title: str, result: dict[str, Any]) -> bytes:
     info.append([suppression_note(result)])
     info.append([_("Years"), ", ".join(map(str, result["years"]))])
     info.append([disclosure_note(result)])
+    if withheld := withheld_note(result):
+        info.append([withheld])
     add_regiobeeld_sheets(book, result)
     return workbook_bytes(book)
 
@@ -37,9 +52,21 @@ def suppression_note(result: dict[str, Any]) -> str:
 def disclosure_note(result: dict[str, Any]) -> str:
     d = result["disclosure"]
     return _(
-        "Disclosure audit passed: combining every sheet, an outsider can narrow no hidden small "
-        "figure to fewer than %(p)d possible values or below the threshold (%(n)d checked)."
+        "Disclosure audit passed: combining every sheet, an outsider can determine no hidden "
+        "figure, nor narrow a small one to fewer than %(p)d possible values or below the "
+        "threshold (%(n)d checked)."
     ) % {"p": d["count_protection"], "n": d["cells_checked"]}
+
+
+def withheld_note(result: dict[str, Any]) -> str:
+    """Which tables the audit withheld for a whole year ("" when none)."""
+    withheld = (result.get("disclosure") or {}).get("withheld") or []
+    if not withheld:
+        return ""
+    parts = ", ".join(f"{TABLE_LABELS.get(w['table'], w['table'])} {w['year']}" for w in withheld)
+    return _("Withheld whole, because hiding single rows could not protect them: %(tables)s.") % {
+        "tables": parts
+    }
 
 
 def add_regiobeeld_sheets(book: Workbook, result: dict[str, Any]) -> None:

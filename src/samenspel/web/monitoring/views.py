@@ -27,7 +27,7 @@ from samenspel.web.core.pdf import render_pdf
 from samenspel.web.core.uploads import first_problems
 
 from . import services
-from .excel import open_data_workbook, regiobeeld_workbook
+from .excel import open_data_workbook, regiobeeld_workbook, withheld_note
 from .models import Dataset, OpenDataFile, RegiobeeldRun
 from .selectors import open_data_context, regiobeeld_body_html, regiobeeld_context, run_of
 
@@ -193,6 +193,7 @@ def regiobeeld(
     context["can_manage"] = services.may_manage(role)
     if "v" in context:
         context["body"] = regiobeeld_body_html(context)
+        context["withheld_note"] = withheld_note(run.published or {})
     return render(request, "monitoring/regiobeeld.html", context)
 
 
