@@ -116,6 +116,24 @@ def test_indicators_by_hand(hand_built: Path, engine: str) -> None:
     assert pyramid["persons"] == 1  # p2, aged 81
 
 
+def test_person_years_count_the_part_of_the_year_alive_and_observed(
+    hand_built: Path, engine: str
+) -> None:
+    """p5 died on 1 June 2021: 152 of 365 days. p6 was born in 2022: half a year. A person
+    observed from 1 July 2021 counts 184 days."""
+    persons = PERSONS.replace("death_date\n", "death_date,observed_from,observed_to\n")
+    persons = "\n".join(
+        line + ("" if i == 0 else ",2021-07-01," if line.startswith("p4") else ",,")
+        for i, line in enumerate(persons.strip().splitlines())
+    )
+    (hand_built / "persons.csv").write_text(persons + "\n")
+    con = connect(engine)
+    by_age = compute_counts(con, load(con, hand_built, engine)).by_age
+    years = by_age.groupby("year")["exposure"].sum()
+    assert years[2021] == pytest.approx(3 + 152 / 365 + 184 / 365)
+    assert years[2022] == pytest.approx(4.5)
+
+
 def test_suppression_primary_secondary_and_derived(hand_built: Path, engine: str) -> None:
     report = regiobeeld(hand_built, threshold=3, engine=engine)
     pop = {(r["year"], r["municipality"]): r["persons"] for r in report["population"]}

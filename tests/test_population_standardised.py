@@ -20,12 +20,14 @@ from samenspel.analytics.population.standardised import (
 pytestmark = pytest.mark.no_database
 
 
-def _frames(cells):
-    """cells: (municipality, sex, band, persons, diabetic, zvw_cost) for 2023."""
+def _frames(cells, exposure=None):
+    """cells: (municipality, sex, band, persons, diabetic, zvw_cost) for 2023; ``exposure``
+    gives the person-years of some cells (municipality, sex, band), else one per person."""
+    exposure = exposure or {}
     by_age = pd.DataFrame(
         [
             {"year": 2023, "municipality": m, "sex": s, "age_class": b, "persons": n,
-             "multimorbid": 0, "zvw_cost": c}
+             "multimorbid": 0, "zvw_cost": c, "exposure": exposure.get((m, s, b), float(n))}
             for m, s, b, n, _d, c in cells
         ]
     )  # fmt: skip
@@ -80,6 +82,22 @@ def test_hand_computed_dsr_smr_and_zvw_ratio():
     assert zvw["ratio"] == pytest.approx(260_000 / 800_000, abs=1e-3)
     region = _row(rows, "total")
     assert "ratio" not in region and region["observed"] == 160
+
+
+def test_zvw_cost_is_compared_per_insured_year():
+    """Vektis's rates are per insured-year: 20 women of 85+ who died during the year count 80
+    person-years, not 100, and 300 newborn boys count 150."""
+    exposure = {("A", "F", 17): 80.0, ("A", "M", 0): 150.0}
+    by_age, prevalence = _frames(CELLS, exposure)
+    national = {(s, b): 1000.0 for s in "FM" for b in range(BANDS)}
+    rows = standardised_rows(
+        by_age, prevalence, threshold=10, hidden_pyramids=set(), national_zvw=national
+    )
+    zvw = _row(rows, "A", "zvw_cost")
+    assert zvw["insured_years"] == 630.0 and zvw["persons"] == 800
+    assert zvw["expected_per_insured_year"] == 1000.0
+    assert zvw["actual_per_insured_year"] == pytest.approx(260_000 / 630, abs=0.01)
+    assert zvw["ratio"] == pytest.approx(260_000 / 630_000, abs=1e-3)
 
 
 def test_hidden_counts_and_pyramids_stay_hidden():

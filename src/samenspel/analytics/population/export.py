@@ -66,8 +66,9 @@ COLUMNS = {
     "ratio": "observed / expected (1: as the region)",
     "ratio_low": "ratio, lower end of the exact Poisson 95% interval",
     "ratio_high": "ratio, upper end of the exact Poisson 95% interval",
-    "actual_per_person": "Zvw cost per inhabitant in euros",
-    "expected_per_person": "Zvw cost per inhabitant in euros at Vektis's national rates",
+    "insured_years": "person-years: the share of the year each person was alive and observed",
+    "actual_per_insured_year": "Zvw cost per insured-year (person-year) in euros",
+    "expected_per_insured_year": "Zvw cost per insured-year in euros at Vektis's national rates",
     "suppressed": "true: the figures of this row are hidden (see Hidden figures)",
 }
 

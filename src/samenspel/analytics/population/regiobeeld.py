@@ -15,6 +15,10 @@ Definitions (also in docs/population.md):
   admission (admission dates; the first admission in the data has none before it).
 - Cost per capita per financing stream: total cost of events in Y per person counted in Y; events
   without a known cost add nothing, and their number is published beside the cost.
+- Exposure (person-years, the insured-years of Vektis): the share of Y a counted person was alive
+  and observed, from 1 January (or the start of observation) to 31 December (or death, or the end
+  of observation), both days included. A person born in Y counts half a year, the mean over births
+  spread evenly through the year (the data give the year of birth only).
 
 Counts are computed per municipality; region totals are their sums (every person belongs to one
 municipality). Rates and suppression are applied afterwards (``suppression.py``).
@@ -61,7 +65,8 @@ class Counts:
     care_use: pd.DataFrame  # year, municipality, kind, events, persons
     readmissions: pd.DataFrame  # year, municipality, admissions, readmissions, persons
     costs: pd.DataFrame  # year, municipality, stream, cost, persons, events, events_without_cost
-    by_age: pd.DataFrame  # year, municipality, sex, age_class, persons, multimorbid, zvw_cost
+    # year, municipality, sex, age_class, persons, multimorbid, zvw_cost, exposure (person-years)
+    by_age: pd.DataFrame
     prevalence_by_age: pd.DataFrame  # year, municipality, sex, age_class, condition, persons
     care_use_by_age: pd.DataFrame  # year, municipality, sex, age_class, kind, events, persons
     # year, municipality, neighbourhood, segment, persons (empty when no neighbourhood is known)
@@ -76,14 +81,14 @@ BYTES_PER_EVENT = 32
 # the columns that are sums over persons; every other column of a count table is a key
 SUMMED = frozenset(
     {"persons", "cost", "events", "admissions", "readmissions", "events_without_cost",
-     "multimorbid", "zvw_cost"}
+     "multimorbid", "zvw_cost", "exposure"}
 )  # fmt: skip
 
 
 # what the counts need of a person-year, and of a person-year's events of one kind and stream
 PERSON_YEAR_COLUMNS = (
     "person_id", "year", "municipality", "neighbourhood", "sex", "age", "age_band", "age_class",
-    "dies",
+    "dies", "exposure",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "person_id", "year", "municipality", "sex", "age_class", "kind", "stream", "events", "cost",
@@ -129,7 +134,19 @@ def person_years(tables: Tables, years_table: Any) -> Any:
     return alive.mutate(
         age=(_.year - _.birth_year).cast("int32"),
         dies=(_.death_date.year() == _.year).fill_null(False),
+        exposure=_exposure(),
     ).mutate(age_band=_age_band(_.age))
+
+
+def _exposure() -> Any:
+    """The share of the year a person counted in it was alive and observed (see above)."""
+    first, last = ibis.date(_.year, 1, 1), ibis.date(_.year, 12, 31)
+    start = ibis.greatest(first, _.observed_from.fill_null(first))
+    end = ibis.least(last, _.death_date.fill_null(last), _.observed_to.fill_null(last))
+    share = (end.delta(start, unit="day") + 1).cast("float64") / (
+        last.delta(first, unit="day") + 1
+    ).cast("float64")
+    return ibis.cases((_.birth_year == _.year, share * 0.5), else_=share)
 
 
 class _Work:
@@ -415,6 +432,7 @@ def _count_part(con: Any, work: _Work, tables: Tables, years_table: Any) -> Coun
             persons=_.count(),
             multimorbid=(_.n_conditions >= 2).sum(),
             zvw_cost=_.zvw.sum(),
+            exposure=_.exposure.sum(),
         ),
         age_keys,
     )

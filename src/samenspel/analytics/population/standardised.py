@@ -13,8 +13,9 @@ For each kind of care the same three figures of the number of events (care use p
 intervals treating events as Poisson counts (so they are, if anything, too narrow: a few persons
 with many events make care use more variable than that).
 
-And the Zvw cost per person against Vektis's national cost per insured-year of the same sex and
-age band (2023), where the data cover that year.
+And the Zvw cost per insured-year (person-years of exposure, see ``regiobeeld``) against
+Vektis's national cost per insured-year of the same sex and age band (2023), where the data
+cover that year.
 
 Disclosure: these figures use the age bands of the published pyramid (85+ last) and are
 published only where the observed count reaches the threshold and the area's pyramid is
@@ -207,21 +208,27 @@ def _zvw_rows(
     threshold: int,
     hidden: set[tuple[int, str]],
 ) -> list[dict[str, Any]]:
+    """Zvw cost per insured-year against Vektis's national rates: the expected cost is each sex
+    and age band's person-years (the exposure) times the national cost per insured-year."""
     rates = np.array([[national.get((sex, k), 0.0) for k in range(BANDS)] for sex in "FM"])
-    cost = _by_area(year_frame, [m for m in persons if m != TOTAL], "zvw_cost")
+    areas = [m for m in persons if m != TOTAL]
+    cost = _by_area(year_frame, areas, "zvw_cost")
+    exposure = _by_area(year_frame, areas, "exposure")
     rows = []
     for area in cost:
         n = float(persons[area].sum())
+        years = float(exposure[area].sum())
         row: dict[str, Any] = {"year": year, "municipality": area, "indicator": "zvw_cost"}
-        publish = n >= threshold and (year, area) not in hidden
+        publish = n >= threshold and years > 0 and (year, area) not in hidden
         row["suppressed"] = not publish
         if publish:
-            expected = float((persons[area] * rates).sum())
+            expected = float((exposure[area] * rates).sum())
             actual = float(cost[area].sum())
             row.update(
                 persons=int(n),
-                actual_per_person=_round(actual / n, 2),
-                expected_per_person=_round(expected / n, 2),
+                insured_years=_round(years, 1),
+                actual_per_insured_year=_round(actual / years, 2),
+                expected_per_insured_year=_round(expected / years, 2),
                 ratio=_round(actual / expected, 3) if expected > 0 else None,
             )
         rows.append(row)
