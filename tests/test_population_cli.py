@@ -120,3 +120,18 @@ def test_a_stopped_run_leaves_no_spill_files(tmp_path: Path) -> None:
         if run.poll() is None:
             run.kill()
     assert list(spill.glob("process-*")) == []
+
+
+def test_a_threshold_below_the_minimum_is_refused_by_name(region: Path) -> None:
+    """On the command line and in the server's settings: one line naming the option."""
+    result = _run("regiobeeld", str(region), "--threshold", "3")
+    assert result.returncode == 2 and "--threshold" in result.stderr
+    assert "Traceback" not in result.stderr
+    env = {**os.environ, "SAMENSPEL_SUPPRESSION_THRESHOLD": "3",
+           "DJANGO_SETTINGS_MODULE": "samenspel.web.config.settings.local"}  # fmt: skip
+    check = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert check.returncode != 0
+    assert "SAMENSPEL_SUPPRESSION_THRESHOLD=3 is below the minimum of 5" in check.stderr

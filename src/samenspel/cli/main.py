@@ -15,6 +15,8 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from samenspel.analytics.population.thresholds import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
+
 app = typer.Typer(
     help="Samenspel: workbench for regional health-and-care partnerships.", no_args_is_help=True
 )
@@ -515,7 +517,10 @@ def regiobeeld(
     folder: Path = typer.Argument(..., exists=True, file_okay=False),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb or spark"),
     threshold: int = typer.Option(
-        10, "--threshold", min=1, help="Suppress counts below this number."
+        DEFAULT_THRESHOLD,
+        "--threshold",
+        min=MINIMUM_THRESHOLD,
+        help=f"Suppress counts below this number (at least {MINIMUM_THRESHOLD}).",
     ),
     spark_master: str | None = typer.Option(
         None,

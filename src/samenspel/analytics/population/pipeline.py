@@ -8,7 +8,8 @@ from typing import Any
 
 from .engine import connect, load
 from .regiobeeld import compute_counts
-from .report import DEFAULT_THRESHOLD, build_report
+from .report import build_report
+from .thresholds import DEFAULT_THRESHOLD
 from .validate import ProblemsError, validate_dataset
 
 

@@ -12,8 +12,7 @@ from .reference import national_insured_years, national_zvw_rates
 from .regiobeeld import Counts
 from .standardised import national_zvw_by_band, standardised_rows
 from .suppression import TOTAL, add_totals, primary, secondary
-
-DEFAULT_THRESHOLD = 10
+from .thresholds import DEFAULT_THRESHOLD
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 
 from .limits import QUIET
-from .report import DEFAULT_THRESHOLD
 from .sources import find_tables
+from .thresholds import DEFAULT_THRESHOLD
 
 DEFAULT_MIN_SHARED = DEFAULT_THRESHOLD
 

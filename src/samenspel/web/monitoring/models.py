@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.analytics.population.report import DEFAULT_THRESHOLD
+from samenspel.analytics.population.thresholds import DEFAULT_THRESHOLD
 from samenspel.web.core.models import Programme, ProgrammeScoped
 
 

@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.analytics.population.report import DEFAULT_THRESHOLD
 from samenspel.analytics.population.sharing import DEFAULT_MIN_SHARED
+from samenspel.analytics.population.thresholds import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
 from samenspel.web.config.logs import logging_config
 
 WEB_DIR = Path(__file__).resolve().parents[2]
@@ -217,9 +218,22 @@ SAMENSPEL_SITE_URL = os.environ.get("SAMENSPEL_SITE_URL", "http://127.0.0.1:8000
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Population figures: counts below this number are never shown or exported.
-SAMENSPEL_SUPPRESSION_THRESHOLD = int(
-    os.environ.get("SAMENSPEL_SUPPRESSION_THRESHOLD", DEFAULT_THRESHOLD)
-)
+def _threshold(name: str) -> int:
+    """A suppression threshold from the environment: a whole number, at least the minimum."""
+    raw = os.environ.get(name, str(DEFAULT_THRESHOLD))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if value < MINIMUM_THRESHOLD:
+        raise ImproperlyConfigured(
+            f"{name}={value} is below the minimum of {MINIMUM_THRESHOLD}: counts of fewer "
+            "persons are never published."
+        )
+    return value
+
+
+SAMENSPEL_SUPPRESSION_THRESHOLD = _threshold("SAMENSPEL_SUPPRESSION_THRESHOLD")
 # A regiobeeld run's worker records that it is alive every SAMENSPEL_RUN_HEARTBEAT_SECONDS (0:
 # only at each step); a run silent for SAMENSPEL_RUN_STALE_MINUTES was stopped and shows as such.
 SAMENSPEL_RUN_HEARTBEAT_SECONDS = float(os.environ.get("SAMENSPEL_RUN_HEARTBEAT_SECONDS", "5"))
