@@ -135,3 +135,31 @@ def test_a_threshold_below_the_minimum_is_refused_by_name(region: Path) -> None:
     )  # fmt: skip
     assert check.returncode != 0
     assert "SAMENSPEL_SUPPRESSION_THRESHOLD=3 is below the minimum of 5" in check.stderr
+
+
+def test_a_rounded_release_needs_a_kept_secret_and_states_its_accuracy(
+    region: Path, tmp_path: Path
+) -> None:
+    """--rounded without a secret is refused in one line; with one, every table has its
+    accuracy and the README says how the figures were rounded, not hidden."""
+    bare = {k: v for k, v in os.environ.items() if k != "SAMENSPEL_CELL_KEY_SECRET"}
+    refused = _run("regiobeeld", str(region), "--rounded", "--no-progress", env=bare)
+    assert refused.returncode == 2 and "SAMENSPEL_CELL_KEY_SECRET" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    key = tmp_path / "secret.txt"
+    key.write_text("a secret kept beside the data\n")
+    out = tmp_path / "release"
+    args = ("regiobeeld", str(region), "--rounded", "--key-file", str(key), "--no-progress")
+    done = _run(*args, "--out", str(out), env=bare)
+    assert done.returncode == 0, done.stderr
+    readme = (out / "README.md").read_text()
+    assert "## Rounded figures" in readme and "## Hidden figures" not in readme
+    with (out / "population.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all(r["persons"] and int(r["accuracy"]) >= 2 for r in rows)
+    again = _run(*args, "--json", env=bare)
+    assert json.loads(again.stdout)["population"] == [
+        {**r, "year": int(r["year"]), "persons": int(r["persons"]),
+         "accuracy": int(r["accuracy"]), "suppressed": False}
+        for r in rows
+    ]  # fmt: skip

@@ -538,8 +538,17 @@ def regiobeeld(
     ),
     fmt: str = typer.Option("csv", "--format", help="With --out: csv, parquet or xlsx."),
     progress: bool | None = PROGRESS,
+    rounded: bool = typer.Option(
+        False,
+        "--rounded",
+        help="Round every count at random by the cell-key method instead of hiding small ones "
+        "(the key's secret comes from SAMENSPEL_CELL_KEY_SECRET or --key-file).",
+    ),
+    key_file: Path | None = typer.Option(
+        None, "--key-file", exists=True, dir_okay=False, help="A file holding the key's secret."
+    ),
 ) -> None:
-    """Compute the regiobeeld (suppressed) of a dataset folder."""
+    """Compute the regiobeeld of a dataset folder: small counts hidden, or all rounded."""
     _limits(memory_limit, spill_dir)
     from samenspel.analytics.population.engine import EngineError
     from samenspel.analytics.population.export import FORMATS, ExportError, write_tables
@@ -558,6 +567,7 @@ def regiobeeld(
     if out is not None and out.exists() and (not out.is_dir() or any(out.iterdir())):
         err.print(f"[red]--out {out} exists and is not empty; choose a new folder[/red]")
         raise typer.Exit(2)
+    secret = _cell_key_secret(key_file) if rounded else None
     show = _show_progress(progress, piped_json=as_json and not sys.stdout.isatty())
     try:
         with _population_run(show, "regiobeeld") as step:
@@ -567,6 +577,7 @@ def regiobeeld(
                 threshold=threshold,
                 spark_master=spark_master,
                 progress=step,
+                secret=secret,
             )
     except InvalidDatasetError as exc:
         _refuse(exc.problems)
@@ -585,6 +596,26 @@ def regiobeeld(
         print(json.dumps(report, ensure_ascii=False))
         return
     _summary(report)
+
+
+def _cell_key_secret(key_file: Path | None) -> str:
+    """The secret of the record keys: from ``--key-file`` or SAMENSPEL_CELL_KEY_SECRET."""
+    if key_file is not None:
+        secret = key_file.read_text(encoding="utf-8", errors="replace").strip()
+        where = f"--key-file {key_file.name}"
+    else:
+        secret = os.environ.get("SAMENSPEL_CELL_KEY_SECRET", "").strip()
+        where = "SAMENSPEL_CELL_KEY_SECRET"
+    if len(secret) < MINIMUM_SECRET:
+        err.print(
+            f"[red]--rounded needs a secret of at least {MINIMUM_SECRET} characters in {where}; "
+            "keep it, and use the same one for every release[/red]"
+        )
+        raise typer.Exit(2)
+    return secret
+
+
+MINIMUM_SECRET = 16
 
 
 def _summary(report: dict[str, Any]) -> None:
@@ -618,6 +649,13 @@ def _summary(report: dict[str, Any]) -> None:
                 "hidden" if per_head is None else f"{per_head:,.0f}",
             )
         console.print(table)
+    if (report.get("disclosure") or {}).get("method") == "rounded":
+        console.print(
+            "Rounded: every count is within 2 of the truth (a total within the sum of its "
+            "parts'), and the same persons always give the same figures. --out DIR writes "
+            "every table with its accuracy; --json prints them all."
+        )
+        return
     console.print(
         f"Hidden: a count below {report['threshold']} persons, and every figure from which a "
         "hidden count could be worked out. --out DIR writes every table; --json prints them all."

@@ -69,6 +69,7 @@ COLUMNS = {
     "insured_years": "person-years: the share of the year each person was alive and observed",
     "actual_per_insured_year": "Zvw cost per insured-year (person-year) in euros",
     "expected_per_insured_year": "Zvw cost per insured-year in euros at Vektis's national rates",
+    "accuracy": "rounded release: every count of the row is within this many of the truth",
     "suppressed": "true: the figures of this row are hidden (see Hidden figures)",
 }
 
@@ -85,6 +86,29 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
     return list(seen)
 
 
+def _protection(report: dict[str, Any], threshold: Any) -> list[str]:
+    """How the figures are protected, as the README says it."""
+    disclosure = report.get("disclosure") or {}
+    if disclosure.get("method") == "rounded":
+        return [
+            "## Rounded figures",
+            "",
+            f"Every count is rounded at random, by at most {disclosure.get('max_noise')} either "
+            "way, and never below one; a total is the sum of its parts, within the sum of their "
+            "accuracies (column `accuracy`). A cost moves by at most "
+            f"{round(100 * disclosure.get('cost_noise', 0))}% divided by the square root of its "
+            "persons. The same persons always give the same figures, in every release.",
+        ]
+    return [
+        "## Hidden figures",
+        "",
+        f"An empty cell is hidden, not zero: a count below {threshold} persons is hidden, and so "
+        "is every figure from which a hidden count could be worked out (from totals, from other "
+        "tables, or from a rate and its population). Rows with `suppressed` true show no "
+        "figures at all.",
+    ]
+
+
 def _readme(report: dict[str, Any], written: dict[str, list[str]], fmt: str) -> str:
     threshold = report.get("threshold")
     lines = [
@@ -96,12 +120,7 @@ def _readme(report: dict[str, Any], written: dict[str, list[str]], fmt: str) -> 
         + ("sheet" if fmt == "xlsx" else "file")
         + " per table.",
         "",
-        "## Hidden figures",
-        "",
-        f"An empty cell is hidden, not zero: a count below {threshold} persons is hidden, and so "
-        "is every figure from which a hidden count could be worked out (from totals, from other "
-        "tables, or from a rate and its population). Rows with `suppressed` true show no "
-        "figures at all.",
+        *_protection(report, threshold),
         "",
         "## Tables",
         "",

@@ -8,7 +8,7 @@ from typing import Any
 
 from .engine import connect, load
 from .regiobeeld import compute_counts
-from .report import build_report
+from .report import EXACT, ROUNDED, build_report
 from .thresholds import DEFAULT_THRESHOLD
 from .validate import ProblemsError, validate_dataset
 
@@ -24,8 +24,10 @@ def regiobeeld(
     threshold: int = DEFAULT_THRESHOLD,
     spark_master: str | None = None,
     progress: Callable[[str, float], None] | None = None,
+    secret: str | None = None,
 ) -> dict[str, Any]:
-    """The suppressed regiobeeld of ``folder``; raises InvalidDatasetError on bad data."""
+    """The regiobeeld of ``folder``: suppressed, or with a ``secret`` rounded by the cell-key
+    method; raises InvalidDatasetError on bad data."""
 
     def step(label: str, fraction: float) -> None:
         if progress:
@@ -42,9 +44,10 @@ def regiobeeld(
     except ProblemsError as exc:
         raise InvalidDatasetError(exc.problems) from exc
     step("computing", 0.35)
-    counts = compute_counts(con, tables)
+    counts = compute_counts(con, tables, secret=secret)
     step("suppressing", 0.85)
-    report = build_report(counts, threshold=threshold)
+    method = EXACT if secret is None else ROUNDED
+    report = build_report(counts, threshold=threshold, method=method)
     report["engine"] = engine
     step("done", 1.0)
     return report

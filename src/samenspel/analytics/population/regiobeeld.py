@@ -44,6 +44,7 @@ import ibis.expr.datatypes as dt
 import pandas as pd
 from ibis import _
 
+from .cellkey import record_key
 from .contract import CONDITIONS
 from .engine import Tables
 from .limits import memory_limit_bytes, work_dir
@@ -81,18 +82,18 @@ BYTES_PER_EVENT = 32
 # the columns that are sums over persons; every other column of a count table is a key
 SUMMED = frozenset(
     {"persons", "cost", "events", "admissions", "readmissions", "events_without_cost",
-     "multimorbid", "zvw_cost", "exposure"}
+     "multimorbid", "zvw_cost", "exposure", "key"}
 )  # fmt: skip
 
 
 # what the counts need of a person-year, and of a person-year's events of one kind and stream
 PERSON_YEAR_COLUMNS = (
     "person_id", "year", "municipality", "neighbourhood", "sex", "age", "age_band", "age_class",
-    "dies", "exposure",
+    "dies", "exposure", "rkey",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "person_id", "year", "municipality", "sex", "age_class", "kind", "stream", "events", "cost",
-    "uncosted",
+    "uncosted", "rkey",
 )  # fmt: skip
 
 
@@ -132,6 +133,7 @@ def person_years(tables: Tables, years_table: Any) -> Any:
         & (_.observed_to.isnull() | (_.observed_to >= ibis.date(_.year, 1, 1)))
     )
     return alive.mutate(
+        rkey=_.rkey if "rkey" in tables.persons.columns else ibis.literal(0, "int64"),
         age=(_.year - _.birth_year).cast("int32"),
         dies=(_.death_date.year() == _.year).fill_null(False),
         exposure=_exposure(),
@@ -241,6 +243,14 @@ def add_counts(parts: list[Counts]) -> Counts:
     return Counts(**added)
 
 
+def with_record_keys(tables: Tables, secret: str | None) -> Tables:
+    """The tables with each person's record key (``rkey``), when a ``secret`` is given."""
+    if secret is None or "rkey" in tables.persons.columns:
+        return tables
+    persons = tables.persons.mutate(rkey=record_key(tables.persons.person_id, secret))
+    return Tables(persons, tables.conditions, tables.care_events)
+
+
 def observed_years(tables: Tables) -> list[int]:
     """The calendar years that have care events."""
     e = tables.care_events
@@ -249,12 +259,21 @@ def observed_years(tables: Tables) -> list[int]:
 
 
 def compute_counts(
-    con: Any, tables: Tables, years: list[int] | None = None, *, partitions: int | None = None
+    con: Any,
+    tables: Tables,
+    years: list[int] | None = None,
+    *,
+    partitions: int | None = None,
+    secret: str | None = None,
 ) -> Counts:
     """Run every aggregation on the backend ``con`` and return the counts as pandas frames;
-    in ``partitions`` of persons (by default as many as the memory limit needs)."""
+    in ``partitions`` of persons (by default as many as the memory limit needs).
+
+    With a ``secret``, every count table also holds ``key``: the sum of its persons' record
+    keys (``cellkey``), from which a rounded release perturbs the cell."""
     years = years or observed_years(tables)
     parts = partitions or partitions_needed(con, tables)
+    tables = with_record_keys(tables, secret)
     work = _Work(con)
     years_table = work.keep(
         ibis.memtable({"year": years}, schema={"year": "int32"})
@@ -271,6 +290,10 @@ def compute_counts(
                 step.clear()
     work.clear()
     counts = add_counts(results)
+    if secret is None:  # no record keys: the cells have none either
+        for item in fields(Counts):
+            frame = getattr(counts, item.name)
+            setattr(counts, item.name, frame.drop(columns="key", errors="ignore"))
     nb = counts.neighbourhood_segments
     if set(nb["neighbourhood"]) <= {UNKNOWN_NEIGHBOURHOOD}:
         counts.neighbourhood_segments = nb.iloc[0:0]
@@ -297,10 +320,10 @@ def _count_part(con: Any, work: _Work, tables: Tables, years_table: Any) -> Coun
     # One row per person, year and condition present (a condition may be listed twice): the
     # counts of conditions below are then plain counts.
     cond_py = (
-        py.select("person_id", "year", "municipality")
+        py.select("person_id", "year", "municipality", "rkey")
         .join(conditions, "person_id")
         .filter(_.start_date <= ibis.date(_.year, 12, 31))
-        .select("person_id", "year", "municipality", "condition")
+        .select("person_id", "year", "municipality", "condition", "rkey")
         .distinct()
     )
     cond_py = work.keep(cond_py)
@@ -324,7 +347,7 @@ def _count_part(con: Any, work: _Work, tables: Tables, years_table: Any) -> Coun
             uncosted=_.count() - _.cost.count(),
         )
         .join(
-            py.select("person_id", "year", "municipality", "sex", "age_class"),
+            py.select("person_id", "year", "municipality", "sex", "age_class", "rkey"),
             ["person_id", "year"],
         )
         .select(*EVENT_COLUMNS)
@@ -347,13 +370,14 @@ def _count_part(con: Any, work: _Work, tables: Tables, years_table: Any) -> Coun
             persons=_.person_id.nunique(),
             events=_.events.sum(),
             events_without_cost=_.uncosted.sum(),
+            key=_.rkey.sum(),
         ),
         [*keys, "stream"],
     )
     age_keys = [*keys, "sex", "age_class"]
     care_use_by_age = run(
         ev_py.group_by([*age_keys, "kind"]).aggregate(
-            events=_.events.sum(), persons=_.person_id.nunique()
+            events=_.events.sum(), persons=_.person_id.nunique(), key=_.rkey.sum()
         ),
         [*age_keys, "kind"],
     )
@@ -399,22 +423,29 @@ def _count_part(con: Any, work: _Work, tables: Tables, years_table: Any) -> Coun
         )
         .mutate(readmission=((_.gap >= 0) & (_.gap <= 30)).fill_null(False))
     )
-    adm_py = admissions.join(py.select("person_id", "year", "municipality"), ["person_id", "year"])
+    adm_py = admissions.join(
+        py.select("person_id", "year", "municipality", "rkey"), ["person_id", "year"]
+    )
 
-    population = run(py.group_by(keys).aggregate(persons=_.count()), keys)
+    population = run(py.group_by(keys).aggregate(persons=_.count(), key=_.rkey.sum()), keys)
     pyramid = run(
-        py.group_by([*keys, "age_band", "sex"]).aggregate(persons=_.count()),
+        py.group_by([*keys, "age_band", "sex"]).aggregate(persons=_.count(), key=_.rkey.sum()),
         [*keys, "age_band", "sex"],
     )
     prevalence = run(
-        cond_py.group_by([*keys, "condition"]).aggregate(persons=_.count()),
+        cond_py.group_by([*keys, "condition"]).aggregate(persons=_.count(), key=_.rkey.sum()),
         [*keys, "condition"],
     )
     multimorbidity = run(
-        segmented.filter(_.n_conditions >= 2).group_by(keys).aggregate(persons=_.count()), keys
+        segmented.filter(_.n_conditions >= 2)
+        .group_by(keys)
+        .aggregate(persons=_.count(), key=_.rkey.sum()),
+        keys,
     )
     segments = run(
-        segmented.group_by([*keys, "segment"]).aggregate(persons=_.count(), cost=_.cost.sum()),
+        segmented.group_by([*keys, "segment"]).aggregate(
+            persons=_.count(), cost=_.cost.sum(), key=_.rkey.sum()
+        ),
         [*keys, "segment"],
     )
     readmissions = run(
@@ -422,6 +453,7 @@ def _count_part(con: Any, work: _Work, tables: Tables, years_table: Any) -> Coun
             admissions=_.count(),
             readmissions=_.readmission.sum(),
             persons=_.person_id.nunique(),
+            key=_.rkey.sum(),
         ),
         keys,
     )
@@ -445,7 +477,7 @@ def _count_part(con: Any, work: _Work, tables: Tables, years_table: Any) -> Coun
     )
     # every person-year has one sex and age class: care use is its sum over them
     care_use = (
-        care_use_by_age.groupby([*keys, "kind"], as_index=False)[["events", "persons"]]
+        care_use_by_age.groupby([*keys, "kind"], as_index=False)[["events", "persons", "key"]]
         .sum()
         .sort_values([*keys, "kind"], kind="stable")
         .reset_index(drop=True)
@@ -455,7 +487,8 @@ def _count_part(con: Any, work: _Work, tables: Tables, years_table: Any) -> Coun
     )
     nb_keys = [*keys, "neighbourhood", "segment"]
     neighbourhood_segments = run(
-        by_neighbourhood.group_by(nb_keys).aggregate(persons=_.count()), nb_keys
+        by_neighbourhood.group_by(nb_keys).aggregate(persons=_.count(), key=_.rkey.sum()),
+        nb_keys,
     )
     return Counts(
         population,
