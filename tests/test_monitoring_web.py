@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from samenspel.web.core.accounts.models import AuditEvent
-from samenspel.web.monitoring.models import Dataset, RegiobeeldRun
+from samenspel.web.monitoring.models import Dataset, RegiobeeldRun, ReleaseKey
 
 from .conftest import World
 from .test_population import CONDITIONS, EVENTS, PERSONS
@@ -108,6 +108,44 @@ def test_excel_and_api_never_contain_small_counts(world: World, run: RegiobeeldR
             assert persons is None or persons == 0 or persons >= 3
     actions = set(AuditEvent.objects.filter(programme=world.a).values_list("action", flat=True))
     assert {"export regiobeeld (Excel)", "read regiobeeld (API)"} <= actions
+
+
+def test_a_rounded_run_publishes_every_figure_and_says_how_on_every_output(
+    world: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    """The director chooses rounded counts: the six-person region's figures are all shown,
+    each within its accuracy, and the page, the PDF and the Excel file say they are rounded.
+    The secret behind the rounding is in no page, export or API answer."""
+    client = world.client_for(world.director)
+    client.post(f"/p/{world.a.pk}/population/", {"name": "Hand", **_files()})
+    dataset = Dataset.objects.get(programme=world.a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/p/{world.a.pk}/population/datasets/{dataset.pk}/run/",
+            {"engine": "duckdb", "method": "rounded"},
+        )
+    run = RegiobeeldRun.objects.get(dataset=dataset)
+    assert run.status == "done" and run.method == "rounded", run.error
+    secret = ReleaseKey.objects.get().secret
+    page = client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/?year=2021")
+    text = page.content.decode()
+    assert "Afgeronde aantallen" in text and "Aantallen onder" not in text
+    v = page.context["v"]
+    assert v.population is not None and abs(v.population - 5) <= v.population_accuracy
+    assert f"± {v.population_accuracy}" in text
+    pdf = client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/regiobeeld.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    book = load_workbook(
+        io.BytesIO(client.get(f"/p/{world.a.pk}/population/runs/{run.pk}/regiobeeld.xlsx").content)
+    )
+    assert str(book["info"]["A2"].value).startswith("Afgeronde aantallen")
+    api = client.get(f"/api/v1/programmes/{world.a.pk}/regiobeeld-runs/{run.pk}")
+    assert api.json()["result"]["disclosure"]["method"] == "rounded"
+    for answer in (text, api.content.decode(), json.dumps(run.result)):
+        assert secret not in answer
+    assert not client.post(
+        f"/p/{world.a.pk}/population/datasets/{dataset.pk}/run/", {"method": "made up"}
+    ).url.endswith(f"/runs/{run.pk + 1}/")
 
 
 def test_pdf_export(world: World, run: RegiobeeldRun) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 from .engine import connect, load
 from .regiobeeld import compute_counts
-from .report import EXACT, ROUNDED, build_report
-from .thresholds import DEFAULT_THRESHOLD
+from .report import build_report
+from .thresholds import DEFAULT_THRESHOLD, EXACT, ROUNDED
 from .validate import ProblemsError, validate_dataset
 
 

@@ -13,7 +13,7 @@ from .reference import national_insured_years, national_zvw_rates
 from .regiobeeld import Counts
 from .standardised import national_zvw_by_band, standardised_rows
 from .suppression import TOTAL, add_totals, primary, secondary
-from .thresholds import DEFAULT_THRESHOLD
+from .thresholds import DEFAULT_THRESHOLD, EXACT, METHODS, ROUNDED
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -404,11 +404,6 @@ def _presuppress(pub: Publication) -> None:
         table = pub.tables[name]
         flags = pd.Series(table.hidden, index=table.frame.index)
         table.hidden = secondary(table.frame, table.keys[0], flags, keys).to_numpy()
-
-
-EXACT = "exact"  # exact counts; small ones hidden, with the disclosure audit
-ROUNDED = "rounded"  # every count perturbed by the cell-key method (``cellkey``)
-METHODS = (EXACT, ROUNDED)
 
 
 def build_report(

@@ -205,10 +205,11 @@ def bar_chart(
             f"{escape(label)}</text>"
         )
         if value is None:
+            hidden = escape(_("hidden"))  # outside the f-string, where makemessages finds it
             parts.append(
                 f'<rect x="{label_w}" y="{y + 4}" width="6" height="14" fill="{GRID}"/>'
                 f'<text x="{label_w + 12}" y="{y + 15}" font-size="12" fill="{MUTED}">'
-                f"{escape(_('suppressed'))}</text>"
+                f"{hidden}</text>"
             )
             continue
         width = max(1.0, value / top * bar_w)
@@ -263,9 +264,10 @@ def pyramid_chart(
             value = values.get(band)
             if value is None:
                 stub = half - 6 if side < 0 else half + mid_w
+                hidden = escape(_("hidden"))
                 parts.append(
                     f'<rect x="{stub}" y="{y + 3}" width="6" height="12" fill="{GRID}">'
-                    f"<title>{escape(band)}: suppressed</title></rect>"
+                    f"<title>{escape(band)}: {hidden}</title></rect>"
                 )
                 continue
             width = value / top * (half - 10)

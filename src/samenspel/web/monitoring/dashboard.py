@@ -28,6 +28,7 @@ class View:
     cost_per_capita: float | None
     readmission_percent: float | None
     unknown_cost_percent: float | None = None
+    population_accuracy: int | None = None  # a rounded release: the population is within ±
     women: dict[str, float | None] = field(default_factory=dict)
     men: dict[str, float | None] = field(default_factory=dict)
     prevalence: list[tuple[str, float | None, float | None]] = field(default_factory=list)
@@ -49,13 +50,15 @@ def _cost_per_capita(costs: list[dict[str, Any]]) -> float | None:
 
 def view(result: dict[str, Any], year: int, municipality: str) -> View:
     where = {"year": year, "municipality": municipality}
-    pop = _first(result["population"], **where).get("persons")
+    pop_row = _first(result["population"], **where)
+    pop = pop_row.get("persons")
     costs = _pick(result["costs"], **where)
     pyramid = _pick(result["pyramid"], **where)
     v = View(
         year=year,
         municipality=municipality,
         population=pop,
+        population_accuracy=pop_row.get("accuracy"),
         multimorbidity_percent=_first(result["multimorbidity"], **where).get("percent"),
         cost_per_capita=_cost_per_capita(costs),
         readmission_percent=_first(result["readmissions"], **where).get("readmission_percent"),

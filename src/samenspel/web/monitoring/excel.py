@@ -35,14 +35,39 @@ def regiobeeld_workbook(title: str, result: dict[str, Any]) -> bytes:
     info.append([title])
     info.append([suppression_note(result)])
     info.append([_("Years"), ", ".join(map(str, result["years"]))])
-    info.append([disclosure_note(result)])
-    if withheld := withheld_note(result):
-        info.append([withheld])
+    if not is_rounded(result):
+        info.append([disclosure_note(result)])
+        if withheld := withheld_note(result):
+            info.append([withheld])
     add_regiobeeld_sheets(book, result)
     return workbook_bytes(book)
 
 
+def is_rounded(result: dict[str, Any]) -> bool:
+    return (result.get("disclosure") or {}).get("method") == "rounded"
+
+
+def protection_note(result: dict[str, Any]) -> str:
+    """The rounded release's note ("" for exact counts, whose pages say it their own way)."""
+    return rounded_note(result) if is_rounded(result) else ""
+
+
+def rounded_note(result: dict[str, Any]) -> str:
+    """How a rounded release protects its figures, as every page, export and PDF says it."""
+    d = result["disclosure"]
+    return _(
+        "Rounded counts: every count differs from the true count by at most %(n)d (a total by "
+        "at most the sum of its parts' differences, shown as ±), a cost by at most %(c)d%% "
+        "divided by the square root of its persons. The same persons give the same figure in "
+        "every release, so repeating or combining releases averages nothing away. Nothing "
+        "small is hidden."
+    ) % {"n": d["max_noise"], "c": round(100 * d["cost_noise"])}
+
+
 def suppression_note(result: dict[str, Any]) -> str:
+    """How the figures are protected: small counts hidden, or (a rounded release) rounded."""
+    if is_rounded(result):
+        return rounded_note(result)
     return _(
         "Counts below %(k)d are suppressed (empty cells), also where they could be "
         "recovered from totals."

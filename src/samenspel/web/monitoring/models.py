@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.analytics.population.thresholds import DEFAULT_THRESHOLD
+from samenspel.analytics.population.thresholds import DEFAULT_THRESHOLD, EXACT, ROUNDED
 from samenspel.web.core.models import Programme, ProgrammeScoped
 
 
@@ -64,8 +64,15 @@ class RegiobeeldRun(ProgrammeScoped):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Method(models.TextChoices):
+        EXACT = EXACT, _("Exact counts, small ones hidden (within the partnership)")
+        ROUNDED = ROUNDED, _("Every count rounded by at most 2 (to publish)")
+
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="runs")
     engine = models.CharField(_("engine"), max_length=16, default="duckdb")
+    method = models.CharField(
+        _("protection"), max_length=16, choices=Method.choices, default=Method.EXACT
+    )
     threshold = models.PositiveSmallIntegerField(
         _("suppression threshold"), default=DEFAULT_THRESHOLD
     )
@@ -198,3 +205,20 @@ class RegionArea(ProgrammeScoped):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ReleaseKey(models.Model):
+    """The installation's secret for rounded releases (the cell-key method): made once, on the
+    first rounded run, never shown or edited, and carried by every backup, so that the same
+    persons give the same rounded figures in every release, also after a restore."""
+
+    slot = models.PositiveSmallIntegerField(default=1, unique=True, editable=False)  # just one
+    secret = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("release key")
+        verbose_name_plural = _("release keys")
+
+    def __str__(self) -> str:
+        return f"release key of {self.created_at:%Y-%m-%d}"

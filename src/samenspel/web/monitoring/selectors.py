@@ -35,6 +35,7 @@ from samenspel.web.core.models import Programme
 from samenspel.web.core.versions import remember
 
 from .dashboard import view
+from .excel import protection_note
 from .labels import CONDITION_LABELS, KIND_LABELS, SEGMENT_LABELS
 from .models import OpenDataFile, RegiobeeldRun, RegionArea
 
@@ -120,7 +121,9 @@ def regiobeeld_context(
             lambda: _figures(run, year, municipality),
         )
     )
-    context.update({"result": result, "sharing": run.sharing})
+    context.update(
+        {"result": result, "sharing": run.sharing, "protection_note": protection_note(result)}
+    )
     return context
 
 

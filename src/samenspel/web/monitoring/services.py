@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import re
+import secrets
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -35,7 +36,7 @@ from samenspel.web.core.accounts.models import ProgrammeRole, Role
 from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN, check_size, row_label
 from samenspel.web.core.versions import bump
 
-from .models import ABANDONED, Dataset, OpenDataFile, RegiobeeldRun, RegionArea
+from .models import ABANDONED, Dataset, OpenDataFile, RegiobeeldRun, RegionArea, ReleaseKey
 
 
 class DatasetRejectedError(Exception):
@@ -266,7 +267,12 @@ def fail_abandoned_runs(programme_id: int | None = None) -> int:
 
 
 def start_run(
-    *, role: ProgrammeRole, user: AbstractBaseUser, dataset: Dataset, engine: str = "duckdb"
+    *,
+    role: ProgrammeRole,
+    user: AbstractBaseUser,
+    dataset: Dataset,
+    engine: str = "duckdb",
+    method: str = RegiobeeldRun.Method.EXACT,
 ) -> RegiobeeldRun:
     """Queue a regiobeeld run; a worker computes it in the background."""
     from .tasks import compute_regiobeeld
@@ -274,19 +280,30 @@ def start_run(
     _require(role)
     if engine not in ENGINES:
         raise DatasetRejectedError([_("Unknown engine.")])
+    if method not in RegiobeeldRun.Method.values:
+        raise DatasetRejectedError([_("Choose exact or rounded counts.")])
     run = RegiobeeldRun.objects.create(
         programme_id=role.programme_id,
         dataset=dataset,
         engine=engine,
+        method=method,
         created_by=user,
         threshold=settings.SAMENSPEL_SUPPRESSION_THRESHOLD,
     )
     audit.record(
         user, role.programme, "regiobeeld run started",
-        f"run {run.pk} on dataset {dataset.pk} ({engine})",
+        f"run {run.pk} on dataset {dataset.pk} ({engine}, {method})",
     )  # fmt: skip
     transaction.on_commit(lambda: compute_regiobeeld.enqueue(run.pk))
     return run
+
+
+def release_secret() -> str:
+    """The installation's secret for rounded releases, made on first use (see ReleaseKey)."""
+    key, _created = ReleaseKey.objects.get_or_create(
+        slot=1, defaults={"secret": secrets.token_hex(32)}
+    )
+    return key.secret
 
 
 def delete_dataset(*, role: ProgrammeRole, dataset: Dataset) -> None:

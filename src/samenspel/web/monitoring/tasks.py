@@ -21,16 +21,16 @@ from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN
 from samenspel.web.core.versions import bump
 
 from .models import RegiobeeldRun
-from .services import describe_problem, fail_abandoned_runs
+from .services import describe_problem, fail_abandoned_runs, release_secret
 
 log = logging.getLogger(__name__)
 
 
 @task()
 def compute_regiobeeld(run_id: int) -> None:
-    """Compute and store the suppressed regiobeeld; results are written only when complete,
-    so a run that is killed half-way leaves nothing behind but its status. The worker first
-    records runs whose worker was stopped as failed."""
+    """Compute and store the regiobeeld (suppressed or rounded); results are written only
+    when complete, so a run that is killed half-way leaves nothing behind but its status. The
+    worker first records runs whose worker was stopped as failed."""
     fail_abandoned_runs()
     run = RegiobeeldRun.objects.select_related("dataset").get(pk=run_id)
     RegiobeeldRun.objects.filter(pk=run_id).update(
@@ -47,11 +47,13 @@ def compute_regiobeeld(run_id: int) -> None:
 
     try:
         with _alive(run_id):
+            rounded = run.method == RegiobeeldRun.Method.ROUNDED
             result = regiobeeld(
                 Path(run.dataset.folder),
                 engine=run.engine,
                 threshold=run.threshold,
                 progress=progress,
+                secret=release_secret() if rounded else None,
             )
         network = patient_sharing(
             Path(run.dataset.folder),

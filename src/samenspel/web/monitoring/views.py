@@ -114,6 +114,7 @@ def _population_context(
         **first_problems(problems or []),
         "datasets": Dataset.objects.filter(programme=programme),
         "runs": RegiobeeldRun.objects.filter(programme=programme).select_related("dataset")[:20],
+        "methods": RegiobeeldRun.Method.choices,
         "can_manage": services.may_manage(role),
         "importable": services.importable_folders(),
         "tables": TABLES,
@@ -132,6 +133,7 @@ def start_run(
             user=request.user,  # type: ignore[arg-type]
             dataset=dataset,
             engine=request.POST.get("engine", "duckdb"),
+            method=request.POST.get("method", RegiobeeldRun.Method.EXACT),
         )
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
