@@ -65,8 +65,8 @@ class RegiobeeldRun(ProgrammeScoped):
         FAILED = "failed", _("Failed")
 
     class Method(models.TextChoices):
-        EXACT = EXACT, _("Exact counts, small ones hidden (within the partnership)")
-        ROUNDED = ROUNDED, _("Every count rounded by at most 2 (to publish)")
+        EXACT = EXACT, _("Exact counts (within the partnership)")
+        ROUNDED = ROUNDED, _("Rounded counts (to publish)")
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="runs")
     engine = models.CharField(_("engine"), max_length=16, default="duckdb")

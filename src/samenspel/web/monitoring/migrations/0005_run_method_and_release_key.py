@@ -26,6 +26,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='regiobeeldrun',
             name='method',
-            field=models.CharField(choices=[('exact', 'Exact counts, small ones hidden (within the partnership)'), ('rounded', 'Every count rounded by at most 2 (to publish)')], default='exact', max_length=16, verbose_name='protection'),
+            field=models.CharField(choices=[('exact', 'Exact counts (within the partnership)'), ('rounded', 'Rounded counts (to publish)')], default='exact', max_length=16, verbose_name='protection'),
         ),
     ]
