@@ -59,8 +59,9 @@ def rounded_note(result: dict[str, Any]) -> str:
         "Rounded counts: every count differs from the true count by at most %(n)d (a total by "
         "at most the sum of its parts' differences, shown as ±), a cost by at most %(c)d%% "
         "divided by the square root of its persons. The same persons give the same figure in "
-        "every release, so repeating or combining releases averages nothing away. Nothing "
-        "small is hidden."
+        "every release, so repeating or combining releases averages nothing away. Small "
+        "counts are shown, rounded; only neighbourhood detail that a sum would give away is "
+        "left out."
     ) % {"n": d["max_noise"], "c": round(100 * d["cost_noise"])}
 
 
