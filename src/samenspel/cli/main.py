@@ -15,7 +15,11 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from samenspel.analytics.population.thresholds import DEFAULT_THRESHOLD, MINIMUM_THRESHOLD
+from samenspel.analytics.population.thresholds import (
+    DEFAULT_THRESHOLD,
+    MINIMUM_THRESHOLD,
+    ROUNDED,
+)
 
 app = typer.Typer(
     help="Samenspel: workbench for regional health-and-care partnerships.", no_args_is_help=True
@@ -649,7 +653,7 @@ def _summary(report: dict[str, Any]) -> None:
                 "hidden" if per_head is None else f"{per_head:,.0f}",
             )
         console.print(table)
-    if (report.get("disclosure") or {}).get("method") == "rounded":
+    if (report.get("disclosure") or {}).get("method") == ROUNDED:
         console.print(
             "Rounded: every count is within 2 of the truth (a total within the sum of its "
             "parts'), and the same persons always give the same figures. --out DIR writes "

@@ -15,6 +15,8 @@ from typing import Any
 
 from samenspel.analytics.spreadsheets import csv_inert, workbook_bytes
 
+from .thresholds import ROUNDED
+
 FORMATS = ("csv", "parquet", "xlsx")
 # The report's tables, in the order a reader meets them, with what one row is.
 TABLES = {
@@ -89,7 +91,7 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
 def _protection(report: dict[str, Any], threshold: Any) -> list[str]:
     """How the figures are protected, as the README says it."""
     disclosure = report.get("disclosure") or {}
-    if disclosure.get("method") == "rounded":
+    if disclosure.get("method") == ROUNDED:
         return [
             "## Rounded figures",
             "",

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from samenspel.analytics.population.report import MUNICIPAL_TABLES
+from samenspel.analytics.population.thresholds import ROUNDED
 from samenspel.analytics.spreadsheets import workbook_bytes
 
 SHEETS = (*MUNICIPAL_TABLES, "neighbourhoods", "neighbourhood_segments", "standardised")
@@ -44,7 +45,7 @@ def regiobeeld_workbook(title: str, result: dict[str, Any]) -> bytes:
 
 
 def is_rounded(result: dict[str, Any]) -> bool:
-    return (result.get("disclosure") or {}).get("method") == "rounded"
+    return (result.get("disclosure") or {}).get("method") == ROUNDED
 
 
 def protection_note(result: dict[str, Any]) -> str:
