@@ -52,7 +52,8 @@ def test_every_write_is_on_record_with_its_user(world: World) -> None:
     _logged(world, "dataset added", f"dataset {dataset.pk} Proef")
     director.post(f"{base}/population/datasets/{dataset.pk}/run/", {"engine": "duckdb"})
     run = RegiobeeldRun.objects.get(programme=world.a)
-    _logged(world, "regiobeeld run started", f"run {run.pk} on dataset {dataset.pk} (duckdb, exact)")
+    target = f"run {run.pk} on dataset {dataset.pk} (duckdb, exact)"
+    _logged(world, "regiobeeld run started", target)
     director.post(f"{base}/population/datasets/{dataset.pk}/delete/")
     _logged(world, "dataset deleted", f"dataset {dataset.pk} Proef")
 
