@@ -74,11 +74,17 @@ def deviation(count: int, key: float) -> int:
     return allowed[-1][0]
 
 
+def _draw(keys: pd.Series, place: int) -> np.ndarray:
+    """Each cell's key in [0, 1), at a column's own place on the key's circle. The modulo is
+    taken on the whole key sums, before any conversion to floats."""
+    fraction = (keys.to_numpy(dtype="int64") % KEY_SPACE) / KEY_SPACE
+    return np.mod(fraction + place * _GOLDEN, 1.0)
+
+
 def perturb(counts: pd.Series, keys: pd.Series, column: int = 0) -> pd.Series:
     """Each count plus its deviation; ``keys`` are the cells' key sums, ``column`` the
     column's place in its row (so each column draws its own deviation)."""
-    fraction = (keys.to_numpy(dtype="float64") % KEY_SPACE) / KEY_SPACE
-    shifted = np.mod(fraction + column * _GOLDEN, 1.0)
+    shifted = _draw(keys, column)
     values = counts.to_numpy(dtype="int64")
     out = [v + deviation(int(v), float(k)) for v, k in zip(values, shifted, strict=True)]
     return pd.Series(out, index=counts.index, dtype="int64")
@@ -87,8 +93,7 @@ def perturb(counts: pd.Series, keys: pd.Series, column: int = 0) -> pd.Series:
 def perturb_cost(cost: pd.Series, keys: pd.Series, persons: pd.Series) -> pd.Series:
     """Each cost times (1 + e), e uniform in ± COST_NOISE / √persons by the cell key, in whole
     euros: a person's cost alone moves by up to a quarter, a large group's total by little."""
-    fraction = (keys.to_numpy(dtype="float64") % KEY_SPACE) / KEY_SPACE
-    u = np.mod(fraction + COST_PLACE * _GOLDEN, 1.0)
+    u = _draw(keys, COST_PLACE)
     spread = cost_spread(persons.to_numpy(dtype="float64"))
     moved = cost.to_numpy(dtype="float64") * (1 + spread * (2 * u - 1))
     # whole euros: sums of the same costs added in another order then publish the same number
