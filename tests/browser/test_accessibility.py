@@ -13,6 +13,7 @@ from samenspel.web.core.models import Organisation, Person, Programme
 from samenspel.web.dynamics.models import Invitation, SurveyWave
 from samenspel.web.finance.models import Agreement
 from samenspel.web.monitoring.models import RegiobeeldRun
+from samenspel.web.regioplan.models import Action
 from samenspel.web.workspace.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,6 +43,8 @@ def _main_pages() -> list[str]:
     assert wave is not None
     organisation = Organisation.objects.filter(programme=programme).first()
     assert organisation is not None
+    action = Action.objects.filter(programme=programme).first()
+    assert action is not None, "the demo has a regioplan"
     return [
         "/",
         f"/p/{pid}/",
@@ -60,6 +63,12 @@ def _main_pages() -> list[str]:
         f"/p/{any_agreement.programme_id}/money/{any_agreement.pk}/",
         f"/p/{pid}/population/",
         f"/p/{pid}/population/runs/{run.pk}/",
+        f"/p/{pid}/plan/",
+        f"/p/{pid}/plan/agenda/",
+        f"/p/{pid}/plan/matrix/",
+        f"/p/{pid}/plan/organisation/{action.owner_id}/",
+        f"/p/{pid}/plan/action/{action.pk}/",
+        f"/p/{pid}/plan-goals/new/",
         f"/p/{pid}/roles/",
         f"/p/{pid}/import/",
         "/p/compare/",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("samenspel.web.finance.urls")),
     path("", include("samenspel.web.dynamics.urls")),
     path("", include("samenspel.web.monitoring.urls")),
+    path("", include("samenspel.web.regioplan.urls")),
     path("", include("samenspel.web.core.urls")),  # last: its record routes catch all slugs
 ]
 

@@ -15,6 +15,7 @@ from samenspel.web.core.uploads import check_size
 
 from .models import Organisation, Programme, ProgrammeScoped
 from .resources import Resource
+from .selectors import demo_text
 
 
 class DateInput(forms.DateInput):
@@ -59,7 +60,13 @@ def record_form(
             if instance is not None and target is resource.model:
                 queryset = queryset.exclude(pk=instance.pk)
             form_field.queryset = queryset  # type: ignore[attr-defined]
+            if role.programme.is_demo:  # the demo's English texts, in the reader's language
+                form_field.label_from_instance = _demo_label(role.programme)  # type: ignore[attr-defined]
     return form
+
+
+def _demo_label(programme: Programme) -> Any:
+    return lambda obj: demo_text(str(obj), programme)
 
 
 class ProgrammeForm(forms.ModelForm):

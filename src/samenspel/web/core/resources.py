@@ -29,6 +29,8 @@ class Resource:
     columns: tuple[str, ...]
     contact: tuple[str, ...] = ()
     """Contact details among ``fields``: read and written by the programme director only."""
+    audited: bool = False
+    """Every change to a record of this kind is written to the audit log."""
 
     def fields_for(self, *, contact: bool) -> tuple[str, ...]:
         """The editable fields, without the contact details for whoever may not see them."""

@@ -26,16 +26,16 @@ from samenspel.web.core.accounts.access import (
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
 
 from .models import NUL, Organisation, Programme, ProgrammeScoped, Region
-from .resources import Resource
+from .resources import RESOURCES, Resource
 
 
-@transaction.atomic
 def _check_region_text(**texts: str) -> None:
     errors = {k: _("Text may not contain NUL characters.") for k, v in texts.items() if NUL in v}
     if errors:
         raise ValidationError(errors)
 
 
+@transaction.atomic
 def create_programme(
     *,
     user: User,
@@ -69,6 +69,7 @@ def create_programme(
     return programme
 
 
+@transaction.atomic
 def update_programme(*, role: ProgrammeRole, data: Mapping[str, Any]) -> Programme:
     """Change the programme's own fields (directors only)."""
     programme = role.programme
@@ -205,9 +206,13 @@ def save_record(
                     )
                 )
             obj.version = expected_version + 1  # type: ignore[attr-defined]
+        created = obj.pk is None
         obj.save()
         for name, ids in checked.items():
             getattr(obj, name).set(ids)
+        if resource.audited:
+            verb = "added" if created else "changed"
+            audit.record(role.user, role.programme, f"{resource.slug} {verb}", f"{obj.pk} {obj}")
     return obj
 
 
@@ -216,7 +221,13 @@ def delete_record(*, role: ProgrammeRole | None, instance: ProgrammeScoped) -> N
     if not may_delete(role, instance):
         raise PermissionDeniedError("You may not delete this record.")
     try:
-        instance.delete()
+        with transaction.atomic():
+            pk, described = instance.pk, str(instance)
+            instance.delete()
+            for resource in RESOURCES.values():
+                if resource.model is type(instance) and resource.audited and role is not None:
+                    action = f"{resource.slug} deleted"
+                    audit.record(role.user, role.programme, action, f"{pk} {described}")
     except models.ProtectedError as exc:
         blocking = sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
         raise ValidationError(

@@ -17,13 +17,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-
-from samenspel.web.core.accounts.access import PermissionDeniedError, is_director
-from samenspel.web.core.accounts.models import ProgrammeRole
 
 from .models import Invitation, SurveyWave
 
@@ -200,23 +196,3 @@ def _send_one(
         )
     else:
         Invitation.objects.filter(pk=invitation.pk).update(sent_at=now, mail_error="")
-
-
-@transaction.atomic
-def schedule(
-    *, role: ProgrammeRole, wave: SurveyWave, send_at: dt.datetime | None = None
-) -> SurveyWave:
-    """Send the wave's invitations now, or at ``send_at``; reminders follow by themselves."""
-    if not is_director(role):
-        raise PermissionDeniedError("Only the programme director sends survey mail.")
-    if wave.is_closed:
-        raise ValidationError(_("This wave is closed."))
-    when = send_at or timezone.now()
-    wave.send_at = when
-    wave.save(update_fields=["send_at"])
-    # failed addresses are tried again once the regisseur sends again (after correcting them)
-    wave.invitations.filter(sent_at__isnull=True).update(mail_error="")
-    from .tasks import enqueue_mail
-
-    transaction.on_commit(lambda: enqueue_mail(wave.pk, when))
-    return wave

@@ -28,6 +28,7 @@ from .models import (
     Unit,
 )
 from .selectors import person_fields, question_texts, rated_organisations
+from .tasks import enqueue_mail
 
 
 def _require_director(role: ProgrammeRole) -> None:
@@ -70,6 +71,7 @@ def _described(wave: SurveyWave) -> str:
     return f"wave {wave.pk} {wave.name} (minimum {wave.min_respondents}{named})"
 
 
+@transaction.atomic
 def invite_missing(*, role: ProgrammeRole, wave: SurveyWave) -> int:
     """Invite the people added to the programme since the wave opened; returns how many."""
     _require_director(role)
@@ -307,3 +309,21 @@ def opt_out(*, invitation: Invitation) -> None:
     Invitation.objects.filter(pk=invitation.pk, opted_out_at__isnull=True).update(
         opted_out_at=timezone.now()
     )
+
+
+@transaction.atomic
+def schedule_mail(
+    *, role: ProgrammeRole, wave: SurveyWave, send_at: dt.datetime | None = None
+) -> SurveyWave:
+    """Send the wave's invitations now, or at ``send_at``; reminders follow by themselves."""
+    if not is_director(role):
+        raise PermissionDeniedError("Only the programme director sends survey mail.")
+    if wave.is_closed:
+        raise ValidationError(_("This wave is closed."))
+    when = send_at or timezone.now()
+    wave.send_at = when
+    wave.save(update_fields=["send_at"])
+    # failed addresses are tried again once the regisseur sends again (after correcting them)
+    wave.invitations.filter(sent_at__isnull=True).update(mail_error="")
+    transaction.on_commit(lambda: enqueue_mail(wave.pk, when))
+    return wave

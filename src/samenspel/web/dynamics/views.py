@@ -27,7 +27,7 @@ from samenspel.web.core.models import Organisation, Programme
 from samenspel.web.core.pages import programme_view
 from samenspel.web.core.pdf import render_pdf
 
-from . import mailing, services
+from . import services
 from .forms import WaveMailForm
 from .models import ANSWER_FIELDS, ITEM_FIELDS, Invitation, SurveyWave, Unit
 from .networks import (
@@ -238,7 +238,9 @@ def wave_detail(
             form.save()
             if request.POST.get("send") == "1":
                 try:
-                    mailing.schedule(role=role, wave=wave, send_at=form.cleaned_data["send_at"])
+                    services.schedule_mail(
+                        role=role, wave=wave, send_at=form.cleaned_data["send_at"]
+                    )
                 except ValidationError as exc:
                     messages.error(request, " ".join(exc.messages))
                 else:

@@ -15,8 +15,8 @@ class MonitoringConfig(AppConfig):
             offer_shared_patients,
         )
 
+        from .runs import fail_abandoned_runs
         from .selectors import regional_costs, shared_patients
-        from .services import fail_abandoned_runs
 
         offer_shared_patients(shared_patients)
         offer_regional_costs(regional_costs)

@@ -125,7 +125,7 @@ class RegiobeeldRun(ProgrammeScoped):
         """Running, but silent for longer than SAMENSPEL_RUN_STALE_MINUTES: its worker stopped.
 
         Pages show such a run as failed without writing; the worker records it (see
-        ``services.fail_abandoned_runs``)."""
+        ``runs.fail_abandoned_runs``)."""
         if self.status != self.Status.RUNNING or self.heartbeat_at is None:
             return False
         quiet = dt.timedelta(minutes=settings.SAMENSPEL_RUN_STALE_MINUTES)

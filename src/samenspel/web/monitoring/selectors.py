@@ -249,17 +249,27 @@ def _content(file: OpenDataFile) -> bytes:
     return gzip.decompress(bytes(file.content))
 
 
+def region_comparisons(programme: Programme) -> list[Standardisation]:
+    """Every year's open-data file per municipality, standardised, with the region's own
+    comparison (empty when the programme names no region or has no such files)."""
+    codes = [code for code, _name in region_areas(programme)]
+    if not codes:
+        return []
+    results = []
+    for file in OpenDataFile.objects.filter(programme=programme).order_by("year"):
+        if file.kind == OpenDataFile.Kind.VEKTIS and file.level == "gemeente":
+            parsed = read_vektis(_content(file), name=file.name)
+            parsed.synthetic = file.synthetic
+            results.append(standardise(parsed, region=codes))
+    return results
+
+
 def _open_data_figures(programme: Programme, year_param: str) -> dict[str, Any]:
     """Read and standardise the files, then shape the shown year. Kept per data version, year
     and language by the caller; the parsed files themselves are not kept (they are large)."""
     codes = [code for code, _name in region_areas(programme)]
     files = list(OpenDataFile.objects.filter(programme=programme).order_by("year"))
-    results = []
-    for file in files:
-        if file.kind == OpenDataFile.Kind.VEKTIS and file.level == "gemeente":
-            parsed = read_vektis(_content(file), name=file.name)
-            parsed.synthetic = file.synthetic
-            results.append(standardise(parsed, region=codes))
+    results = region_comparisons(programme)
     if not results or not codes:
         return {"open": None}
     years = [r.file.year for r in results]

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import re
-import secrets
 import shutil
 import uuid
 from collections.abc import Mapping
@@ -17,10 +15,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
 from samenspel.analytics.population.cbs import CbsPopulation, read_cbs_population
 from samenspel.analytics.population.contract import TABLES
@@ -28,15 +23,17 @@ from samenspel.analytics.population.engine import ENGINES
 from samenspel.analytics.population.municipalities import match, postcode_area
 from samenspel.analytics.population.sources import find_tables
 from samenspel.analytics.population.synthetic import generate
-from samenspel.analytics.population.validate import Problem, ProblemsError, validate_dataset
+from samenspel.analytics.population.validate import ProblemsError, validate_dataset
 from samenspel.analytics.population.vektis import VektisFile, read_vektis
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
-from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN, check_size, row_label
+from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN, check_size
 from samenspel.web.core.versions import bump
 
-from .models import ABANDONED, Dataset, OpenDataFile, RegiobeeldRun, RegionArea, ReleaseKey
+from .models import Dataset, OpenDataFile, RegiobeeldRun, RegionArea
+from .runs import describe_problem
+from .tasks import compute_regiobeeld
 
 
 class DatasetRejectedError(Exception):
@@ -47,20 +44,6 @@ class DatasetRejectedError(Exception):
         super().__init__("\n".join(problems))
 
 UPLOAD_SUFFIXES = (".parquet", ".csv.gz", ".csv")  # longest first: .csv.gz before .csv
-
-
-def describe_problem(problem: Problem) -> str:
-    """A validation problem in the reader's language, naming file, row and column."""
-    if problem.row is not None:
-        where = f"{_(problem.file)}, {row_label(problem.row)}"
-    else:
-        where = _(problem.file)
-    if problem.column:
-        where += ", " + _("column '%(column)s'") % {"column": problem.column}
-    text = _(problem.message) % problem.params if problem.params else _(problem.message)
-    if problem.found is not None:
-        text += " " + _("(found '%(value)s')") % {"value": problem.found[:80]}
-    return f"{where}: {text}"
 
 
 def may_manage(role: ProgrammeRole) -> bool:
@@ -226,46 +209,6 @@ def add_synthetic_dataset(
             shutil.rmtree(incoming, ignore_errors=True)
 
 
-def fail_abandoned_runs(programme_id: int | None = None) -> int:
-    """Record runs whose worker stopped without finishing (killed, machine restarted) as failed.
-
-    A running run reports progress after every step; one silent for longer than
-    ``SAMENSPEL_RUN_STALE_MINUTES`` is not coming back. Its results were never written (they
-    are stored only when complete), so it is only marked, to be started again. The worker calls
-    this before each run; pages never write, they show such a run as failed
-    (``RegiobeeldRun.abandoned``).
-    """
-    now = timezone.now()
-    silent = RegiobeeldRun.objects.filter(
-        status=RegiobeeldRun.Status.RUNNING,
-        heartbeat_at__lt=now - dt.timedelta(minutes=settings.SAMENSPEL_RUN_STALE_MINUTES),
-    )
-    if programme_id is not None:
-        silent = silent.filter(programme_id=programme_id)
-    programmes = set(silent.values_list("programme_id", flat=True))
-    if not programmes:
-        return 0
-    runs = list(silent.values_list("pk", flat=True))
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
-        failed = silent.update(
-            status=RegiobeeldRun.Status.FAILED, error=str(ABANDONED), finished_at=now
-        )
-        # the queue's own record of the computation, left "running" by the killed worker
-        DBTaskResult.objects.filter(
-            status=TaskResultStatus.RUNNING,
-            task_path=f"{__package__}.tasks.compute_regiobeeld",
-            args_kwargs__args__0__in=runs,
-        ).update(
-            status=TaskResultStatus.FAILED,
-            finished_at=now,
-            exception_class_path="samenspel.worker_stopped",
-            traceback=str(ABANDONED),
-        )
-    for pid in programmes:
-        bump(pid)
-    return failed
-
-
 def start_run(
     *,
     role: ProgrammeRole,
@@ -275,13 +218,19 @@ def start_run(
     method: str = RegiobeeldRun.Method.EXACT,
 ) -> RegiobeeldRun:
     """Queue a regiobeeld run; a worker computes it in the background."""
-    from .tasks import compute_regiobeeld
-
     _require(role)
     if engine not in ENGINES:
         raise DatasetRejectedError([_("Unknown engine.")])
     if method not in RegiobeeldRun.Method.values:
         raise DatasetRejectedError([_("Choose exact or rounded counts.")])
+    with transaction.atomic():
+        run = _queue_run(role=role, user=user, dataset=dataset, engine=engine, method=method)
+    return run
+
+
+def _queue_run(
+    *, role: ProgrammeRole, user: AbstractBaseUser, dataset: Dataset, engine: str, method: str
+) -> RegiobeeldRun:
     run = RegiobeeldRun.objects.create(
         programme_id=role.programme_id,
         dataset=dataset,
@@ -296,14 +245,6 @@ def start_run(
     )  # fmt: skip
     transaction.on_commit(lambda: compute_regiobeeld.enqueue(run.pk))
     return run
-
-
-def release_secret() -> str:
-    """The installation's secret for rounded releases, made on first use (see ReleaseKey)."""
-    key, _created = ReleaseKey.objects.get_or_create(
-        slot=1, defaults={"secret": secrets.token_hex(32)}
-    )
-    return key.secret
 
 
 def delete_dataset(*, role: ProgrammeRole, dataset: Dataset) -> None:

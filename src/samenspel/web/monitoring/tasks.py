@@ -21,7 +21,7 @@ from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN
 from samenspel.web.core.versions import bump
 
 from .models import RegiobeeldRun
-from .services import describe_problem, fail_abandoned_runs, release_secret
+from .runs import describe_problem, fail_abandoned_runs, release_secret
 
 log = logging.getLogger(__name__)
 

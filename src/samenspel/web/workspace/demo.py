@@ -138,4 +138,7 @@ def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSumma
 
         load_open_data_demo(by_name)
         load_population_demo(ruwaard)
+    from samenspel.web.regioplan.demo import load_plan_demo
+
+    load_plan_demo(by_name)
     return DemoSummary(created=True, programmes=[p.name for p in programmes])

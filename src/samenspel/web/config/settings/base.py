@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "samenspel.web.finance",
     "samenspel.web.dynamics",
     "samenspel.web.monitoring",
+    "samenspel.web.regioplan",
     "django_tasks",
     "django_tasks_db",
 ]

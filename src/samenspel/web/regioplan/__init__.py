@@ -1,0 +1,1 @@
+"""The regioplan: themes, goals on indicators, actions with owners, milestones and money."""
