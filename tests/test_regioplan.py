@@ -324,3 +324,15 @@ def test_the_parties_approve_a_frozen_plan_and_a_change_voids_it(
     assert AuditEvent.objects.filter(action="plan frozen").count() == 2
     viewer = world.client_for(world.viewer)
     assert viewer.post(f"{url}decide/", {"version": 2, "decision": "approved"}).status_code == 403
+
+
+def test_the_action_form_offers_only_groups_that_can_be_responsible(world: World) -> None:
+    from samenspel.web.core.models import Group
+
+    monitoring = Group.objects.create(
+        programme=world.a, name="Monitoring", kind="monitoring_group", layer="tactical"
+    )
+    form = world.client_for(world.director).get(f"/p/{world.a.pk}/plan-actions/new/")
+    offered = set(form.context["form"].fields["group"].queryset)
+    assert world.steering in offered and world.working in offered
+    assert monitoring not in offered and world.b_group not in offered

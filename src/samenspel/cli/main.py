@@ -744,7 +744,7 @@ def opendata_vektis(
     _print_opendata(result)
 
 
-def _print_opendata(result: dict) -> None:
+def _print_opendata(result: dict[str, Any]) -> None:
     from rich.table import Table
 
     key = "municipalities" if result["level"] == "gemeente" else "postcode_areas"

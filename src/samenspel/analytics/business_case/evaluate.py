@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 
@@ -72,7 +73,7 @@ def present_values(
 def party_npv(agreement: Agreement, intervention: Intervention) -> np.ndarray:
     """Net present value (likely amounts) of one intervention for every party."""
     savings, costs = present_values(agreement, intervention)
-    return savings - costs
+    return cast("np.ndarray", savings - costs)
 
 
 def _terms(agreement: Agreement) -> list[tuple[int, np.ndarray, float]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -41,7 +42,7 @@ def _proportional(game: Game, weights: Mapping[str, float] | None, what: str) ->
         raise GameError(f"{what} cannot be negative")
     if w.sum() <= 0:
         raise GameError(f"the total {what} is zero, so no proportional split exists")
-    return game.grand_value * w / w.sum()
+    return cast("FloatArray", game.grand_value * w / w.sum())
 
 
 def allocate(

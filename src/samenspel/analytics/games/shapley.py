@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import cast
 
 import numpy as np
 
@@ -89,7 +90,7 @@ class MonteCarloShapley:
         bound = np.sqrt(2.0 * variance * log_term / pairs) + 7.0 * widths * log_term / (
             3.0 * (pairs - 1)
         )
-        return np.minimum(bound, widths)
+        return cast("FloatArray", np.minimum(bound, widths))
 
 
 def shapley_monte_carlo(

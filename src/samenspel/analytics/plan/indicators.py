@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from samenspel.analytics.population.comparison import Comparison, Standardisation
 from samenspel.analytics.population.contract import CONDITIONS, EVENT_KINDS
@@ -57,7 +57,7 @@ def _row(result: Result, table: str, year: int, **where: Any) -> Row:
         if row.get("year") == year and row.get("municipality") == TOTAL and all(
             row.get(k) == v for k, v in where.items()
         ):
-            return row
+            return cast("Row", row)
     return {}
 
 

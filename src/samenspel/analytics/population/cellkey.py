@@ -27,7 +27,7 @@ This is the method of Statistics Netherlands (CBS) and the Australian Bureau of 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import ibis
 import numpy as np
@@ -78,7 +78,7 @@ def _draw(keys: pd.Series, place: int) -> np.ndarray:
     """Each cell's key in [0, 1), at a column's own place on the key's circle. The modulo is
     taken on the whole key sums, before any conversion to floats."""
     fraction = (keys.to_numpy(dtype="int64") % KEY_SPACE) / KEY_SPACE
-    return np.mod(fraction + place * _GOLDEN, 1.0)
+    return cast("np.ndarray", np.mod(fraction + place * _GOLDEN, 1.0))
 
 
 def perturb(counts: pd.Series, keys: pd.Series, column: int = 0) -> pd.Series:
@@ -102,4 +102,4 @@ def perturb_cost(cost: pd.Series, keys: pd.Series, persons: pd.Series) -> pd.Ser
 
 def cost_spread(persons: np.ndarray) -> np.ndarray:
     """The stated relative accuracy of a cost of ``persons`` persons."""
-    return COST_NOISE / np.sqrt(np.maximum(persons, 1.0))
+    return cast("np.ndarray", COST_NOISE / np.sqrt(np.maximum(persons, 1.0)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -138,7 +139,7 @@ def _expected_per_cell(file: VektisFile) -> np.ndarray:
     np.add.at(years, (sex, file.age), file.years)
     with np.errstate(invalid="ignore", divide="ignore"):
         rates = np.where(years[..., None] > 0, cost / years[..., None], 0.0)
-    return file.years[:, None] * rates[sex, file.age]
+    return cast("np.ndarray", file.years[:, None] * rates[sex, file.age])
 
 
 def standardise(file: VektisFile, *, region: Sequence[str] = ()) -> Standardisation:

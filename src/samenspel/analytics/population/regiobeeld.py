@@ -97,7 +97,7 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 
 
-@ibis.udf.scalar.builtin(name="hash")
+@ibis.udf.scalar.builtin(name="hash")  # type: ignore[untyped-decorator]  # ibis has no hints
 def _hash(value: str) -> dt.uint64:
     """DuckDB's hash of a value: the same person id gives the same number in every table."""
 

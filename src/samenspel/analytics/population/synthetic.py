@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pyarrow as pa
@@ -232,7 +233,7 @@ def _zvw_factor(sex: np.ndarray, age: np.ndarray) -> np.ndarray:
     classes = np.clip(age // 5, 0, 18)
     female = np.asarray(ZVW_CALIBRATION["F"])[classes]
     male = np.asarray(ZVW_CALIBRATION["M"])[classes]
-    return np.where(sex == "F", female, male)
+    return cast("np.ndarray", np.where(sex == "F", female, male))
 
 
 def _chunk(

@@ -63,7 +63,7 @@ def _ref(resource: Resource, index: int) -> str:
 
 
 def _export_value(
-    field: models.Field,
+    field: models.Field[Any, Any],
     value: Any,
     refs: Mapping[tuple[Any, int], str],
 ) -> Any:
@@ -76,7 +76,7 @@ def _export_value(
     return value
 
 
-def _acceptable(field: models.Field, value: Any) -> bool:
+def _acceptable(field: models.Field[Any, Any], value: Any) -> bool:
     """JSON types each kind of field takes (true/false for yes-no fields, numbers for numeric
     fields, text otherwise)."""
     if isinstance(field, models.BooleanField):
@@ -286,7 +286,7 @@ class Importer:
         return obj, m2m, ok
 
     def _many(
-        self, field: models.ManyToManyField, name: str, value: Any, location: str
+        self, field: models.ManyToManyField[Any, Any], name: str, value: Any, location: str
     ) -> list[ProgrammeScoped] | None:
         value = value or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -305,7 +305,7 @@ class Importer:
         self,
         obj: ProgrammeScoped,
         resource: Resource,
-        field: models.ForeignKey,
+        field: models.ForeignKey[Any, Any],
         name: str,
         value: Any,
         location: str,
@@ -327,7 +327,12 @@ class Importer:
         return True
 
     def _plain(
-        self, obj: ProgrammeScoped, field: models.Field, name: str, value: Any, location: str
+        self,
+        obj: ProgrammeScoped,
+        field: models.Field[Any, Any],
+        name: str,
+        value: Any,
+        location: str,
     ) -> bool:
         if value is None:
             if not field.null and not field.has_default() and not field.blank:

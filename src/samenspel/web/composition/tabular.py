@@ -146,7 +146,7 @@ def _xlsx_rows(filename: str, content: bytes) -> Iterator[Row]:
     workbook.close()
 
 
-def _choice_lookup(field: models.Field) -> dict[str, str]:
+def _choice_lookup(field: models.Field[Any, Any]) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for code, label in field.choices or []:
         lookup[str(code).lower()] = str(code)
@@ -156,7 +156,7 @@ def _choice_lookup(field: models.Field) -> dict[str, str]:
     return lookup
 
 
-def _choices_text(field: models.Field) -> str:
+def _choices_text(field: models.Field[Any, Any]) -> str:
     return ", ".join(str(code) for code, _label in field.choices or [])
 
 

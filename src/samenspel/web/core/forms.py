@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
@@ -17,6 +17,12 @@ from .models import Organisation, Programme, ProgrammeScoped
 from .resources import Resource
 from .selectors import demo_text
 
+if TYPE_CHECKING:  # the stubs make it generic; at run time it is a plain class
+    _ModelForm = forms.ModelForm[Any]
+else:
+    _ModelForm = forms.ModelForm
+
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -27,7 +33,7 @@ class DateInput(forms.DateInput):
 
 def record_form(
     resource: Resource, role: ProgrammeRole, *, data: Any = None, instance: Any = None
-) -> forms.ModelForm:
+) -> forms.ModelForm[Any]:
     """A form for one record whose choices of related records come from the same programme."""
     widgets: dict[str, Any] = {}
     fields = resource.fields_for(contact=sees_contact_details(role))
@@ -51,6 +57,9 @@ def record_form(
         target = field.related_model
         if isinstance(target, type) and issubclass(target, ProgrammeScoped):
             queryset = target.objects.filter(programme_id=role.programme_id)
+            limit = field.get_limit_choices_to() if hasattr(field, "get_limit_choices_to") else None
+            if limit:  # e.g. only steering, working and project groups may own a plan action
+                queryset = queryset.complex_filter(limit)
             if (
                 target is Organisation
                 and role.role == Role.PARTNER
@@ -69,7 +78,7 @@ def _demo_label(programme: Programme) -> Any:
     return lambda obj: demo_text(str(obj), programme)
 
 
-class ProgrammeForm(forms.ModelForm):
+class ProgrammeForm(_ModelForm):
     region_name = forms.CharField(label=_("Region"), max_length=200)
     province = forms.CharField(label=_("Province"), max_length=100, required=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 
@@ -36,7 +37,7 @@ class Resource:
         """The editable fields, without the contact details for whoever may not see them."""
         return self.fields if contact else tuple(f for f in self.fields if f not in self.contact)
 
-    def field(self, name: str) -> models.Field:
+    def field(self, name: str) -> models.Field[Any, Any]:
         return self.model._meta.get_field(name)  # type: ignore[return-value]
 
     @property

@@ -16,7 +16,7 @@ RecordId = Annotated[StrictInt, Field(ge=1, le=LARGEST_ID)]
 the database driver fail with a server error)."""
 
 
-def _python_type(field: models.Field) -> tuple[Any, Any]:
+def _python_type(field: models.Field[Any, Any]) -> tuple[Any, Any]:
     """The pydantic type and default of one model field for input.
 
     Numbers are refused when they are booleans, NaN, Infinity or outside the field's range.
@@ -56,7 +56,7 @@ def _python_type(field: models.Field) -> tuple[Any, Any]:
     return str, Field("", max_length=max_length)
 
 
-def _limits(field: models.Field) -> dict[str, Any]:
+def _limits(field: models.Field[Any, Any]) -> dict[str, Any]:
     """ge/le bounds from a field's Min/MaxValueValidators (and positive integer fields)."""
     from django.core.validators import MaxValueValidator, MinValueValidator
 

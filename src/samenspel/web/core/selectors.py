@@ -21,7 +21,7 @@ RELATED_FOR_LIST: dict[str, tuple[str, ...]] = {
 }
 
 
-def records(programme: Programme | int, resource: Resource) -> QuerySet:
+def records(programme: Programme | int, resource: Resource) -> QuerySet[Any]:
     """All records of one kind in one programme, with their foreign keys joined."""
     programme_id = programme if isinstance(programme, int) else programme.pk
     qs = resource.model.objects.filter(programme_id=programme_id)
@@ -60,7 +60,7 @@ def sortable(resource: Resource) -> set[str]:
 
 def list_page(
     programme: Programme, resource: Resource, *, query: str = "", sort: str = "", page: str = ""
-) -> tuple[Page, str]:
+) -> tuple[Page[Any], str]:
     """One page of a record list, searched over its text and sorted by one column.
 
     ``sort`` is a column name, ``-`` in front for descending; anything else keeps the default

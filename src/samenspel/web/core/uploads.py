@@ -27,7 +27,7 @@ def limit_bytes() -> int:
     return int(settings.SAMENSPEL_UPLOAD_LIMIT_MB) * 1024 * 1024
 
 
-def check_size(upload: UploadedFile) -> None:
+def check_size(upload: UploadedFile[bytes]) -> None:
     """Refuse a file above SAMENSPEL_UPLOAD_LIMIT_MB with a message that names it."""
     size = upload.size or 0
     if size > limit_bytes():

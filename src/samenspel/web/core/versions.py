@@ -13,7 +13,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from .models import DataVersion
 
@@ -68,7 +68,7 @@ def remember(
     with _lock:
         if full in _figures:
             _figures.move_to_end(full)
-            return _figures[full]
+            return cast("T", _figures[full])
     value = compute()
     with _lock:
         _figures[full] = value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,8 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from .mailing import check_template
 from .models import SurveyWave
 
+if TYPE_CHECKING:  # the stubs make it generic; at run time it is a plain class
+    _ModelForm = forms.ModelForm[Any]
+else:
+    _ModelForm = forms.ModelForm
 
-class WaveMailForm(forms.ModelForm):
+
+
+class WaveMailForm(_ModelForm):
     send_at = forms.DateTimeField(
         label=_("Send at"),
         required=False,

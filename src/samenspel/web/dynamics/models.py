@@ -41,7 +41,7 @@ ITEM_FIELDS = (*TRUST_ITEMS, *VALUE_ITEMS)
 ANSWER_FIELDS = ("frequency", "collaboration", *ITEM_FIELDS)
 
 
-def _item(label: Any, *, optional: bool = False) -> models.PositiveSmallIntegerField:
+def _item(label: Any, *, optional: bool = False) -> models.PositiveSmallIntegerField[Any, Any]:
     """One trust or value item on the 1–4 scale; optional where a wave asks it per organisation."""
     return models.PositiveSmallIntegerField(
         label, validators=ITEM_VALIDATORS, null=optional, blank=optional

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -169,7 +169,7 @@ def _locked_invitation(invitation: Invitation) -> Invitation:
     if current.submitted_at is not None:
         raise ValidationError(_("You have already submitted your answers."))
     current.wave = wave
-    return current
+    return cast("Invitation", current)
 
 
 @transaction.atomic

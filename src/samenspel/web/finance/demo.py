@@ -5,6 +5,7 @@ Their texts are English message ids, shown in the reader's language (see workspa
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django.utils.translation import gettext_noop
 
@@ -14,7 +15,8 @@ from .models import Agreement, CareTask, Intervention, MoneyLine, RealisedYear
 
 
 def _org(programme: Programme, prefix: str) -> Organisation:
-    return Organisation.objects.get(programme=programme, name__startswith=prefix)
+    found: Organisation = Organisation.objects.get(programme=programme, name__startswith=prefix)
+    return found
 
 
 def _line(
@@ -60,7 +62,7 @@ def _intervention(
         uptake_linked=uptake_linked,
     )
     intervention.partners.set(partners)
-    return intervention
+    return cast("Intervention", intervention)
 
 
 def load_money_demo(programmes: dict[str, Programme]) -> None:

@@ -59,9 +59,9 @@ def parse_years(text: str, horizon: int) -> tuple[int, ...]:
     return tuple(years)
 
 
-def _fraction(label: Any, help_text: Any, **options: Any) -> models.DecimalField:
+def _fraction(label: Any, help_text: Any, **options: Any) -> models.DecimalField[Any, Any]:
     """A contract term given as a fraction from 0 to 1 (0.02 is 2%), shown as a percentage."""
-    return shown_as_percent(
+    field: models.DecimalField[Any, Any] = shown_as_percent(
         models.DecimalField(
             label,
             max_digits=5,
@@ -71,6 +71,7 @@ def _fraction(label: Any, help_text: Any, **options: Any) -> models.DecimalField
             **options,
         )
     )
+    return field
 
 
 class Agreement(ProgrammeScoped):

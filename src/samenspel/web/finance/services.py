@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel.web.core.accounts import audit
+from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
-from samenspel.web.core.services import PermissionDeniedError
 
 from .models import Agreement, Approval, ApprovalRound, Decision
 from .selectors import current_round, fingerprint, party_organisations, snapshot
@@ -52,7 +52,7 @@ def copy_as_scenario(agreement: Agreement, scenario: str) -> Agreement:
             line.pk = None
             line.intervention = intervention
             line.save()
-    return copy
+    return cast("Agreement", copy)
 
 
 def _open_round(agreement: Agreement, user: Any, state: dict[str, Any]) -> ApprovalRound:
@@ -63,7 +63,7 @@ def _open_round(agreement: Agreement, user: Any, state: dict[str, Any]) -> Appro
         snapshot=state, frozen_by=user,
     )  # fmt: skip
     round_.parties.set(party_organisations(agreement))
-    return round_
+    return cast("ApprovalRound", round_)
 
 
 @transaction.atomic

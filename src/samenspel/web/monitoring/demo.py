@@ -3,6 +3,8 @@ person-level population for Proeftuin Ruwaard with its regiobeeld computed."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth import get_user_model
 
 from samenspel.analytics.population.synthetic_vektis import synthetic_vektis
@@ -69,4 +71,4 @@ def load_population_demo(programme: Programme, persons: int = DEMO_PERSONS) -> R
     run = RegiobeeldRun.objects.create(programme=programme, dataset=dataset, created_by=user)
     compute_regiobeeld.call(run.pk)
     run.refresh_from_db()
-    return run
+    return cast("RegiobeeldRun", run)

@@ -7,7 +7,7 @@ dataset folder on the server.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -113,7 +113,7 @@ class RegiobeeldRun(ProgrammeScoped):
         audit existed, or one it refused, shows nothing and must be run again)."""
         result = self.result
         if result and (result.get("disclosure") or {}).get("passed"):
-            return result
+            return cast("dict[str, Any] | None", result)
         return None
 
     @property

@@ -95,9 +95,10 @@ def _regional_costs(programme: Programme) -> list[RegionalCost]:
 
 
 def run_of(programme: Programme, run_id: int) -> RegiobeeldRun:
-    return get_object_or_404(
+    run: RegiobeeldRun = get_object_or_404(
         RegiobeeldRun.objects.select_related("dataset"), pk=run_id, programme=programme
     )
+    return run
 
 
 def regiobeeld_context(

@@ -8,6 +8,7 @@ import shutil
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from typing import cast
 
 import duckdb
 from django.conf import settings
@@ -107,7 +108,7 @@ def _keep(
     finally:
         if incoming.exists():
             shutil.rmtree(incoming, ignore_errors=True)
-    return dataset
+    return cast("Dataset", dataset)
 
 
 def add_uploaded_dataset(
@@ -115,7 +116,7 @@ def add_uploaded_dataset(
     role: ProgrammeRole,
     user: AbstractBaseUser,
     name: str,
-    files: Mapping[str, UploadedFile],
+    files: Mapping[str, UploadedFile[bytes]],
 ) -> Dataset:
     """Store three uploaded files (persons, conditions, care_events; .csv, .csv.gz or
     .parquet)."""
@@ -244,7 +245,7 @@ def _queue_run(
         f"run {run.pk} on dataset {dataset.pk} ({engine}, {method})",
     )  # fmt: skip
     transaction.on_commit(lambda: compute_regiobeeld.enqueue(run.pk))
-    return run
+    return cast("RegiobeeldRun", run)
 
 
 def delete_dataset(*, role: ProgrammeRole, dataset: Dataset) -> None:
@@ -311,11 +312,11 @@ def add_open_data_file(
             created_by=user,
         )
         audit.record(user, role.programme, "open data added", f"file {file.pk} {file.name}")
-        return file
+        return cast("OpenDataFile", file)
 
 
 def upload_open_data(
-    *, role: ProgrammeRole, user: AbstractBaseUser, kind: str, upload: UploadedFile | None
+    *, role: ProgrammeRole, user: AbstractBaseUser, kind: str, upload: UploadedFile[bytes] | None
 ) -> OpenDataFile:
     """An uploaded open-data file: size checked, then stored whole or not at all."""
     _require(role)

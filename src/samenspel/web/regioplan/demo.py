@@ -30,7 +30,8 @@ Steps = list[tuple[str, int, bool]]  # title, days from today, done
 
 
 def _org(programme: Programme, prefix: str) -> Organisation:
-    return Organisation.objects.get(programme=programme, name__startswith=prefix)
+    found: Organisation = Organisation.objects.get(programme=programme, name__startswith=prefix)
+    return found
 
 
 def _save(obj: object) -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -120,7 +121,7 @@ def freeze_plan(*, role: ProgrammeRole) -> PlanVersion:
         )
         version.parties.set(parties)
         audit.record(role.user, programme, "plan frozen", f"v{version.number}")
-    return version
+    return cast("PlanVersion", version)
 
 
 def decide_plan(

@@ -106,6 +106,7 @@ def plan_pdf(request: HttpRequest, programme: Programme, role: ProgrammeRole) ->
         "summary": [(s, GOAL_STATUS[s], counts[s]) for s in GoalStatus if counts[s]],
         "agenda": selectors.agenda(programme, today),
         "costs": selectors.costs(programme),
+        "approval": selectors.approval(programme, role),
         **selectors.matrix(programme, today),
     }
     content = render_pdf(request, "regioplan/plan_print.html", context)

@@ -3,8 +3,9 @@
 import tempfile
 from pathlib import Path
 
+from samenspel.web.config.logs import logging_config
+
 from .base import *  # noqa: F403
-from .base import logging_config
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

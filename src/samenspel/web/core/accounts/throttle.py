@@ -10,7 +10,7 @@ header is ignored, so a client cannot claim another address.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from axes.helpers import get_client_ip_address, get_cool_off
 from axes.models import AccessAttempt
@@ -30,7 +30,7 @@ def client_address(request: HttpRequest) -> str:
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [a for a in forwarded if a]
     if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
+        return cast("str", forwarded[-proxies])
     return str(request.META.get("REMOTE_ADDR", ""))
 
 

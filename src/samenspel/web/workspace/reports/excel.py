@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -34,7 +34,7 @@ def _table(sheet: Worksheet, header: Sequence[Any], rows: Iterable[Sequence[Any]
         cell.font = BOLD
     for row in rows:
         sheet.append(list(row))
-    return first
+    return cast("int", first)
 
 
 def _summary(book: Workbook, report: ReportSections) -> None:
