@@ -123,6 +123,8 @@ def papers(
         "dynamics": f"/p/{ruwaard.pk}/dynamics/report.pdf",
         "profile": f"/p/{ruwaard.pk}/dynamics/profile/{organisation.pk}.pdf",
         "regiobeeld": f"/p/{ruwaard.pk}/population/runs/{run.pk}/regiobeeld.pdf",
+        "plan Ruwaard": f"/p/{ruwaard.pk}/plan/regioplan.pdf",
+        "plan Samendraads": f"/p/{samendraads.pk}/plan/regioplan.pdf",
     }
     for agreement in Agreement.objects.filter(programme__in=[ruwaard, samendraads]):
         urls[f"agreement {agreement.name}"] = (

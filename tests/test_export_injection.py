@@ -90,6 +90,7 @@ def _exports(programme: Programme) -> tuple[list[str], list[str]]:
         f"/p/{p}/report.xlsx",
         f"/p/{p}/money/{agreement.pk}/agreement.xlsx",
         f"/p/{p}/population/runs/{run.pk}/regiobeeld.xlsx",
+        f"/p/{p}/plan/regioplan.xlsx",
     ]
     csvs = [f"/p/{p}/waves/{wave.pk}/links.csv"]
     for source in ("survey", "groups", "interactions", "combined"):
