@@ -78,10 +78,10 @@ def new_page(browser: Browser, live_server: Any) -> Iterator[Any]:
         context.close()
 
 
-def log_in(page: Page, username: str) -> None:
+def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.click("main form button[type=submit]")
     page.wait_for_url("**/")
 

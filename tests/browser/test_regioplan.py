@@ -12,15 +12,9 @@ from samenspel.web.core.models import Programme
 from samenspel.web.regioplan.models import Goal, Milestone
 from samenspel.web.workspace.demo import DEMO_PASSWORD, load_demo
 
+from .conftest import log_in
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_a_partner_reports_progress_on_a_phone(new_page: Any) -> None:
@@ -28,7 +22,8 @@ def test_a_partner_reports_progress_on_a_phone(new_page: Any) -> None:
     ruwaard = Programme.objects.get(name="Proeftuin Ruwaard")
     page: Page = new_page()
     page.set_viewport_size({"width": 390, "height": 844})
-    _log_in(page, "partner")  # a member of the mental health organisation, responsible here
+    # a member of the mental health organisation, which is responsible for one action
+    log_in(page, "partner", DEMO_PASSWORD)
     page.goto(f"/p/{ruwaard.pk}/plan/")
     page.get_by_role("link", name="De apotheek signaleert eenzaamheid").click()
     card = page.locator("form.milestone").filter(has_text="Apothekersassistenten getraind")
@@ -51,7 +46,7 @@ def test_the_director_adds_a_goal_and_bad_input_is_named(new_page: Any) -> None:
     before = Goal.objects.count()
     page: Page = new_page()
     page.set_viewport_size({"width": 1400, "height": 900})
-    _log_in(page, "regisseur")
+    log_in(page, "regisseur", DEMO_PASSWORD)
     page.goto(f"/p/{goedleven.pk}/plan/")
     page.get_by_role("link", name="Doel toevoegen").click()
     page.select_option("#id_theme", label="Gezonde wijken")

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.analytics.business_case.shared_savings import LOSS_TERMS
+from samenspel.web.core.approvals import PartyDecision
 from samenspel.web.core.models import Organisation, Programme, ProgrammeScoped
 from samenspel.web.core.numbers import calendar_years, shown_as_percent
 
@@ -498,27 +499,12 @@ class ApprovalRound(ProgrammeScoped):
         return f"{self.agreement} v{self.number}"
 
 
-class Decision(models.TextChoices):
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
-
-
-class Approval(models.Model):
+class Approval(PartyDecision):
     """One party's decision on one frozen version, by its authorised representative."""
 
     round = models.ForeignKey(
         ApprovalRound, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("round")
     )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("party")
-    )
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-        verbose_name=_("decided by"),
-    )  # fmt: skip
-    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
 
     class Meta:
         ordering = ["round", "organisation__name"]
@@ -528,5 +514,3 @@ class Approval(models.Model):
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
 
-    def __str__(self) -> str:
-        return f"{self.organisation}: {self.get_decision_display()}"

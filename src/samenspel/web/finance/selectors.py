@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.accounts.notices import display_name
+from samenspel.web.core.approvals import round_status
 from samenspel.web.core.charts import wrong_pocket_svg
 from samenspel.web.core.choices import OrganisationKind
 from samenspel.web.core.extensions import regional_costs
@@ -23,7 +24,7 @@ from samenspel.web.core.versions import remember
 
 from .evaluation import Evaluation, agreement_document, evaluate, money_lines, stream_check
 from .excel import RULE_LABELS
-from .models import Agreement, ApprovalRound, Decision, Stream
+from .models import Agreement, ApprovalRound, Stream
 
 TERMS = ("name", "scenario", "description", "start_year", "horizon", "discount_rate",
          "amount_unit", "settlement_rule", "minimum_savings_rate", "sharing_rate", "cap_rate",
@@ -127,12 +128,7 @@ def approval_context(agreement: Agreement, role: ProgrammeRole) -> dict[str, Any
     rows = [(party, decisions.get(party.pk), signers.get(party.pk, [])) for party in parties]
     # computed afresh, never kept: what the parties approve must be exactly what is stored now
     stale = round_.fingerprint != fingerprint(snapshot(agreement))
-    if any(a is not None and a.decision == Decision.REJECTED for _p, a, _s in rows):
-        status = "rejected"
-    elif rows and all(a is not None and a.decision == Decision.APPROVED for _p, a, _s in rows):
-        status = "approved"
-    else:
-        status = "awaiting"
+    status = round_status([a.decision if a else None for _p, a, _s in rows], stale=stale)
     signs_for = (
         role.organisation_id
         if role.signs_agreements and any(p.pk == role.organisation_id for p in parties)
@@ -141,7 +137,7 @@ def approval_context(agreement: Agreement, role: ProgrammeRole) -> dict[str, Any
     return {
         "approval_round": round_,
         "approval_rows": rows,
-        "approval_status": "stale" if stale else status,
+        "approval_status": status,
         "signs_for": signs_for,
         "my_decision": decisions.get(signs_for) if signs_for else None,
         "earlier_versions": agreement.rounds.exclude(pk=round_.pk).count(),

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
+from samenspel.web.core.approvals import Decision
 
-from .models import Agreement, Approval, ApprovalRound, Decision
+from .models import Agreement, Approval, ApprovalRound
 from .selectors import current_round, fingerprint, party_organisations, snapshot
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samenspel.analytics.plan.progress import Direction
 from samenspel.web.core import choices as c
+from samenspel.web.core.approvals import PartyDecision
 from samenspel.web.core.models import (
     Group,
     Initiative,
@@ -24,7 +25,7 @@ from samenspel.web.core.models import (
     Programme,
     ProgrammeScoped,
 )
-from samenspel.web.finance.models import Decision, Intervention
+from samenspel.web.finance.models import Intervention
 
 from .labels import indicator_choices
 
@@ -408,25 +409,12 @@ class PlanVersion(ProgrammeScoped):
         return f"{self.programme} v{self.number}"
 
 
-class PlanApproval(models.Model):
+class PlanApproval(PartyDecision):
     """One party's decision on one frozen version of the plan, by its authorised representative."""
 
     version = models.ForeignKey(
         PlanVersion, on_delete=models.CASCADE, related_name="approvals", verbose_name=_("version")
     )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("party")
-    )
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
 
     class Meta:
         ordering = ["version", "organisation__name"]
@@ -438,5 +426,3 @@ class PlanApproval(models.Model):
         verbose_name = _("plan approval")
         verbose_name_plural = _("plan approvals")
 
-    def __str__(self) -> str:
-        return f"{self.organisation}: {self.get_decision_display()}"

@@ -25,12 +25,13 @@ from samenspel.analytics.plan.progress import (
 )
 from samenspel.web.core.accounts.access import is_director
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
+from samenspel.web.core.approvals import round_status
 from samenspel.web.core.models import Initiative, Organisation, Programme
 from samenspel.web.core.numbers import in_euros
 from samenspel.web.core.resources import RESOURCES
 from samenspel.web.core.schemas import serialise
 from samenspel.web.core.selectors import demo_text
-from samenspel.web.finance.models import Decision, LineKind, MoneyLine, Stream, parse_years
+from samenspel.web.finance.models import LineKind, MoneyLine, Stream, parse_years
 
 from .figures import latest_figures, source_text
 from .labels import ACTION_STATUS, GOAL_STATUS, indicator_label
@@ -338,14 +339,9 @@ def approval(programme: Programme, role: ProgrammeRole) -> dict[str, Any]:
     decisions = {a.organisation_id: a for a in version.approvals.select_related("decided_by")}
     parties = list(version.parties.order_by("name"))
     changed = version.fingerprint != fingerprint(snapshot(programme))
-    if changed:
-        status = "stale"
-    elif any(a.decision == Decision.REJECTED for a in decisions.values()):
-        status = "rejected"
-    elif all(p.pk in decisions for p in parties):
-        status = "approved"
-    else:
-        status = "open"
+    status = round_status(
+        [decisions[p.pk].decision if p.pk in decisions else None for p in parties], stale=changed
+    )
     signs_for = (
         role.signs_agreements
         and role.organisation_id is not None

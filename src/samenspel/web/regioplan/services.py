@@ -17,8 +17,8 @@ from samenspel.web.core.accounts.access import (
     require_change,
 )
 from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.approvals import Decision
 from samenspel.web.core.models import Initiative
-from samenspel.web.finance.models import Decision
 
 from . import selectors
 from .models import Action, Goal, Milestone, PlanApproval, PlanVersion

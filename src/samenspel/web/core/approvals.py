@@ -1,0 +1,55 @@
+"""Approval by the parties, shared by agreements and the regioplan: a frozen version, each
+party's decision by its authorised representative, and the state of the round."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PartyDecision(models.Model):
+    """One party's decision on one frozen version; the version's key comes with the subclass."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("party")
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_decision_display()}"
+
+
+def round_status(decisions: Iterable[str | None], *, stale: bool) -> str:
+    """"stale" when the thing changed after freezing; else "rejected" when a party rejected,
+    "approved" when every party approved, and "awaiting" otherwise (one entry per party,
+    None for a party that has not decided)."""
+    if stale:
+        return "stale"
+    made = list(decisions)
+    if any(d == Decision.REJECTED for d in made):
+        return "rejected"
+    if made and all(d == Decision.APPROVED for d in made):
+        return "approved"
+    return "awaiting"
