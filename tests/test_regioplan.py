@@ -15,7 +15,7 @@ from django.utils import timezone
 from samenspel.web.composition.exchange import ImportFailedError, export_programme
 from samenspel.web.composition.services import import_programme_json
 from samenspel.web.core.accounts.models import AuditEvent
-from samenspel.web.core.models import Initiative
+from samenspel.web.core.models import Initiative, Programme
 from samenspel.web.finance.models import Agreement, Intervention, MoneyLine
 from samenspel.web.monitoring.models import Dataset, RegiobeeldRun
 from samenspel.web.regioplan.models import Action, Goal, Measurement, Milestone, Theme
@@ -336,3 +336,18 @@ def test_the_action_form_offers_only_groups_that_can_be_responsible(world: World
     offered = set(form.context["form"].fields["group"].queryset)
     assert world.steering in offered and world.working in offered
     assert monitoring not in offered and world.b_group not in offered
+
+
+@pytest.mark.parametrize("body", ["[]", "1", '"text"', "null"])
+def test_a_body_that_is_not_an_object_is_refused_and_changes_nothing(
+    world: World, body: str
+) -> None:
+    client = world.client_for(world.director)
+    for method, url in (
+        ("patch", f"/api/v1/programmes/{world.a.pk}"),
+        ("post", f"/api/v1/programmes/{world.a.pk}/plan-themes"),
+    ):
+        response = getattr(client, method)(url, data=body, content_type="application/json")
+        assert response.status_code == 400, (method, body, response.content)
+    assert Theme.objects.count() == 0
+    assert Programme.objects.get(pk=world.a.pk).name == "Alpha"

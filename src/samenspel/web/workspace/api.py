@@ -1,8 +1,11 @@
 """The REST API at ``/api/v1/``: session authentication with CSRF, OpenAPI, local docs."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from samenspel import __version__
@@ -15,6 +18,18 @@ from samenspel.web.core.uploads import MAX_PROBLEMS_SHOWN
 from samenspel.web.finance.api import router as finance_router
 from samenspel.web.monitoring.api import router as monitoring_router
 
+
+class ObjectBodies(Parser):
+    """Every body this API takes is a JSON object: a list or a bare value is refused as an
+    unreadable body (400), instead of being read as an empty change."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body is not a JSON object")
+        return data
+
+
 api = NinjaAPI(
     title="Samenspel API",
     version="1",
@@ -23,6 +38,7 @@ api = NinjaAPI(
         "CSRF token (header X-CSRFToken). You only ever see programmes you belong to."
     ),
     auth=django_auth,
+    parser=ObjectBodies(),
     urls_namespace="api",
 )
 api.add_router("/", core_router)
