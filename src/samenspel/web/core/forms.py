@@ -69,8 +69,9 @@ def record_form(
             if instance is not None and target is resource.model:
                 queryset = queryset.exclude(pk=instance.pk)
             form_field.queryset = queryset  # type: ignore[attr-defined]
-            if role.programme.is_demo:  # the demo's English texts, in the reader's language
-                form_field.label_from_instance = _demo_label(role.programme)  # type: ignore[attr-defined]
+            demo = role.programme.is_demo  # the demo's English texts, in the reader's language
+            if demo and isinstance(form_field, forms.ModelChoiceField):
+                form_field.label_from_instance = _demo_label(role.programme)  # type: ignore[method-assign]
     return form
 
 

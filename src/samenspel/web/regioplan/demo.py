@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TypeVar
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -26,6 +28,7 @@ from .figures import latest_figures
 from .models import Action, Goal, Measurement, Milestone, Responsibility, Theme
 from .services import decide_plan, freeze_plan
 
+M = TypeVar("M", bound=models.Model)
 Steps = list[tuple[str, int, bool]]  # title, days from today, done
 
 
@@ -34,9 +37,9 @@ def _org(programme: Programme, prefix: str) -> Organisation:
     return found
 
 
-def _save(obj: object) -> object:
-    obj.full_clean()  # type: ignore[attr-defined]
-    obj.save()  # type: ignore[attr-defined]
+def _save(obj: M) -> M:
+    obj.full_clean()
+    obj.save()
     return obj
 
 

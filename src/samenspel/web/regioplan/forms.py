@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +36,8 @@ class AdoptForm(forms.Form):
         label=_("start date"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, programme: Programme, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, programme: Programme, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         goal, owner = self.fields["goal"], self.fields["owner"]
         assert isinstance(goal, forms.ModelChoiceField)
         assert isinstance(owner, forms.ModelChoiceField)

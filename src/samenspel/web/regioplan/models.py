@@ -205,8 +205,11 @@ class Measurement(ProgrammeScoped):
             errors["high" if self.high is None else "low"] = str(
                 _("Give both ends of the interval, or neither.")
             )
-        elif self.low is not None and self.value is not None and not (
-            self.low <= self.value <= self.high  # type: ignore[operator]
+        elif (
+            self.low is not None
+            and self.high is not None
+            and self.value is not None
+            and not self.low <= self.value <= self.high
         ):
             errors["low"] = str(_("The interval must contain the value."))
         if errors:
