@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,3 +54,21 @@ def round_status(decisions: Iterable[str | None], *, stale: bool) -> str:
     if made and all(d == Decision.APPROVED for d in made):
         return "approved"
     return "awaiting"
+
+
+class DecisionForm(forms.Form):
+    """A representative's decision on the version they saw (its number), with a comment."""
+
+    version = forms.IntegerField(min_value=1, max_value=10**8)
+    decision = forms.ChoiceField(
+        choices=Decision.choices,
+        error_messages={
+            "required": _("Choose approve or reject."),
+            "invalid_choice": _("Choose approve or reject."),
+        },
+    )
+    comment = forms.CharField(required=False, max_length=2000)
+
+    def problems(self) -> str:
+        """Every problem, in words, for a message above the page."""
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError, is_director
 from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.approvals import DecisionForm
 from samenspel.web.core.downloads import XLSX, attachment
 from samenspel.web.core.extensions import regional_costs
 from samenspel.web.core.models import Programme
@@ -118,15 +119,19 @@ def decide(
 ) -> HttpResponse:
     """An authorised representative approves or rejects the version they saw."""
     agreement = agreement_of(programme, agreement_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.problems())
+        return redirect(_approval_anchor(programme, agreement))
     round_ = get_object_or_404(
-        ApprovalRound, agreement=agreement, number=_whole(request.POST.get("version"))
+        ApprovalRound, agreement=agreement, number=form.cleaned_data["version"]
     )
     try:
         services.decide(
             role=role,
             round_=round_,
-            decision=request.POST.get("decision", ""),
-            comment=request.POST.get("comment", "")[:2000],
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
         )
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc

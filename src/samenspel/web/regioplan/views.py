@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from samenspel.analytics.plan.progress import GoalStatus
 from samenspel.web.core.accounts.access import is_director
 from samenspel.web.core.accounts.models import ProgrammeRole
+from samenspel.web.core.approvals import DecisionForm
 from samenspel.web.core.downloads import XLSX, attachment
 from samenspel.web.core.models import Initiative, Organisation, Programme
 from samenspel.web.core.pages import apply_validation_error, programme_view
@@ -73,24 +74,26 @@ def freeze(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> H
 @programme_view
 def decide(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     """A party's authorised representative approves or rejects the frozen version."""
-    number = request.POST.get("version", "")
+    form = DecisionForm(request.POST)
+    back = f"{reverse('plan', args=[programme.pk])}#approval"
+    if not form.is_valid():
+        messages.error(request, form.problems())
+        return redirect(back)
     version = get_object_or_404(
-        PlanVersion,
-        programme=programme,
-        number=int(number) if number.isdigit() and len(number) < 9 else 0,
+        PlanVersion, programme=programme, number=form.cleaned_data["version"]
     )
     try:
         services.decide_plan(
             role=role,
             version=version,
-            decision=request.POST.get("decision", ""),
-            comment=request.POST.get("comment", "")[:2000],
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Your decision is recorded."))
-    return redirect(f"{reverse('plan', args=[programme.pk])}#approval")
+    return redirect(back)
 
 
 @programme_view
