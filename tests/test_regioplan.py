@@ -212,6 +212,9 @@ def test_members_report_on_their_own_actions_only_and_every_change_is_audited(
     action, late = plan["action"], plan["late"]
     url = f"/p/{world.a.pk}/plan/action/{action.pk}/"
     partner = world.client_for(world.partner)  # a member of the hospital, the owner
+    plan_page = f"/p/{world.a.pk}/plan/"
+    assert f"{url}#report" in partner.get(plan_page).content.decode()
+    assert f"{url}#report" not in world.client_for(world.viewer).get(plan_page).content.decode()
     response = partner.post(url, {"milestone": late.pk, "done": "on", "comment": "Gevonden"})
     assert response.status_code == 302
     late.refresh_from_db()
