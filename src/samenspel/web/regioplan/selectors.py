@@ -235,11 +235,16 @@ def for_organisation(
         "milestones": [{"milestone": m, "action": a, "late": not m.done and m.due < today}
                        for m, a in milestones],
         "money": [
-            {"stream": Stream(s).label, "kind": LineKind(k).label, "amount": amount}
+            {"stream": _label(Stream, s), "kind": _label(LineKind, k), "amount": amount}
             for (s, k), amount in sorted(money.items())
         ],
         "goals": [goal_view(g) for g in goals.values()],
     }
+
+
+def _label(choices: type[Stream] | type[LineKind], code: str) -> str:
+    """A code's label; a code no longer among the choices shows as it is."""
+    return str(choices(code).label) if code in choices.values else code
 
 
 def costs(programme: Programme) -> list[dict[str, Any]]:
@@ -266,7 +271,7 @@ def costs(programme: Programme) -> list[dict[str, Any]]:
         if line.intervention_id in linked:
             table[key]["plan"] += amount
     return [
-        {"party": party, "stream": Stream(stream).label, **amounts}
+        {"party": party, "stream": _label(Stream, stream), **amounts}
         for (party, stream), amounts in sorted(table.items())
     ]
 
