@@ -3,7 +3,10 @@ party's decision by its authorised representative, and the state of the round.""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -40,6 +43,11 @@ class PartyDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_decision_display()}"
+
+
+def fingerprint(state: dict[str, Any]) -> str:
+    """What a frozen version is known by: any change to ``state`` gives another."""
+    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def round_status(decisions: Iterable[str | None], *, stale: bool) -> str:

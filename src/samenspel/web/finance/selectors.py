@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from django.db.models import F, Q
@@ -15,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.accounts.notices import display_name
-from samenspel.web.core.approvals import round_status
+from samenspel.web.core.approvals import fingerprint, round_status
 from samenspel.web.core.charts import wrong_pocket_svg
 from samenspel.web.core.choices import OrganisationKind
 from samenspel.web.core.extensions import regional_costs
@@ -52,10 +50,6 @@ def snapshot(agreement: Agreement) -> dict[str, Any]:
         ),
         "document": document,
     }
-
-
-def fingerprint(state: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def current_round(agreement: Agreement) -> ApprovalRound | None:

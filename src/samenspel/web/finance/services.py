@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
-from samenspel.web.core.approvals import Decision
+from samenspel.web.core.approvals import Decision, fingerprint
 
 from .models import Agreement, Approval, ApprovalRound
-from .selectors import current_round, fingerprint, party_organisations, snapshot
+from .selectors import current_round, party_organisations, snapshot
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from samenspel.analytics.plan.progress import (
 )
 from samenspel.web.core.accounts.access import is_director
 from samenspel.web.core.accounts.models import ProgrammeRole, Role
-from samenspel.web.core.approvals import round_status
+from samenspel.web.core.approvals import fingerprint, round_status
 from samenspel.web.core.models import Initiative, Organisation, Programme
 from samenspel.web.core.numbers import in_euros
 from samenspel.web.core.resources import RESOURCES
@@ -319,10 +318,6 @@ def snapshot(programme: Programme) -> dict[str, Any]:
             rows.append({k: v for k, v in row.items() if k not in PROGRESS_FIELDS})
         state[slug] = rows
     return dict(json.loads(json.dumps(state, default=str)))  # dates and decimals as text
-
-
-def fingerprint(state: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def plan_parties(programme: Programme) -> list[Organisation]:

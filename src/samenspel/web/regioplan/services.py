@@ -17,7 +17,7 @@ from samenspel.web.core.accounts.access import (
     require_change,
 )
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.approvals import Decision
+from samenspel.web.core.approvals import Decision, fingerprint
 from samenspel.web.core.models import Initiative
 
 from . import selectors
@@ -110,12 +110,12 @@ def freeze_plan(*, role: ProgrammeRole) -> PlanVersion:
             .order_by("-number")
             .first()
         )
-        if last is not None and last.fingerprint == selectors.fingerprint(state):
+        if last is not None and last.fingerprint == fingerprint(state):
             raise ValidationError(_("This version of the plan is already put to the parties."))
         version = PlanVersion.objects.create(
             programme=programme,
             number=(last.number + 1) if last else 1,
-            fingerprint=selectors.fingerprint(state),
+            fingerprint=fingerprint(state),
             snapshot=state,
             frozen_by=role.user,
         )
@@ -136,7 +136,7 @@ def decide_plan(
     with transaction.atomic():
         version = PlanVersion.objects.select_for_update().get(pk=version.pk)
         latest = PlanVersion.objects.filter(programme=version.programme).order_by("-number")
-        if latest.first() != version or version.fingerprint != selectors.fingerprint(
+        if latest.first() != version or version.fingerprint != fingerprint(
             selectors.snapshot(version.programme)
         ):
             raise ValidationError(
