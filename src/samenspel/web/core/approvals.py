@@ -21,6 +21,27 @@ class Decision(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class FrozenVersion(models.Model):
+    """A version frozen for the parties: its number, what it held and its fingerprint, and who
+    froze it when. The subclass adds the thing it versions and the parties."""
+
+    number = models.PositiveIntegerField(_("version"))
+    fingerprint = models.CharField(max_length=64, editable=False)
+    snapshot = models.JSONField(editable=False)
+    frozen_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("frozen by"),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class PartyDecision(models.Model):
     """One party's decision on one frozen version; the version's key comes with the subclass."""
 

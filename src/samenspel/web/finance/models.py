@@ -5,14 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.analytics.business_case.shared_savings import LOSS_TERMS
-from samenspel.web.core.approvals import PartyDecision
+from samenspel.web.core.approvals import FrozenVersion, PartyDecision
 from samenspel.web.core.models import Organisation, Programme, ProgrammeScoped
 from samenspel.web.core.numbers import calendar_years, shown_as_percent
 
@@ -455,7 +454,7 @@ class RealisedYear(ProgrammeScoped):
             raise ValidationError({"base_year": _("The base year cannot come after the year.")})
 
 
-class ApprovalRound(ProgrammeScoped):
+class ApprovalRound(FrozenVersion, ProgrammeScoped):
     """One frozen version of an agreement, put to every party for approval.
 
     A change to the agreement after freezing supersedes the round and opens the next version,
@@ -465,21 +464,9 @@ class ApprovalRound(ProgrammeScoped):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("agreement")
     )
-    number = models.PositiveIntegerField(_("version"))
-    fingerprint = models.CharField(max_length=64, editable=False)
-    snapshot = models.JSONField(editable=False)
-    """The agreement as frozen: its document, terms and care tasks."""
+    # the snapshot: the agreement as frozen (its document, terms and care tasks)
     parties = models.ManyToManyField(
         Organisation, related_name="approval_rounds", verbose_name=_("parties")
-    )
-    frozen_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
-    frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("frozen by"),
     )
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
     programme = models.ForeignKey(

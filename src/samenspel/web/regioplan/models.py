@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samenspel.analytics.plan.progress import Direction
 from samenspel.web.core import choices as c
-from samenspel.web.core.approvals import PartyDecision
+from samenspel.web.core.approvals import FrozenVersion, PartyDecision
 from samenspel.web.core.models import (
     Group,
     Initiative,
@@ -370,7 +369,7 @@ class Responsibility(ProgrammeScoped):
         return f"{self.organisation}: {self.role}"
 
 
-class PlanVersion(ProgrammeScoped):
+class PlanVersion(FrozenVersion, ProgrammeScoped):
     """One frozen version of the plan, put to the parties for approval.
 
     The ``fingerprint`` covers what the parties commit to (themes, goals, actions, owners,
@@ -378,20 +377,8 @@ class PlanVersion(ProgrammeScoped):
     milestone marked done does not void an approval; any change to the plan itself does.
     """
 
-    number = models.PositiveIntegerField(_("version"))
-    fingerprint = models.CharField(max_length=64, editable=False)
-    snapshot = models.JSONField(editable=False)
     parties = models.ManyToManyField(
         Organisation, related_name="plan_versions", verbose_name=_("parties")
-    )
-    frozen_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
-    frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("frozen by"),
     )
     programme = models.ForeignKey(
         Programme,
