@@ -26,6 +26,7 @@ from samenspel.web.core.models import (
 )
 from samenspel.web.finance.models import Intervention
 
+from .figures import latest_figures
 from .labels import indicator_choices
 
 PLAN_GROUP_KINDS = (c.GroupKind.STEERING, c.GroupKind.WORKING, c.GroupKind.PROJECT)
@@ -138,8 +139,6 @@ class Goal(ProgrammeScoped):
 
     def _take_baseline(self, errors: dict[str, str]) -> None:
         """Fill an empty baseline from the figures of its indicator, or say why not."""
-        from .figures import latest_figures
-
         if not self.indicator:
             errors["baseline_value"] = str(_("An own indicator needs a baseline value."))
             return
