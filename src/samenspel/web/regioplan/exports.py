@@ -16,6 +16,7 @@ from samenspel.web.core.numbers import excel_money
 from samenspel.web.core.selectors import demo_text
 
 from . import selectors
+from .labels import UNITS
 from .models import Milestone, Theme
 from .selectors import ActionView, GoalView
 
@@ -34,12 +35,12 @@ def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]])
 
 
 def _blank(value: float | None) -> float | str:
-    return "" if value is None else value
+    return "" if value is None else round(value, 2)
 
 
 def _goal_row(programme: Programme, theme: Theme, g: GoalView) -> list[Any]:
     p, latest = g.progress, g.progress.latest
-    unit = INDICATORS[g.goal.indicator].unit if g.goal.indicator else ""
+    unit = str(UNITS[INDICATORS[g.goal.indicator].unit]) if g.goal.indicator else ""
     return [
         demo_text(theme.title, programme),
         demo_text(g.goal.title, programme),

@@ -23,6 +23,8 @@ GOAL_STATUS = {
     GoalStatus.BEHIND: _("Behind"),
     GoalStatus.NOT_MEASURABLE: _("Not measurable yet"),
 }
+UNITS = {"%": "%", "€": "€", "per 1,000": _("per 1,000"), "index": _("index (100: as expected)")}
+"""The catalogue's units in the reader's language."""
 ACTION_STATUS = {
     ActionStatus.DONE: _("Done"),
     ActionStatus.LATE: _("Late"),
