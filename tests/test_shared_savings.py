@@ -4,6 +4,7 @@ settlement on the money page, in the PDF, Excel and the API."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -16,6 +17,7 @@ from samenspel.analytics.business_case.shared_savings import (
     Terms,
     Year,
     divide,
+    msr_by_size,
     planned_savings,
     settle_year,
 )
@@ -96,7 +98,78 @@ def test_a_two_sided_contract_settles_losses_on_its_own_terms() -> None:
     # a saving year still follows the savings terms
     assert settle_year(_year(1_900_000), terms, SHARES).shared == 50_000
     # without own loss terms a loss follows the savings terms, as before
-    assert Terms(two_sided=True).for_loss() == (0.02, 0.5, 0.10)
+    assert Terms(two_sided=True).for_loss(1000) == (0.02, 0.5, 0.10)
+
+
+@pytest.mark.parametrize(
+    ("persons", "rate"),
+    [(1, 0.122), (499, 0.122), (750, 0.1045), (1_000, 0.087), (2_000, 0.0685),
+     (5_000, 0.039), (5_500, 0.0375), (12_500, 0.0285), (60_000, 0.02), (250_000, 0.02)],
+)  # fmt: skip
+def test_the_minimum_savings_rate_by_population_size_follows_cms_table(
+    persons: int, rate: float
+) -> None:
+    """42 CFR 425.604(b): 12.2% up to 500 persons, 8.7% at 1,000, 5.0% at 3,000, 3.9% at 5,000,
+    3.6% at 6,000, 3.0% at 10,000, 2.7% at 15,000 and 2.0% from 60,000; linear in between."""
+    assert msr_by_size(persons) == pytest.approx(rate)
+
+
+def test_a_small_population_needs_a_larger_saving_under_the_size_based_rate() -> None:
+    """1,000 persons: 8.7% instead of the agreed 2%. A 5% saving is no longer shared; 10% is."""
+    terms = Terms(msr_by_size=True)
+    five = settle_year(_year(1_900_000), terms, SHARES)
+    assert not five.qualifies and five.shared == 0 and five.minimum_rate == pytest.approx(0.087)
+    ten = settle_year(_year(1_800_000), terms, SHARES)
+    assert ten.qualifies and ten.shared == pytest.approx(100_000)
+    # two-sided without its own minimum loss rate: the loss side uses the same size-based rate
+    loss = settle_year(_year(2_100_000), Terms(msr_by_size=True, two_sided=True), SHARES)
+    assert not loss.qualifies and loss.minimum_rate == pytest.approx(0.087)
+
+
+def test_the_quality_gate_scales_the_sharing_rate_by_the_score() -> None:
+    """A score of 0.8 on the chosen indicators: 80% of the 50% rate, so 40,000 of 100,000."""
+    terms = Terms(quality_indicators=("HbA1c in target", "Readmissions within 30 days"))
+    scored = settle_year(_year(1_900_000, quality_score=0.8), terms, SHARES)
+    assert scored.sharing_rate == pytest.approx(0.4) and scored.shared == pytest.approx(40_000)
+    unscored = settle_year(_year(1_900_000), terms, SHARES)
+    assert unscored.qualifies and unscored.quality_missing and unscored.shared == 0
+    # a loss is settled on the loss terms, whatever the quality
+    loss = settle_year(
+        _year(2_100_000, quality_score=1.0), replace(terms, two_sided=True), SHARES
+    )
+    assert loss.shared == pytest.approx(-50_000) and not loss.quality_missing
+    with pytest.raises(SharedSavingsError, match="quality_score: the agreement names no"):
+        settle_year(_year(1_900_000, quality_score=0.8), TERMS, SHARES)
+    with pytest.raises(SharedSavingsError, match="quality_score: 0 to 1"):
+        _year(1_900_000, quality_score=1.5)
+
+
+def test_the_insurer_settles_its_own_insured_share_of_a_zvw_year() -> None:
+    """An insurer with 60% of the insured: 60% of the 50,000 shared; the cap (10% of the
+    benchmark) scales too. Another stream is not scaled."""
+    terms = Terms(insurer_share=0.6)
+    outcome = settle_year(_year(1_900_000), terms, SHARES)
+    assert outcome.shared == pytest.approx(30_000) and outcome.insurer_share == 0.6
+    big = settle_year(_year(1_500_000), terms, SHARES)  # 500,000 saved: 150,000 > 120,000
+    assert big.capped and big.shared == pytest.approx(120_000)
+    wmo = settle_year(Year(2027, "Wmo", 1000, 2000.0, 0, 1_900_000), terms, SHARES)
+    assert wmo.shared == pytest.approx(50_000)
+
+
+def test_persons_who_moved_into_wlz_care_are_left_out_of_a_zvw_year() -> None:
+    """20 of 1,000 persons moved into Wlz care; their Zvw cost fell to 10,000 where 40,000 was
+    expected. Counted, that shift looks like 30,000 of savings. Left out, with their cost, the
+    benchmark is 980 x 2,000 = 1,960,000 against 1,900,000: a saving of 60,000, not 90,000."""
+    counted = settle_year(_year(1_910_000), TERMS, SHARES)
+    assert counted.savings == pytest.approx(90_000)
+    fair = settle_year(_year(1_910_000, moved_to_wlz=20, moved_to_wlz_cost=10_000), TERMS, SHARES)
+    assert fair.benchmark == pytest.approx(1_960_000) and fair.savings == pytest.approx(60_000)
+    with pytest.raises(SharedSavingsError, match="moved_to_wlz: a Zvw year only"):
+        Year(2027, "Wmo", 1000, 2000.0, 0, 1_900_000, moved_to_wlz=20)
+    with pytest.raises(SharedSavingsError, match="moved_to_wlz: give the persons"):
+        _year(1_900_000, moved_to_wlz_cost=10_000)
+    with pytest.raises(SharedSavingsError, match="moved_to_wlz_cost: out of range"):
+        _year(1_900_000, moved_to_wlz=20, moved_to_wlz_cost=2_000_000)
 
 
 @pytest.mark.parametrize(
@@ -106,6 +179,9 @@ def test_a_two_sided_contract_settles_losses_on_its_own_terms() -> None:
         ({"loss_cap_rate": float("nan"), "two_sided": True}, "loss_cap_rate: a fraction"),
         ({"minimum_loss_rate": 0.02, "two_sided": True}, "loss_sharing_rate: give it"),
         ({"loss_sharing_rate": 0.4}, "only a two-sided contract"),
+        ({"insurer_share": 1.2}, "insurer_share: a fraction"),
+        ({"insurer_share": 0}, "insurer_share: a fraction"),
+        ({"quality_indicators": ("HbA1c", " ")}, "quality_indicators: name each"),
     ],
 )
 def test_bad_loss_terms_are_refused_by_name(fields: dict[str, object], message: str) -> None:
@@ -299,3 +375,124 @@ def test_loss_terms_stored_past_the_form_say_so_and_break_nothing(world: World) 
     assert page.status_code == 200
     assert "only a two-sided contract has loss terms" in page.content.decode()
     assert page.context["evaluation"].realised == []
+
+
+def _agreement_post(deal: Agreement, **changes: object) -> dict[str, object]:
+    fields = {
+        "name": deal.name, "scenario": deal.scenario, "start_year": deal.start_year,
+        "horizon": deal.horizon, "discount_rate": "0.0225", "description": "",
+        "amount_unit": "euro", "settlement_rule": "shapley", "minimum_savings_rate": "0.02",
+        "sharing_rate": "0.5", "cap_rate": "0.1", "insurer_share": "1",
+        "version": deal.version,
+    }  # fmt: skip
+    return fields | changes
+
+
+def test_contract_terms_that_do_not_fit_are_refused_by_field(world: World) -> None:
+    """An insurer's share above 100%, a quality score without indicators, Wlz moves on a Wmo
+    year, more movers than persons and a movers' cost above the year's: each refused on its
+    field, in Dutch, and nothing stored."""
+    deal = Agreement.objects.create(programme=world.a, name="Deal")
+    director = world.client_for(world.director)
+    edit = director.post(
+        f"/p/{world.a.pk}/agreements/{deal.pk}/edit/", _agreement_post(deal, insurer_share="1.5")
+    )
+    assert edit.status_code == 200 and "insurer_share" in edit.context["form"].errors
+    deal.refresh_from_db()
+    assert deal.insurer_share == 1
+    year = {"agreement": deal.pk, "year": 2027, "stream": "Zvw", "persons": 100,
+            "base_year": 2026, "base_cost_per_person": "10", "trend_rate": "0",
+            "risk_adjustment": "1", "realised_cost": "900", "moved_to_wlz": "0",
+            "moved_to_wlz_cost": "0"}  # fmt: skip
+    cases = [
+        ({"quality_score": "0.8"}, "quality_score", "De afspraak noemt geen kwaliteitsindicatoren"),
+        ({"stream": "Wmo", "moved_to_wlz": "3"}, "moved_to_wlz", "Alleen een Zvw-jaar"),
+        ({"moved_to_wlz": "100"}, "moved_to_wlz", "Minder dan het aantal personen"),
+        ({"moved_to_wlz_cost": "50"}, "moved_to_wlz", "Geef het aantal personen bij"),
+        ({"moved_to_wlz": "2", "moved_to_wlz_cost": "901"}, "moved_to_wlz_cost", "Hoogstens"),
+    ]
+    for change, field, message in cases:
+        response = director.post(f"/p/{world.a.pk}/realised-years/new/", year | change)
+        assert response.status_code == 200, change
+        assert message in " ".join(response.context["form"].errors[field]), change
+    assert not RealisedYear.objects.filter(agreement=deal).exists()
+    # with indicators named, the same score is taken; then they cannot be removed under it
+    deal.quality_indicators = "HbA1c in streefwaarde\n\nHeropnames binnen 30 dagen\n"
+    deal.save()
+    assert director.post(
+        f"/p/{world.a.pk}/realised-years/new/", year | {"quality_score": "0.8"}
+    ).status_code == 302
+    cleared = director.post(
+        f"/p/{world.a.pk}/agreements/{deal.pk}/edit/",
+        _agreement_post(deal, quality_indicators="  "),
+    )
+    assert "quality_indicators" in cleared.context["form"].errors
+    deal.refresh_from_db()
+    assert deal.quality_indicator_list == ("HbA1c in streefwaarde", "Heropnames binnen 30 dagen")
+
+
+def test_the_money_page_and_api_settle_by_size_quality_insurer_share_and_wlz_moves(
+    world: World,
+) -> None:
+    """12,500 persons, of whom 100 moved into Wlz care with 150,000 of cost, so 12,400 settled
+    (MSR 3.0% - 0.3% x 2,400 / 5,000 = 2.856%); the insurer holds 60% of the insured; quality
+    0.9. Benchmark 12,400 x 2,000 = 24,800,000;
+    counted cost 24,000,000 - 150,000 = 23,850,000; saved 950,000 (3.83%), shared
+    950,000 x 50% x 0.9 x 60% = 256,500."""
+    from samenspel.web.finance.models import Intervention, MoneyLine
+
+    deal = Agreement.objects.create(
+        programme=world.a, name="Deal", start_year=2026, horizon=2, msr_by_size=True,
+        insurer_share=Decimal("0.6"), quality_indicators="HbA1c in streefwaarde",
+    )  # fmt: skip
+    care = Intervention.objects.create(programme=world.a, agreement=deal, name="Care")
+    care.partners.set([world.hospital])
+    MoneyLine.objects.create(
+        programme=world.a, intervention=care, kind="cost", party=world.hospital, stream="other",
+        low=1, likely=1, high=1,
+    )  # fmt: skip
+    RealisedYear.objects.create(
+        programme=world.a, agreement=deal, year=2027, stream="Zvw", persons=12_500,
+        base_year=2027, base_cost_per_person=Decimal("2000"), realised_cost=Decimal("24000000"),
+        moved_to_wlz=100, moved_to_wlz_cost=Decimal("150000"), quality_score=Decimal("0.9"),
+    )  # fmt: skip
+    client = world.client_for(world.director)
+    response = client.get(f"/p/{world.a.pk}/money/{deal.pk}/")
+    ((outcome, _planned),) = response.context["evaluation"].realised
+    assert outcome.benchmark == pytest.approx(24_800_000)
+    assert outcome.savings == pytest.approx(950_000)
+    assert outcome.minimum_rate == pytest.approx(0.02856)
+    assert outcome.shared == pytest.approx(256_500)
+    page = response.content.decode()
+    assert "zonder 100 personen die naar de Wlz zijn overgegaan" in page
+    assert "deelpercentage 45% bij kwaliteit 90%" in page
+    assert "Kwaliteitsvoorwaarde" in page and "HbA1c in streefwaarde" in page
+    assert "verrekent de contracterende verzekeraar zijn eigen verzekerden: 60%" in page
+    api = client.get(
+        f"/api/v1/programmes/{world.a.pk}/agreements/{deal.pk}/evaluation?draws=0"
+    ).json()["settlement"][0]
+    assert api["minimum_rate"] == pytest.approx(0.02856) and api["moved_to_wlz"] == 100
+    assert api["sharing_rate"] == pytest.approx(0.45) and api["insurer_share"] == 0.6
+    assert api["shared"] == pytest.approx(256_500)
+    # without the score the savings wait for it, and every output says so
+    row = RealisedYear.objects.get(agreement=deal)
+    row.quality_score = None
+    row.save()
+    waiting = client.get(f"/p/{world.a.pk}/money/{deal.pk}/")
+    assert "wacht op de kwaliteitsscore" in waiting.content.decode()
+    workbook = client.get(f"/p/{world.a.pk}/money/{deal.pk}/agreement.xlsx").content
+    book = load_workbook(io.BytesIO(workbook))
+    (row,) = [r for r in book["Verrekening"].values if r and r[0] == 2027]
+    assert row[3] == pytest.approx(23_850_000) and row[7] == 0
+    assert row[8] == "wacht op de kwaliteitsscore"
+
+
+def test_later_terms_left_at_their_default_keep_an_approval_fingerprint(world: World) -> None:
+    from samenspel.web.core.approvals import fingerprint
+    from samenspel.web.finance.selectors import snapshot
+
+    deal = Agreement.objects.create(programme=world.a, name="Deal")
+    before = snapshot(deal)
+    assert not {"msr_by_size", "quality_indicators", "insurer_share"} & set(before["terms"])
+    deal.insurer_share = Decimal("0.6")
+    assert fingerprint(snapshot(deal)) != fingerprint(before)

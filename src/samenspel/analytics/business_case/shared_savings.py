@@ -6,8 +6,16 @@ Program (MSSP):
 - **benchmark**: the base year's cost per person, trended at an annual rate, times a risk
   adjustment (the ratio of the year's expected cost to the base year's, for a population that
   aged or changed in sex make-up; 1 without adjustment), times the persons of the year;
+- persons who **moved from Zvw into Wlz care** during the year are left out of a Zvw year, with
+  their Zvw cost: the cost they no longer make is a shift between streams, not a saving;
 - **savings** = benchmark - realised cost; they count only when they reach the **minimum
-  savings rate** (MSR) of the benchmark, and are then shared from the first euro;
+  savings rate** (MSR) of the benchmark, and are then shared from the first euro. The MSR is
+  the agreed rate, or, by population size, CMS's table for one-sided contracts
+  (42 CFR 425.604(b): 12.2% for fewer than 500 persons down to 2.0% from 60,000);
+- a **quality gate**: when the parties named quality indicators, the sharing rate of a savings
+  year is scaled by that year's quality score (0-1); without a score nothing is shared;
+- in a Zvw year the contracting insurer settles only **its own insured's** part: the shared
+  amount and the cap are scaled by its share of the insured (1 when the figures are its own);
 - the **shared amount** = sharing rate x savings, at most the **cap** (a rate of the benchmark),
   goes to the **providers**; the stream's funder (the insurer for the Zvw, ...) keeps the rest,
   as in MSSP and the Dutch insurer contracts, where the sharing rate is what providers receive;
@@ -23,12 +31,34 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..inputs import is_finite_number
 from .evaluate import grand_plan
 from .model import Agreement
 
 LOSS_TERMS = ("loss_sharing_rate", "minimum_loss_rate", "loss_cap_rate")
+
+ZVW = "Zvw"
+"""The stream of the health insurers: the one an insurer's share and Wlz moves apply to."""
+
+CMS_MSR_TABLE: tuple[tuple[int, float], ...] = (
+    (1, 0.122), (500, 0.122), (1_000, 0.087), (3_000, 0.050), (5_000, 0.039), (6_000, 0.036),
+    (7_000, 0.034), (8_000, 0.032), (9_000, 0.031), (10_000, 0.030), (15_000, 0.027),
+    (20_000, 0.025), (50_000, 0.022), (60_000, 0.020),
+)  # fmt: skip
+"""CMS's minimum savings rate for a one-sided contract by number of persons (42 CFR
+425.604(b)): each band's rate at its lower bound, running linearly to the next band's."""
+
+
+def msr_by_size(persons: float) -> float:
+    """The minimum savings rate for ``persons`` from :data:`CMS_MSR_TABLE`."""
+    if persons <= CMS_MSR_TABLE[0][0]:
+        return CMS_MSR_TABLE[0][1]
+    for (low, low_rate), (high, high_rate) in pairwise(CMS_MSR_TABLE):
+        if persons < high:
+            return low_rate + (high_rate - low_rate) * (persons - low) / (high - low)
+    return CMS_MSR_TABLE[-1][1]
 
 
 class SharedSavingsError(ValueError):
@@ -45,6 +75,12 @@ class Terms:
     loss_sharing_rate: float | None = None
     minimum_loss_rate: float | None = None
     loss_cap_rate: float | None = None
+    msr_by_size: bool = False
+    """The minimum savings (and, unless given, loss) rate from CMS's table by population size."""
+    quality_indicators: tuple[str, ...] = ()
+    """The indicators the parties chose for the quality gate; none: no gate."""
+    insurer_share: float = 1.0
+    """The contracting insurer's share of the insured in a Zvw year's figures."""
 
     def __post_init__(self) -> None:
         for name in ("minimum_savings_rate", "sharing_rate", "cap_rate", *LOSS_TERMS):
@@ -53,16 +89,27 @@ class Terms:
                 continue
             if not is_finite_number(value) or not 0 <= value <= 1:
                 raise SharedSavingsError(f"{name}: a fraction from 0 to 1, got {value!r}")
+        share = self.insurer_share
+        if not is_finite_number(share) or not 0 < share <= 1:
+            raise SharedSavingsError(f"insurer_share: a fraction above 0 up to 1, got {share!r}")
+        if any(not isinstance(i, str) or not i.strip() for i in self.quality_indicators):
+            raise SharedSavingsError("quality_indicators: name each indicator")
         given = [name for name in LOSS_TERMS if getattr(self, name) is not None]
         if given and not self.two_sided:
             raise SharedSavingsError(f"{given[0]}: only a two-sided contract has loss terms")
         if given and self.loss_sharing_rate is None:
             raise SharedSavingsError("loss_sharing_rate: give it with the other loss terms")
 
-    def for_loss(self) -> tuple[float, float, float]:
-        """(minimum rate, sharing rate, cap rate) that settle a loss year."""
+    def minimum_rate(self, persons: float) -> float:
+        """The minimum savings rate for a year of ``persons``."""
+        return msr_by_size(persons) if self.msr_by_size else self.minimum_savings_rate
+
+    def for_loss(self, persons: float) -> tuple[float, float, float]:
+        """(minimum rate, sharing rate, cap rate) that settle a loss year of ``persons``."""
         return (
-            self.minimum_savings_rate if self.minimum_loss_rate is None else self.minimum_loss_rate,
+            self.minimum_rate(persons)
+            if self.minimum_loss_rate is None
+            else self.minimum_loss_rate,
             self.sharing_rate if self.loss_sharing_rate is None else self.loss_sharing_rate,
             self.cap_rate if self.loss_cap_rate is None else self.loss_cap_rate,
         )
@@ -80,6 +127,12 @@ class Year:
     realised_cost: float
     trend_rate: float = 0.0
     risk_adjustment: float = 1.0
+    quality_score: float | None = None
+    """The year's score on the agreed quality indicators, 0-1; None: not (yet) known."""
+    moved_to_wlz: float = 0
+    """Of ``persons``, those who moved from Zvw into Wlz care in the year (a Zvw year only)."""
+    moved_to_wlz_cost: float = 0.0
+    """Their part of ``realised_cost``."""
 
     def __post_init__(self) -> None:
         checks = {
@@ -89,17 +142,38 @@ class Year:
             "trend_rate": -0.5 < self.trend_rate < 1,
             "risk_adjustment": 0 < self.risk_adjustment < 10,
             "years_since_base": self.years_since_base >= 0,
+            "moved_to_wlz": 0 <= self.moved_to_wlz < self.persons,
+            "moved_to_wlz_cost": 0 <= self.moved_to_wlz_cost <= self.realised_cost,
         }
         for name, fine in checks.items():
             value = getattr(self, name)
             if not is_finite_number(value) or not fine:
                 raise SharedSavingsError(f"{self.year} {self.stream}, {name}: out of range")
+        score = self.quality_score
+        if score is not None and (not is_finite_number(score) or not 0 <= score <= 1):
+            raise SharedSavingsError(f"{self.year} {self.stream}, quality_score: 0 to 1")
+        if (self.moved_to_wlz or self.moved_to_wlz_cost) and self.stream != ZVW:
+            raise SharedSavingsError(f"{self.year} {self.stream}, moved_to_wlz: a Zvw year only")
+        if self.moved_to_wlz_cost and not self.moved_to_wlz:
+            raise SharedSavingsError(
+                f"{self.year} {self.stream}, moved_to_wlz: give the persons with their cost"
+            )
+
+    @property
+    def counted_persons(self) -> float:
+        """The persons settled: those who moved into Wlz care are left out."""
+        return self.persons - self.moved_to_wlz
+
+    @property
+    def counted_cost(self) -> float:
+        """The realised cost settled, without that of the persons who moved into Wlz care."""
+        return self.realised_cost - self.moved_to_wlz_cost
 
     @property
     def benchmark(self) -> float:
-        """The expected cost without the programme."""
+        """The expected cost without the programme, of the persons settled."""
         trend = (1.0 + self.trend_rate) ** self.years_since_base
-        return self.persons * self.base_cost_per_person * trend * self.risk_adjustment
+        return self.counted_persons * self.base_cost_per_person * trend * self.risk_adjustment
 
 
 @dataclass(frozen=True)
@@ -107,7 +181,7 @@ class Outcome:
     year: Year
     benchmark: float
     savings: float
-    """Benchmark minus realised cost; negative in a loss year."""
+    """Benchmark minus realised cost (both without Wlz moves); negative in a loss year."""
     savings_rate: float
     qualifies: bool
     """The savings (or, two-sided, the loss) reach the minimum rate."""
@@ -115,6 +189,14 @@ class Outcome:
     shared: float
     """What the providers receive (negative: pay back), after the sharing rate and the cap."""
     per_party: dict[str, float]
+    minimum_rate: float = 0.0
+    """The minimum savings or loss rate that applied."""
+    sharing_rate: float = 0.0
+    """The sharing rate that applied, after the quality gate."""
+    quality_missing: bool = False
+    """Savings that qualify but are not shared because the year has no quality score yet."""
+    insurer_share: float = 1.0
+    """The part of the savings the contracting insurer settles (its share of the insured)."""
 
 
 def settle_year(
@@ -123,25 +205,40 @@ def settle_year(
     shares: Mapping[str, float],
     funders: Collection[str] = (),
 ) -> Outcome:
-    """Settle one year: benchmark, savings, minimum rate, sharing, cap, and division among
-    the providers (every party but the ``funders`` of the year's stream, who get 0)."""
+    """Settle one year: benchmark, savings, minimum rate, quality gate, sharing, the insurer's
+    share, cap, and division among the providers (every party but the ``funders`` of the
+    year's stream, who get 0)."""
+    if year.quality_score is not None and not terms.quality_indicators:
+        raise SharedSavingsError(
+            f"{year.year} {year.stream}, quality_score: the agreement names no quality indicators"
+        )
     benchmark = year.benchmark
-    savings = benchmark - year.realised_cost
+    savings = benchmark - year.counted_cost
     rate = savings / benchmark
-    minimum, sharing, cap = (
-        terms.for_loss()
-        if savings < 0
-        else (terms.minimum_savings_rate, terms.sharing_rate, terms.cap_rate)
-    )
+    gated = bool(terms.quality_indicators) and savings >= 0
+    if savings < 0:
+        minimum, sharing, cap = terms.for_loss(year.counted_persons)
+    else:
+        minimum, sharing, cap = (
+            terms.minimum_rate(year.counted_persons),
+            terms.sharing_rate * ((year.quality_score or 0.0) if gated else 1.0),
+            terms.cap_rate,
+        )
     qualifies = abs(rate) >= minimum and (savings > 0 or terms.two_sided)
-    shared = sharing * savings if qualifies else 0.0
-    limit = cap * benchmark
+    insured = terms.insurer_share if year.stream == ZVW else 1.0
+    shared = sharing * savings * insured if qualifies else 0.0
+    limit = cap * benchmark * insured
     capped = abs(shared) > limit
     if capped:
         shared = limit if shared > 0 else -limit
     providers = {p: s for p, s in shares.items() if p not in funders} or dict(shares)
     per_party = dict.fromkeys(shares, 0.0) | divide(shared, providers)
-    return Outcome(year, benchmark, savings, rate, qualifies, capped, shared, per_party)
+    return Outcome(
+        year, benchmark, savings, rate, qualifies, capped, shared, per_party,
+        minimum_rate=minimum, sharing_rate=sharing,
+        quality_missing=gated and qualifies and year.quality_score is None,
+        insurer_share=insured,
+    )  # fmt: skip
 
 
 def divide(amount: float, shares: Mapping[str, float]) -> dict[str, float]:

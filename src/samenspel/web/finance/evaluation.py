@@ -238,6 +238,9 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
             sharing_rate=float(agreement.sharing_rate),
             cap_rate=float(agreement.cap_rate),
             two_sided=agreement.two_sided,
+            msr_by_size=agreement.msr_by_size,
+            quality_indicators=agreement.quality_indicator_list,
+            insurer_share=float(agreement.insurer_share),
             **{
                 name: None if getattr(agreement, name) is None else float(getattr(agreement, name))
                 for name in LOSS_TERMS
@@ -265,20 +268,28 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
                 realised_cost=float(row.realised_cost),
                 trend_rate=float(row.trend_rate),
                 risk_adjustment=float(row.risk_adjustment),
+                quality_score=None if row.quality_score is None else float(row.quality_score),
+                moved_to_wlz=row.moved_to_wlz,
+                moved_to_wlz_cost=float(row.moved_to_wlz_cost),
             )
         except SharedSavingsError as exc:
             result.problems.append(str(exc))
             continue
         expected = planned.get((row.stream, row.year))
-        as_planned = (
-            None
-            if expected is None
-            else settle_year(
-                replace(year, realised_cost=max(0.0, year.benchmark - expected)),
-                terms,
-                shares,
-                funders(row.stream),
+        moved = year.moved_to_wlz_cost
+        try:
+            as_planned = (
+                None
+                if expected is None
+                else settle_year(  # the plan's savings against the same benchmark
+                    replace(year, realised_cost=moved + max(0.0, year.benchmark - expected)),
+                    terms,
+                    shares,
+                    funders(row.stream),
+                )
             )
-        )
-        outcome = settle_year(year, terms, shares, funders(row.stream))
+            outcome = settle_year(year, terms, shares, funders(row.stream))
+        except SharedSavingsError as exc:  # a score stored past the form's checks
+            result.problems.append(str(exc))
+            continue
         result.realised.append((outcome, as_planned))

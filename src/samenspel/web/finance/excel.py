@@ -167,21 +167,25 @@ def _settlement_sheet(book: Workbook, agreement: Agreement, evaluation: Evaluati
     labels = dict(Stream.choices)
     sheet.append(
         [_("Year"), _("Financing stream"), _("Benchmark"), _("Realised cost"), _("Savings"),
-         _("Savings rate"), _("Planned savings"), _("Shared"), _("Note")]
+         _("Savings rate"), _("Planned savings"), _("Shared"), _("Note"), _("Minimum rate"),
+         _("Sharing rate")]
     )  # fmt: skip
     for o, planned in evaluation.realised:
         note = (
-            _("capped") if o.capped
+            _("awaits the quality score") if o.quality_missing
+            else _("capped") if o.capped
             else "" if o.qualifies
             else _("loss, not shared") if o.savings < 0
             else _("below the minimum rate")
         )  # fmt: skip
         sheet.append(
             [o.year.year, str(labels.get(o.year.stream, o.year.stream)), o.benchmark,
-             o.year.realised_cost, o.savings, None, None if planned is None else planned.savings,
+             o.year.counted_cost, o.savings, None, None if planned is None else planned.savings,
              o.shared, note]
         )  # fmt: skip
         sheet.cell(sheet.max_row, 6, o.savings_rate).number_format = "0.0%"
+        sheet.cell(sheet.max_row, 10, o.minimum_rate).number_format = "0.0#%"
+        sheet.cell(sheet.max_row, 11, o.sharing_rate).number_format = "0.0#%"
     sheet.append([])
     sheet.append([_("Party"), _("Year"), _("Financing stream"), _("As planned"), _("Realised")])
     for o, planned in evaluation.realised:
@@ -192,5 +196,5 @@ def _settlement_sheet(book: Workbook, agreement: Agreement, evaluation: Evaluati
             )  # fmt: skip
     for row in sheet.iter_rows(min_row=2):
         for cell in row[2:]:
-            if isinstance(cell.value, float) and cell.number_format != "0.0%":
+            if isinstance(cell.value, float) and "%" not in cell.number_format:
                 excel_money(cell, agreement.amount_unit)

@@ -66,9 +66,11 @@ def _fraction(label: Any, help_text: Any, **options: Any) -> models.DecimalField
             label,
             max_digits=5,
             decimal_places=4,
-            validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
             help_text=help_text,
-            **options,
+            **{
+                "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+                **options,
+            },
         )
     )
     return field
@@ -164,12 +166,44 @@ class Agreement(ProgrammeScoped):
         null=True,
         blank=True,
     )
+    msr_by_size = models.BooleanField(
+        _("minimum savings rate by population size"),
+        default=False,
+        help_text=_(
+            "Instead of the rate above: CMS's table for one-sided contracts, from 12.2% below "
+            "500 persons to 2% from 60,000, by the persons of each year."
+        ),
+    )
+    quality_indicators = models.TextField(
+        _("quality indicators"),
+        blank=True,
+        help_text=_(
+            "One per line: the indicators whose score scales the sharing rate each year. "
+            "Empty: no quality gate."
+        ),
+    )
+    insurer_share = _fraction(
+        _("insurer's share of the insured"),
+        _(
+            "In a Zvw year of the whole population: the contracting insurer's share of the "
+            "insured, which it settles (1 when the figures are its own insured only)."
+        ),
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("1"))],
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="agreements", verbose_name=_("programme")
     )
 
     LOSS_TERMS = LOSS_TERMS
+
+    @property
+    def quality_indicator_list(self) -> tuple[str, ...]:
+        """The quality indicators, one per line, without blanks."""
+        return tuple(
+            line.strip() for line in (self.quality_indicators or "").splitlines() if line.strip()
+        )
 
     def clean(self) -> None:
         super().clean()
@@ -181,6 +215,18 @@ class Agreement(ProgrammeScoped):
         if given and self.loss_sharing_rate is None:
             raise ValidationError(
                 {"loss_sharing_rate": _("Give the loss-sharing rate with the other loss terms.")}
+            )
+        if (
+            self.pk
+            and not self.quality_indicator_list
+            and self.realised_years.filter(quality_score__isnull=False).exists()
+        ):
+            raise ValidationError(
+                {
+                    "quality_indicators": _(
+                        "Realised years have a quality score: name the indicators it is on."
+                    )
+                }
             )
 
     class Meta:
@@ -427,6 +473,31 @@ class RealisedYear(ProgrammeScoped):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("What the stream actually cost for these persons this year."),
     )
+    moved_to_wlz = models.PositiveIntegerField(
+        _("persons who moved into Wlz care"),
+        default=0,
+        help_text=_(
+            "Zvw only: of the persons, those who moved into Wlz care this year. They and their "
+            "Zvw cost are left out, so a shift to the Wlz does not count as a saving."
+        ),
+    )
+    moved_to_wlz_cost = models.DecimalField(
+        _("their Zvw cost"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("The part of the realised cost made by the persons who moved into Wlz care."),
+    )
+    quality_score = _fraction(
+        _("quality score"),
+        _(
+            "The year's score on the agreement's quality indicators, from 0 to 1 (0.8 is 80%); "
+            "it scales the sharing rate. Empty: not known yet, and savings wait for it."
+        ),
+        null=True,
+        blank=True,
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     programme = models.ForeignKey(
         Programme,
@@ -450,8 +521,33 @@ class RealisedYear(ProgrammeScoped):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, Any] = {}
         if self.year is not None and self.base_year is not None and self.base_year > self.year:
-            raise ValidationError({"base_year": _("The base year cannot come after the year.")})
+            errors["base_year"] = _("The base year cannot come after the year.")
+        if (self.moved_to_wlz or self.moved_to_wlz_cost) and self.stream != Stream.ZVW:
+            errors["moved_to_wlz"] = _("Only a Zvw year has persons who moved into Wlz care.")
+        elif self.moved_to_wlz_cost and not self.moved_to_wlz:
+            errors["moved_to_wlz"] = _("Give the number of persons with their cost.")
+        elif self.persons is not None and self.moved_to_wlz and self.moved_to_wlz >= self.persons:
+            errors["moved_to_wlz"] = _("Fewer than the persons of the year.")
+        if (
+            self.moved_to_wlz_cost is not None
+            and self.realised_cost is not None
+            and self.moved_to_wlz_cost > self.realised_cost
+        ):
+            errors["moved_to_wlz_cost"] = _("At most the realised cost.")
+        if self.quality_score is not None and self.agreement_id is not None:
+            indicators = (
+                Agreement.objects.filter(pk=self.agreement_id)
+                .values_list("quality_indicators", flat=True)
+                .first()
+            )
+            if not (indicators or "").strip():
+                errors["quality_score"] = _(
+                    "The agreement names no quality indicators: name them first."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ApprovalRound(FrozenVersion, ProgrammeScoped):

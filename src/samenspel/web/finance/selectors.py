@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, Q
@@ -29,6 +30,11 @@ TERMS = ("name", "scenario", "description", "start_year", "horizon", "discount_r
          "two_sided")  # fmt: skip
 """The agreement's own fields that an approval covers, beside its interventions and lines."""
 
+LATER_TERMS: dict[str, Any] = {"msr_by_size": False, "quality_indicators": "",
+                               "insurer_share": Decimal("1")}  # fmt: skip
+"""Terms added later, covered once they differ from their default, so that an agreement
+approved before they existed keeps its fingerprint."""
+
 
 def snapshot(agreement: Agreement) -> dict[str, Any]:
     """What a party approves: the terms, the care tasks and the document the money pages
@@ -43,6 +49,11 @@ def snapshot(agreement: Agreement) -> dict[str, Any]:
             name: str(getattr(agreement, name))
             for name in Agreement.LOSS_TERMS
             if getattr(agreement, name) is not None
+        }
+        | {  # so are the later terms, only when they differ from their default
+            name: str(getattr(agreement, name))
+            for name, default in LATER_TERMS.items()
+            if getattr(agreement, name) != default
         },
         "care_tasks": sorted(
             [t.name, t.target_population, t.volume, t.unit, t.performer_id]
