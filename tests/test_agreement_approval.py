@@ -5,6 +5,7 @@ audit-logged, and the approved PDF says who approved and when. Every role is tri
 from __future__ import annotations
 
 import io
+import json
 import re
 from decimal import Decimal
 from email import message_from_bytes
@@ -269,3 +270,71 @@ def test_a_new_signatory_is_told_to_the_others_and_shown_with_the_approval(
     section = page.content.decode().split('id="approval"')[1]
     row = re.search(r"<th scope=\"row\">Town A</th>(.*?)</tr>", section, re.S)
     assert row is not None and "staff" in row.group(1) and "sinds" in row.group(1)
+
+
+def _verify(tmp_path: Any, name: str, content: bytes) -> Any:
+    from typer.testing import CliRunner
+
+    from samenspel.cli.main import app
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = CliRunner().invoke(app, ["verify", str(path)])
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_a_pdf_or_json_export_is_verified_against_the_approved_version(
+    world: World, deal: Agreement, signatories: dict, tmp_path: Any
+) -> None:
+    """The PDF names the fingerprint of what it shows, in its metadata and as text; the JSON
+    export names it too and carries the figures. `samenspel verify` says which version a file
+    shows and who decided on it; it exits 0 only for a version every party approved, and a
+    JSON export whose figures were edited, or a PDF of a changed draft, fails."""
+    from samenspel.web.core.approvals import fingerprint, grouped
+    from samenspel.web.finance.selectors import snapshot
+
+    page, freeze, decide = _urls(world, deal)
+    world.client_for(world.director).post(freeze)
+    version = ApprovalRound.objects.get(agreement=deal)
+    deal.refresh_from_db()
+    assert version.fingerprint == fingerprint(snapshot(deal))
+    viewer = world.client_for(world.viewer)
+    awaiting = _verify(tmp_path, "v1.pdf", viewer.get(page + "agreement.pdf").content)
+    assert awaiting[0] == 1 and "Version 1 of the agreement 'Deal' (Alpha)" in awaiting[1]
+    assert "awaiting" in awaiting[1]
+    for who in ("hospital", "town"):
+        world.client_for(signatories[who]).post(decide, {"version": 1, "decision": "approved"})
+    pdf = viewer.get(page + "agreement.pdf").content
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert grouped(version.fingerprint) in text and "gelijk aan versie 1" in text
+    assert PdfReader(io.BytesIO(pdf)).metadata["/Keywords"] == (
+        f"samenspel-fingerprint:{version.fingerprint}"
+    )
+    code, out = _verify(tmp_path, "v1.pdf", pdf)
+    assert code == 0, out
+    assert f"Fingerprint: {grouped(version.fingerprint)}" in out
+    assert "approved" in out and "Hospital A: approved by par" in out
+    export = viewer.get(page + "agreement.json").content
+    assert _verify(tmp_path, "v1.json", export)[0] == 0
+    data = json.loads(export)
+    data["interventions"][0]["savings"][0]["likely"] = 900  # an edited copy
+    code, out = _verify(tmp_path, "edited.json", json.dumps(data).encode())
+    assert code == 1 and "differ from this version" in out
+    del data["fingerprint"]  # without its name, an edited copy matches no version at all
+    assert _verify(tmp_path, "bare.json", json.dumps(data).encode())[0] == 1
+    data["interventions"][0]["savings"][0]["likely"] = 90  # the approved figures, unnamed
+    code, out = _verify(tmp_path, "bare.json", json.dumps(data).encode())
+    assert code == 0 and "Version 1" in out
+    # a change opens version 2; the PDF of the changed draft names no frozen version
+    MoneyLine.objects.filter(kind="cost").update(likely=60, high=60)
+    draft = viewer.get(page + "agreement.pdf").content
+    code, out = _verify(tmp_path, "draft.pdf", draft)
+    assert code == 1 and "no frozen version has this fingerprint" in out
+    # the old approved PDF still verifies, and says a later version may exist
+    world.client_for(world.director).post(freeze)
+    code, out = _verify(tmp_path, "v1.pdf", pdf)
+    assert code == 0 and "1 later version(s)" in out
+    # anything else is refused by name, without a traceback
+    for name, junk in (("x.pdf", b"%PDF-1.7 nothing"), ("x.txt", b"\xff\xfe"), ("y.json", b"[")):
+        code, out = _verify(tmp_path, name, junk)
+        assert code == 2 and name in out and "Traceback" not in out

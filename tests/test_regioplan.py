@@ -299,7 +299,7 @@ def test_the_plan_travels_in_the_export_and_a_bad_plan_imports_nothing(
 
 
 def test_the_parties_approve_a_frozen_plan_and_a_change_voids_it(
-    world: World, plan: dict[str, Any]
+    world: World, plan: dict[str, Any], tmp_path: Any
 ) -> None:
     from samenspel.web.core.accounts.models import ProgrammeRole
 
@@ -313,7 +313,25 @@ def test_the_parties_approve_a_frozen_plan_and_a_change_voids_it(
     response = partner.post(f"{url}decide/", {"version": 1, "decision": "approved"})
     assert response.status_code == 302
     page = partner.get(url).content.decode()
-    assert "Goedgekeurd door elke partij." in page
+    assert "Goedgekeurd door elke partij." in page and "gelijk aan versie 1" in page
+    # the plan's PDF names the approved version's fingerprint, and `samenspel verify` knows it
+    import io
+
+    from pypdf import PdfReader
+    from typer.testing import CliRunner
+
+    from samenspel.cli.main import app
+    from samenspel.web.regioplan.models import PlanVersion
+
+    pdf = partner.get(f"{url}regioplan.pdf").content
+    version = PlanVersion.objects.get(programme=world.a)
+    keywords = PdfReader(io.BytesIO(pdf)).metadata["/Keywords"]
+    assert keywords == f"samenspel-fingerprint:{version.fingerprint}"
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(pdf)
+    verified = CliRunner().invoke(app, ["verify", str(path)])
+    assert verified.exit_code == 0, verified.output
+    assert "regioplan of Alpha" in " ".join(verified.output.split())
     # progress reported on a milestone does not void the approval ...
     partner.post(f"{url}action/{plan['action'].pk}/", {"milestone": plan["late"].pk, "done": "on"})
     assert "Goedgekeurd door elke partij." in partner.get(url).content.decode()

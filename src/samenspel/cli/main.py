@@ -852,5 +852,54 @@ def restore_command(
         err.print(f"[yellow]Dataset without its files (copy them into place): {name}[/yellow]")
 
 
+@app.command("verify")
+def verify_command(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+) -> None:
+    """Which frozen version of an agreement or regioplan a PDF or JSON export shows, and what
+    the parties decided on it. Exits 0 only when it is a version every party approved (and, for
+    a JSON export, holds exactly that version's figures)."""
+    _django()
+    _cli_language()
+    from samenspel.web.core.approvals import grouped
+    from samenspel.web.core.verify import VerifyError, verify
+
+    try:
+        result = verify(file.read_bytes())
+    except VerifyError as exc:
+        err.print(f"[red]{file.name}: {exc}[/red]")
+        raise typer.Exit(2) from exc
+    if result.claimed:
+        console.print(f"Fingerprint: {grouped(result.claimed)}")
+    if not result.found:
+        err.print(
+            f"[red]{file.name}: no frozen version "
+            + ("has this fingerprint: it shows a draft or a changed copy[/red]"
+               if result.claimed else "holds exactly these figures[/red]")
+        )  # fmt: skip
+        raise typer.Exit(1)
+    approved = False
+    for found in result.found:
+        console.print(
+            f"Version {found.number} of the {found.subject}, frozen "
+            f"{found.frozen_at:%Y-%m-%d %H:%M}: [bold]{found.status}[/bold]"
+        )
+        for d in found.decided:
+            console.print(f"  {d.party}: {d.decision} by {d.by or '-'} on {d.at:%Y-%m-%d %H:%M}")
+        for party in found.awaiting:
+            console.print(f"  {party}: awaiting")
+        if found.later:
+            console.print(f"  [yellow]{found.later} later version(s) were frozen since.[/yellow]")
+        if found.holds is False:
+            err.print("  [red]The file's figures differ from this version's.[/red]")
+        approved |= found.status == "approved" and found.holds is not False
+    if result.kind == "pdf":
+        console.print(
+            "A PDF is known by its fingerprint, not signed: compare its figures with the JSON "
+            "export or a fresh PDF of that version when in doubt."
+        )
+    raise typer.Exit(0 if approved else 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

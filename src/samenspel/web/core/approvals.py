@@ -41,6 +41,19 @@ class FrozenVersion(models.Model):
     class Meta:
         abstract = True
 
+    def subject(self) -> str:
+        """What this is a version of, for a reader: "agreement X" or "regioplan Y"."""
+        raise NotImplementedError
+
+    def later_versions(self) -> int:
+        """How many versions were frozen after this one."""
+        raise NotImplementedError
+
+    def holds_document(self, data: Any) -> bool | None:
+        """Whether an exported JSON document holds exactly this version's figures; None when
+        this kind of version has no JSON export."""
+        return None
+
 
 class PartyDecision(models.Model):
     """One party's decision on one frozen version; the version's key comes with the subclass."""
@@ -69,6 +82,15 @@ class PartyDecision(models.Model):
 def fingerprint(state: dict[str, Any]) -> str:
     """What a frozen version is known by: any change to ``state`` gives another."""
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
+
+
+FINGERPRINT_LABEL = "samenspel-fingerprint"
+"""How a PDF's metadata (keywords) and a JSON export name the fingerprint of what they show."""
+
+
+def grouped(value: str) -> str:
+    """A fingerprint in eight groups of eight, to read aloud or compare by eye."""
+    return " ".join(value[i : i + 8] for i in range(0, len(value), 8))
 
 
 def round_status(decisions: Iterable[str | None], *, stale: bool) -> str:

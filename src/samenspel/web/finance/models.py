@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 from typing import Any
 
@@ -580,6 +581,30 @@ class ApprovalRound(FrozenVersion, ProgrammeScoped):
 
     def __str__(self) -> str:
         return f"{self.agreement} v{self.number}"
+
+    def subject(self) -> str:
+        return f"agreement '{self.agreement}' ({self.programme.name})"
+
+    def later_versions(self) -> int:
+        return ApprovalRound.objects.filter(
+            agreement_id=self.agreement_id, number__gt=self.number
+        ).count()
+
+    def holds_document(self, data: Any) -> bool | None:
+        """The export's figures against the frozen ones, without what only the export carries
+        (each party's kind, each line's reason and the fingerprint)."""
+        if not isinstance(data, dict):
+            return False
+        document = {
+            k: copy.deepcopy(v) for k, v in data.items() if k not in ("kinds", "fingerprint")
+        }
+        for intervention in document.get("interventions") or []:
+            for key in ("costs", "savings", "revenues"):
+                lines = intervention.get(key) if isinstance(intervention, dict) else None
+                for line in lines if isinstance(lines, list) else []:
+                    if isinstance(line, dict):
+                        line.pop("reason", None)
+        return bool(document == self.snapshot.get("document"))
 
 
 class Approval(PartyDecision):

@@ -117,8 +117,15 @@ def stream_context(agreement: Agreement, evaluation: Evaluation) -> dict[str, An
 def approval_context(agreement: Agreement, role: ProgrammeRole) -> dict[str, Any]:
     """The version under approval, each party's decision, and what this user may do."""
     round_ = current_round(agreement)
+    # computed afresh, never kept: what the parties approve must be exactly what is stored now
+    current = fingerprint(snapshot(agreement))
     if round_ is None:
-        return {"approval_round": None, "approval_rows": [], "approval_status": "none"}
+        return {
+            "approval_round": None,
+            "approval_rows": [],
+            "approval_status": "none",
+            "document_fingerprint": current,
+        }
     decisions = {a.organisation_id: a for a in round_.approvals.select_related("decided_by")}
     parties = list(round_.parties.all())
     signers: dict[int, list[tuple[str, Any]]] = {}
@@ -131,8 +138,7 @@ def approval_context(agreement: Agreement, role: ProgrammeRole) -> dict[str, Any
             (display_name(grant.user), grant.signs_since)
         )
     rows = [(party, decisions.get(party.pk), signers.get(party.pk, [])) for party in parties]
-    # computed afresh, never kept: what the parties approve must be exactly what is stored now
-    stale = round_.fingerprint != fingerprint(snapshot(agreement))
+    stale = round_.fingerprint != current
     status = round_status([a.decision if a else None for _p, a, _s in rows], stale=stale)
     signs_for = (
         role.organisation_id
@@ -146,6 +152,7 @@ def approval_context(agreement: Agreement, role: ProgrammeRole) -> dict[str, Any
         "signs_for": signs_for,
         "my_decision": decisions.get(signs_for) if signs_for else None,
         "earlier_versions": agreement.rounds.exclude(pk=round_.pk).count(),
+        "document_fingerprint": current,
     }
 
 

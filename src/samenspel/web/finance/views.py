@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from samenspel.web.core.accounts import audit
 from samenspel.web.core.accounts.access import PermissionDeniedError, is_director
 from samenspel.web.core.accounts.models import ProgrammeRole
-from samenspel.web.core.approvals import DecisionForm
+from samenspel.web.core.approvals import DecisionForm, fingerprint
 from samenspel.web.core.downloads import XLSX, attachment
 from samenspel.web.core.extensions import regional_costs
 from samenspel.web.core.models import Programme
@@ -28,7 +28,7 @@ from . import services
 from .evaluation import agreement_document, evaluate
 from .excel import agreement_workbook
 from .models import Agreement, ApprovalRound
-from .selectors import agreement_of, analysis_html, dashboard_context
+from .selectors import agreement_of, analysis_html, dashboard_context, snapshot
 
 
 @programme_view
@@ -72,8 +72,10 @@ def money_json(
     """The agreement in the JSON form that ``samenspel allocate`` reads."""
     agreement = agreement_of(programme, agreement_id)
     name = slugify(f"{agreement.name}-{agreement.scenario}") or "agreement"
+    document = agreement_document(agreement, with_rules=True)
+    document["fingerprint"] = fingerprint(snapshot(agreement))  # `samenspel verify` reads it
     return attachment(
-        json.dumps(agreement_document(agreement, with_rules=True), ensure_ascii=False, indent=2),
+        json.dumps(document, ensure_ascii=False, indent=2),
         "application/json; charset=utf-8",
         f"{name}.json",
     )

@@ -397,6 +397,14 @@ class PlanVersion(FrozenVersion, ProgrammeScoped):
     def __str__(self) -> str:
         return f"{self.programme} v{self.number}"
 
+    def subject(self) -> str:
+        return f"regioplan of {self.programme.name}"
+
+    def later_versions(self) -> int:
+        return PlanVersion.objects.filter(
+            programme_id=self.programme_id, number__gt=self.number
+        ).count()
+
 
 class PlanApproval(PartyDecision):
     """One party's decision on one frozen version of the plan, by its authorised representative."""

@@ -334,11 +334,17 @@ def plan_parties(programme: Programme) -> list[Organisation]:
 def approval(programme: Programme, role: ProgrammeRole) -> dict[str, Any]:
     """The latest frozen version, each party's decision, and whether the plan changed since."""
     version = PlanVersion.objects.filter(programme=programme).order_by("-number").first()
+    current = fingerprint(snapshot(programme))
     if version is None:
-        return {"version": None, "status": "none", "can_freeze": is_director(role)}
+        return {
+            "version": None,
+            "status": "none",
+            "can_freeze": is_director(role),
+            "fingerprint": current,
+        }
     decisions = {a.organisation_id: a for a in version.approvals.select_related("decided_by")}
     parties = list(version.parties.order_by("name"))
-    changed = version.fingerprint != fingerprint(snapshot(programme))
+    changed = version.fingerprint != current
     status = round_status(
         [decisions[p.pk].decision if p.pk in decisions else None for p in parties], stale=changed
     )
@@ -354,4 +360,5 @@ def approval(programme: Programme, role: ProgrammeRole) -> dict[str, Any]:
         "can_freeze": is_director(role) and status in ("stale",),
         "signs_for": signs_for and not changed,
         "mine": decisions.get(role.organisation_id or 0),
+        "fingerprint": current,
     }

@@ -109,9 +109,10 @@ def plan_pdf(request: HttpRequest, programme: Programme, role: ProgrammeRole) ->
         "summary": [(s, GOAL_STATUS[s], counts[s]) for s in GoalStatus if counts[s]],
         "agenda": selectors.agenda(programme, today),
         "costs": selectors.costs(programme),
-        "approval": selectors.approval(programme, role),
         **selectors.matrix(programme, today),
     }
+    context["approval"] = approval = selectors.approval(programme, role)
+    context["document_fingerprint"] = approval["fingerprint"]
     content = render_pdf(request, "regioplan/plan_print.html", context)
     return attachment(content, "application/pdf", f"regioplan-{slugify(programme.name)}.pdf")
 

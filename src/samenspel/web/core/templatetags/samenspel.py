@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 
 from samenspel.analytics.population.municipalities import name_of
-from samenspel.web.core import numbers
+from samenspel.web.core import approvals, numbers
 from samenspel.web.core.selectors import demo_text
 
 register = template.Library()
@@ -88,3 +88,9 @@ def content(value: Any, programme: Any) -> Any:
     """``{{ programme.vision|content:programme }}``: a demo programme's text in the reader's
     language; anything users wrote stays as written."""
     return demo_text(value, programme) if programme is not None else value
+
+
+@register.filter
+def grouped(value: str | None) -> str:
+    """A fingerprint in eight groups of eight characters."""
+    return approvals.grouped(value or "")
