@@ -172,6 +172,31 @@ def test_persons_who_moved_into_wlz_care_are_left_out_of_a_zvw_year() -> None:
         _year(1_900_000, moved_to_wlz=20, moved_to_wlz_cost=2_000_000)
 
 
+def test_a_benchmark_of_three_weighted_base_years_as_mssp() -> None:
+    """Base years 2023, 2024 and 2025 at 2,000, 2,100 and 2,200 per person, weighted 10/30/60,
+    each trended at 3% to 2025: 0.1 x 2,000 x 1.03^2 + 0.3 x 2,100 x 1.03 + 0.6 x 2,200 =
+    212.18 + 648.9 + 1,320 = 2,181.08; in 2026, for 1,000 persons: 2,246,512.4."""
+    year = Year(
+        2026, "Zvw", 1000, 2200.0, 1, 2_000_000, trend_rate=0.03,
+        earlier_bases=((2, 2000.0), (1, 2100.0)), weights=(0.1, 0.3, 0.6),
+    )  # fmt: skip
+    assert year.base_years == (2023, 2024, 2025)
+    assert year.base_per_person == pytest.approx(2181.08)
+    assert year.benchmark == pytest.approx(2_246_512.4)
+    # the earlier years may be given in any order; the weights go oldest first
+    turned = replace(year, earlier_bases=((1, 2100.0), (2, 2000.0)))
+    assert turned.benchmark == pytest.approx(year.benchmark)
+    for change, message in (
+        ({"weights": (0.1, 0.3, 0.5)}, "weights: fractions that add up to 1"),
+        ({"weights": (0.4, 0.6)}, "weights: give one per base year"),
+        ({"weights": ()}, "weights: give one per base year"),
+        ({"earlier_bases": ((1, 2100.0), (1, 2000.0))}, "earlier_bases: distinct"),
+        ({"earlier_bases": ((2, float("nan")), (1, 2100.0))}, "earlier_bases: distinct"),
+    ):
+        with pytest.raises(SharedSavingsError, match=message):
+            replace(year, **change)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
@@ -403,7 +428,7 @@ def test_contract_terms_that_do_not_fit_are_refused_by_field(world: World) -> No
     year = {"agreement": deal.pk, "year": 2027, "stream": "Zvw", "persons": 100,
             "base_year": 2026, "base_cost_per_person": "10", "trend_rate": "0",
             "risk_adjustment": "1", "realised_cost": "900", "moved_to_wlz": "0",
-            "moved_to_wlz_cost": "0"}  # fmt: skip
+            "moved_to_wlz_cost": "0", "trend_source": "agreed"}  # fmt: skip
     cases = [
         ({"quality_score": "0.8"}, "quality_score", "De afspraak noemt geen kwaliteitsindicatoren"),
         ({"stream": "Wmo", "moved_to_wlz": "3"}, "moved_to_wlz", "Alleen een Zvw-jaar"),
@@ -496,3 +521,66 @@ def test_later_terms_left_at_their_default_keep_an_approval_fingerprint(world: W
     assert not {"msr_by_size", "quality_indicators", "insurer_share"} & set(before["terms"])
     deal.insurer_share = Decimal("0.6")
     assert fingerprint(snapshot(deal)) != fingerprint(before)
+
+
+def test_base_years_and_weights_that_do_not_fit_are_refused_by_field(world: World) -> None:
+    from samenspel.web.finance.models import Intervention, MoneyLine
+
+    deal = Agreement.objects.create(programme=world.a, name="Deal")
+    care = Intervention.objects.create(programme=world.a, agreement=deal, name="Care")
+    care.partners.set([world.hospital])
+    MoneyLine.objects.create(
+        programme=world.a, intervention=care, kind="cost", party=world.hospital, stream="other",
+        low=1, likely=1, high=1,
+    )  # fmt: skip
+    director = world.client_for(world.director)
+    year = {"agreement": deal.pk, "year": 2026, "stream": "Zvw", "persons": 100,
+            "base_year": 2025, "base_cost_per_person": "10", "trend_rate": "0.03",
+            "risk_adjustment": "1", "realised_cost": "900", "moved_to_wlz": "0",
+            "moved_to_wlz_cost": "0", "trend_source": "national"}  # fmt: skip
+    cases = [
+        ({"base_weights": "10/30/50", "earlier_base_costs": "2023: 9; 2024: 9,5"},
+         "base_weights", "De gewichten tellen op tot 100%"),
+        ({"base_weights": "40/60", "earlier_base_costs": "2023: 9; 2024: 9,5"},
+         "base_weights", "Eén gewicht per basisjaar: 3 hier"),
+        ({"base_weights": "10/30/60", "earlier_base_costs": "2023: 9; 2026: 9,5"},
+         "earlier_base_costs", "Elk eerder jaar één keer, vóór het basisjaar"),
+        ({"base_weights": "10/30/60", "earlier_base_costs": "2023 9"},
+         "earlier_base_costs", "Schrijf jaar: kosten per persoon"),
+        ({"base_weights": "veel"}, "base_weights", "Schrijf de gewichten"),
+    ]  # fmt: skip
+    for change, field, message in cases:
+        response = director.post(f"/p/{world.a.pk}/realised-years/new/", year | change)
+        assert response.status_code == 200, change
+        assert message in " ".join(response.context["form"].errors[field]), change
+    assert not RealisedYear.objects.filter(agreement=deal).exists()
+    good = year | {"base_weights": "0,1/0,3/0,6", "earlier_base_costs": "2024: 9,5; 2023: 9"}
+    assert director.post(f"/p/{world.a.pk}/realised-years/new/", good).status_code == 302
+    page = director.get(f"/p/{world.a.pk}/money/{deal.pk}/").content.decode()
+    assert "basis 2023–2025, gewogen 10/30/60%" in page
+    assert "trend 3%, landelijk" in page
+
+
+def test_three_base_years_and_a_regional_trend_come_from_the_regiobeeld(world: World) -> None:
+    from samenspel.web.monitoring.models import Dataset, RegiobeeldRun
+
+    deal = Agreement.objects.create(programme=world.a, name="Deal")
+    dataset = Dataset.objects.create(programme=world.a, name="Regio", kind="upload", folder="x")
+    RegiobeeldRun.objects.create(
+        programme=world.a, dataset=dataset, status="done",
+        result={
+            "population": [{"year": y, "municipality": "total", "persons": 30000.0,
+                            "suppressed": False} for y in (2023, 2024, 2025)],
+            "costs": [{"year": y, "municipality": "total", "stream": "Wmo", "per_capita": c,
+                       "suppressed": False}
+                      for y, c in ((2023, 300.0), (2024, 318.0), (2025, 337.08))],
+            "disclosure": {"passed": True},
+        },
+    )  # fmt: skip
+    url = f"/p/{world.a.pk}/money/{deal.pk}/base-from-regiobeeld/"
+    response = world.client_for(world.director).post(url, {"choice": "2025|Wmo"})
+    form = world.client_for(world.director).get(response["Location"]).context["form"]
+    assert form["earlier_base_costs"].value() == "2023: 300.0000; 2024: 318.0000"
+    assert form["base_weights"].value() == "10/30/60"
+    # 300 → 337.08 in two years: 6% a year, the region's own trend
+    assert form["trend_rate"].value() == "0.0600" and form["trend_source"].value() == "regional"

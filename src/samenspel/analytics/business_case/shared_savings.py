@@ -3,7 +3,8 @@
 The mechanism follows the Dutch shared-savings contracts and the Medicare Shared Savings
 Program (MSSP):
 
-- **benchmark**: the base year's cost per person, trended at an annual rate, times a risk
+- **benchmark**: the base year's cost per person (or a weighted mean of several base years,
+  each trended to the last, as MSSP's 10/30/60), trended at an annual rate, times a risk
   adjustment (the ratio of the year's expected cost to the base year's, for a population that
   aged or changed in sex make-up; 1 without adjustment), times the persons of the year;
 - persons who **moved from Zvw into Wlz care** during the year are left out of a Zvw year, with
@@ -29,6 +30,7 @@ Program (MSSP):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
@@ -133,6 +135,19 @@ class Year:
     """Of ``persons``, those who moved from Zvw into Wlz care in the year (a Zvw year only)."""
     moved_to_wlz_cost: float = 0.0
     """Their part of ``realised_cost``."""
+    earlier_bases: tuple[tuple[int, float], ...] = ()
+    """Earlier base years as (years before the base year, cost per person)."""
+    weights: tuple[float, ...] = ()
+    """The base years' weights, oldest first and the base year last, adding up to 1; empty:
+    the base year alone."""
+    trend_source: str = "agreed"
+    """Where ``trend_rate`` comes from ("agreed", "national", "regional"), to show with it."""
+
+    @property
+    def base_years(self) -> tuple[int, ...]:
+        """The calendar years of the benchmark's base, oldest first."""
+        base = self.year - self.years_since_base
+        return (*sorted(base - offset for offset, _cost in self.earlier_bases), base)
 
     def __post_init__(self) -> None:
         checks = {
@@ -158,6 +173,43 @@ class Year:
             raise SharedSavingsError(
                 f"{self.year} {self.stream}, moved_to_wlz: give the persons with their cost"
             )
+        self._check_bases()
+
+    def _check_bases(self) -> None:
+        where = f"{self.year} {self.stream}"
+        offsets = [offset for offset, _cost in self.earlier_bases]
+        if any(
+            not isinstance(o, int) or o < 1 or not is_finite_number(c) or c <= 0
+            for o, c in self.earlier_bases
+        ) or len(set(offsets)) != len(offsets):
+            raise SharedSavingsError(
+                f"{where}, earlier_bases: distinct earlier years, each with a cost above 0"
+            )
+        if not self.weights:
+            if self.earlier_bases:
+                raise SharedSavingsError(f"{where}, weights: give one per base year")
+            return
+        if len(self.weights) != len(self.earlier_bases) + 1:
+            raise SharedSavingsError(f"{where}, weights: give one per base year, oldest first")
+        if any(not is_finite_number(w) or w < 0 for w in self.weights) or not math.isclose(
+            sum(self.weights), 1.0, abs_tol=1e-9
+        ):
+            raise SharedSavingsError(f"{where}, weights: fractions that add up to 1")
+
+    @property
+    def base_per_person(self) -> float:
+        """The base cost per person: the base year's, or the weighted mean of the base years
+        with each earlier year trended to the base year."""
+        if not self.weights:
+            return self.base_cost_per_person
+        bases = [
+            *sorted(self.earlier_bases, key=lambda b: -b[0]),
+            (0, self.base_cost_per_person),
+        ]
+        return sum(
+            w * cost * (1.0 + self.trend_rate) ** offset
+            for w, (offset, cost) in zip(self.weights, bases, strict=True)
+        )
 
     @property
     def counted_persons(self) -> float:
@@ -173,7 +225,7 @@ class Year:
     def benchmark(self) -> float:
         """The expected cost without the programme, of the persons settled."""
         trend = (1.0 + self.trend_rate) ** self.years_since_base
-        return self.counted_persons * self.base_cost_per_person * trend * self.risk_adjustment
+        return self.counted_persons * self.base_per_person * trend * self.risk_adjustment
 
 
 @dataclass(frozen=True)

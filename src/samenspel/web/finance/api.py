@@ -38,6 +38,7 @@ def agreement_evaluation(
                 "year": o.year.year,
                 "stream": o.year.stream,
                 "benchmark": o.benchmark,
+                "base_cost_per_person": o.year.base_per_person,
                 "realised_cost": o.year.realised_cost,
                 "moved_to_wlz": o.year.moved_to_wlz,
                 "moved_to_wlz_cost": o.year.moved_to_wlz_cost,

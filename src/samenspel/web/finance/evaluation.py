@@ -259,6 +259,11 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
 
     for row in years:
         try:
+            earlier, weights = row.bases()
+        except ValidationError as exc:  # stored past the form's checks
+            result.problems.append(f"{row.year} {row.stream}: {' '.join(exc.messages)}")
+            continue
+        try:
             year = Year(
                 year=row.year,
                 stream=row.stream,
@@ -271,6 +276,9 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
                 quality_score=None if row.quality_score is None else float(row.quality_score),
                 moved_to_wlz=row.moved_to_wlz,
                 moved_to_wlz_cost=float(row.moved_to_wlz_cost),
+                earlier_bases=earlier,
+                weights=weights,
+                trend_source=row.trend_source,
             )
         except SharedSavingsError as exc:
             result.problems.append(str(exc))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -418,6 +420,56 @@ class MoneyLine(ProgrammeScoped):
                     raise ValidationError({"years": exc.messages}) from exc
 
 
+def _number(text: str) -> float:
+    value = float(text.strip().replace(",", "."))
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def parse_earlier_bases(text: str, base_year: int) -> tuple[tuple[int, float], ...]:
+    """'2023: 3050; 2024: 3120' (year: cost per person) as (years before ``base_year``, cost)."""
+    bases: list[tuple[int, float]] = []
+    for part in re.split(r"[;\n]", text or ""):
+        if not part.strip():
+            continue
+        year_text, colon, cost_text = part.partition(":")
+        try:
+            year, cost = int(year_text.strip()), _number(cost_text)
+        except ValueError:
+            colon = ""
+        if not colon:
+            raise ValidationError(
+                _("Write year: cost per person, separated by semicolons: 2023: 3050; 2024: 3120.")
+            )
+        if not year < base_year or cost <= 0 or any(base_year - year == b[0] for b in bases):
+            raise ValidationError(
+                _("Each earlier year once, before the base year, with a cost above 0.")
+            )
+        bases.append((base_year - year, cost))
+    return tuple(bases)
+
+
+def parse_weights(text: str) -> tuple[float, ...]:
+    """'10/30/60' (percentages) or '0.1/0.3/0.6', oldest base year first; they add up to 1."""
+    parts = [p for p in re.split(r"[/;\s]+", (text or "").strip()) if p]
+    try:
+        weights = [_number(p) for p in parts]
+    except ValueError as exc:
+        raise ValidationError(_("Write the weights as 10/30/60 or 0.1/0.3/0.6.")) from exc
+    if weights and math.isclose(sum(weights), 100, abs_tol=1e-6):
+        weights = [w / 100 for w in weights]
+    if weights and (any(w < 0 for w in weights) or not math.isclose(sum(weights), 1, abs_tol=1e-6)):
+        raise ValidationError(_("The weights add up to 100% (or 1)."))
+    return tuple(weights)
+
+
+class TrendSource(models.TextChoices):
+    AGREED = "agreed", _("agreed between the parties")
+    NATIONAL = "national", _("national (e.g. Vektis or CBS)")
+    REGIONAL = "regional", _("regional (from the regiobeeld)")
+
+
 class RealisedYear(ProgrammeScoped):
     """What one financing stream actually cost in one year, against its benchmark."""
 
@@ -455,6 +507,31 @@ class RealisedYear(ProgrammeScoped):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("-0.4999")), MaxValueValidator(Decimal("0.9999"))],
         help_text=_("Growth of the cost per person each year without the programme (0.03 is 3%)."),
+    )
+    trend_source = models.CharField(
+        _("trend from"),
+        max_length=10,
+        choices=TrendSource.choices,
+        default=TrendSource.AGREED,
+        help_text=_("Where the annual trend comes from; shown with the settlement."),
+    )
+    earlier_base_costs = models.CharField(
+        _("earlier base years"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For a benchmark of several base years: the earlier years' cost per person, e.g. "
+            "2023: 3050; 2024: 3120. Each is trended to the base year."
+        ),
+    )
+    base_weights = models.CharField(
+        _("weights of the base years"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Oldest first, the base year last, adding up to 100: e.g. 10/30/60. Empty: the "
+            "base year alone."
+        ),
     )
     risk_adjustment = models.DecimalField(
         _("age and sex adjustment"),
@@ -525,6 +602,7 @@ class RealisedYear(ProgrammeScoped):
         errors: dict[str, Any] = {}
         if self.year is not None and self.base_year is not None and self.base_year > self.year:
             errors["base_year"] = _("The base year cannot come after the year.")
+        errors.update(self._base_errors())
         if (self.moved_to_wlz or self.moved_to_wlz_cost) and self.stream != Stream.ZVW:
             errors["moved_to_wlz"] = _("Only a Zvw year has persons who moved into Wlz care.")
         elif self.moved_to_wlz_cost and not self.moved_to_wlz:
@@ -549,6 +627,32 @@ class RealisedYear(ProgrammeScoped):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def _base_errors(self) -> dict[str, Any]:
+        """The earlier base years and weights, checked together."""
+        errors: dict[str, Any] = {}
+        bases: tuple[tuple[int, float], ...] = ()
+        weights: tuple[float, ...] = ()
+        try:
+            bases = parse_earlier_bases(self.earlier_base_costs, self.base_year or 0)
+        except ValidationError as exc:
+            errors["earlier_base_costs"] = exc.messages
+        try:
+            weights = parse_weights(self.base_weights)
+        except ValidationError as exc:
+            errors["base_weights"] = exc.messages
+        if not errors and (bases or weights) and len(weights) != len(bases) + 1:
+            errors["base_weights"] = _(
+                "One weight per base year: %(n)d here, oldest first and the base year last."
+            ) % {"n": len(bases) + 1}
+        return errors
+
+    def bases(self) -> tuple[tuple[tuple[int, float], ...], tuple[float, ...]]:
+        """(earlier bases, weights) for the settlement."""
+        return (
+            parse_earlier_bases(self.earlier_base_costs, self.base_year),
+            parse_weights(self.base_weights),
+        )
 
 
 class ApprovalRound(FrozenVersion, ProgrammeScoped):

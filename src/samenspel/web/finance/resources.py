@@ -37,8 +37,8 @@ register(
         "realised-years",
         RealisedYear,
         ("agreement", "year", "stream", "persons", "base_year", "base_cost_per_person",
-         "trend_rate", "risk_adjustment", "realised_cost", "moved_to_wlz", "moved_to_wlz_cost",
-         "quality_score"),
+         "trend_rate", "trend_source", "earlier_base_costs", "base_weights", "risk_adjustment",
+         "realised_cost", "moved_to_wlz", "moved_to_wlz_cost", "quality_score"),
         ("agreement", "year", "stream", "persons", "realised_cost"),
     ),
 )

@@ -23,7 +23,7 @@ from samenspel.web.core.versions import remember
 
 from .evaluation import Evaluation, agreement_document, evaluate, money_lines, stream_check
 from .excel import RULE_LABELS
-from .models import Agreement, ApprovalRound, Stream
+from .models import Agreement, ApprovalRound, Stream, TrendSource
 
 TERMS = ("name", "scenario", "description", "start_year", "horizon", "discount_rate",
          "amount_unit", "settlement_rule", "minimum_savings_rate", "sharing_rate", "cap_rate",
@@ -108,6 +108,7 @@ def stream_context(agreement: Agreement, evaluation: Evaluation) -> dict[str, An
     return {
         "stream_labels": streams,
         "settlement_rule_label": str(RULE_LABELS.get(agreement.settlement_rule, "")),
+        "trend_labels": dict(TrendSource.choices),
         "stream_breaches": breaches,
         "stream_exceptions": [line for line in lines if line.stream_reason],
         "stream_matrix": matrix,

@@ -173,16 +173,29 @@ def base_from_regiobeeld(
         messages.error(request, _("The regiobeeld has no published figure for that year."))
         return redirect(f"{money}#settlement")
     audit.record(request.user, programme, "use regiobeeld figures", f"run {figure.run_id}")
-    per_person = figure.per_inhabitant / (1000 if agreement.amount_unit == "thousand" else 1)
-    query = urlencode(
-        {
-            "agreement": str(agreement.pk),
-            "stream": stream,
-            "year": str(year + 1),
-            "base_year": str(year),
-            "persons": str(figure.inhabitants),
-            "base_cost_per_person": f"{per_person:.4f}",
-            "next": money,
+    scale = 1000 if agreement.amount_unit == "thousand" else 1
+    fields = {
+        "agreement": str(agreement.pk),
+        "stream": stream,
+        "year": str(year + 1),
+        "base_year": str(year),
+        "persons": str(figure.inhabitants),
+        "base_cost_per_person": f"{figure.per_inhabitant / scale:.4f}",
+        "next": money,
+    }
+    earlier = {
+        c.year: c.per_inhabitant
+        for c in regional_costs(programme)
+        if c.stream == stream and c.year in (year - 2, year - 1) and c.per_inhabitant > 0
+    }
+    if len(earlier) == 2:  # three base years, weighted as MSSP's first agreement period
+        fields |= {
+            "earlier_base_costs": "; ".join(
+                f"{y}: {earlier[y] / scale:.4f}" for y in sorted(earlier)
+            ),
+            "base_weights": "10/30/60",
+            "trend_rate": f"{(figure.per_inhabitant / earlier[year - 2]) ** 0.5 - 1:.4f}",
+            "trend_source": "regional",
         }
-    )
+    query = urlencode(fields)
     return redirect(f"{reverse('record_new', args=[programme.pk, 'realised-years'])}?{query}")

@@ -94,3 +94,10 @@ def content(value: Any, programme: Any) -> Any:
 def grouped(value: str | None) -> str:
     """A fingerprint in eight groups of eight characters."""
     return approvals.grouped(value or "")
+
+
+@register.filter
+def percents(values: Any) -> str:
+    """``{{ (0.1, 0.3, 0.6)|percents }}`` → "10/30/60%": weights as one figure."""
+    parts = [numbers.percent(_number(v)).rstrip("%") for v in values or ()]
+    return "/".join(parts) + "%" if parts else ""
