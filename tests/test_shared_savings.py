@@ -138,7 +138,7 @@ def test_the_quality_gate_scales_the_sharing_rate_by_the_score() -> None:
         _year(2_100_000, quality_score=1.0), replace(terms, two_sided=True), SHARES
     )
     assert loss.shared == pytest.approx(-50_000) and not loss.quality_missing
-    with pytest.raises(SharedSavingsError, match="quality_score: the agreement names no"):
+    with pytest.raises(SharedSavingsError, match="quality_score: the agreement names no ind"):
         settle_year(_year(1_900_000, quality_score=0.8), TERMS, SHARES)
     with pytest.raises(SharedSavingsError, match="quality_score: 0 to 1"):
         _year(1_900_000, quality_score=1.5)
@@ -195,6 +195,52 @@ def test_a_benchmark_of_three_weighted_base_years_as_mssp() -> None:
     ):
         with pytest.raises(SharedSavingsError, match=message):
             replace(year, **change)  # type: ignore[arg-type]
+
+
+def test_a_growth_bending_contract_settles_against_the_bent_target() -> None:
+    """Trend 4%, agreed growth 1.5%, two years after the base, 1,000 persons at 2,000:
+    benchmark 2,163,200 and target 2,060,450. Realised 2,000,000: 60,450 below the target (2.9%),
+    half shared, 30,225; the funder spends 163,200 less than at the trend and keeps 132,975.
+    Realised 2,150,000: 89,550 above the target (4.3%), half paid back though one-sided; at
+    2,100,000 the 39,550 above it (1.9%) is within the minimum rate."""
+    terms = Terms(contract="growth_bending", agreed_growth=0.015)
+    year = Year(2027, "Zvw", 1000, 2000.0, 2, 2_000_000, trend_rate=0.04)
+    below = settle_year(year, terms, SHARES)
+    assert below.benchmark == pytest.approx(2_163_200) and below.target == pytest.approx(2_060_450)
+    assert below.shared == pytest.approx(30_225) and below.savings == pytest.approx(163_200)
+    assert below.funder_gain == pytest.approx(132_975)
+    above = settle_year(replace(year, realised_cost=2_150_000), terms, SHARES)
+    assert above.qualifies and above.shared == pytest.approx(-44_775)
+    assert above.funder_gain == pytest.approx(13_200 + 44_775)
+    within = settle_year(replace(year, realised_cost=2_100_000), terms, SHARES)
+    assert not within.qualifies and within.shared == 0
+    for wrong, message in (
+        ({"contract": "growth_bending"}, "agreed_growth: given for a growth-bending"),
+        ({"agreed_growth": 0.01}, "agreed_growth: given for a growth-bending"),
+        ({"contract": "growth_bending", "agreed_growth": float("inf")}, "agreed_growth: a frac"),
+        ({"contract": "capitation"}, "contract: one of"),
+    ):
+        with pytest.raises(SharedSavingsError, match=message):
+            Terms(**wrong)  # type: ignore[arg-type]
+
+
+def test_a_lump_sum_leaves_the_whole_difference_with_the_providers() -> None:
+    """A sum of 1,950,000 for care that cost 1,900,000: the providers keep 50,000, no minimum
+    rate, sharing rate or cap applies; at 2,010,000 they bear the 60,000. The funder gains the
+    benchmark minus the sum, 50,000, either way."""
+    terms = Terms(contract="lump_sum")
+    year = _year(1_900_000, lump_sum=1_950_000)
+    kept = settle_year(year, terms, SHARES, funders={"insurer"})
+    assert kept.shared == pytest.approx(50_000) and kept.target == 1_950_000
+    assert kept.per_party["insurer"] == 0 and kept.funder_gain == pytest.approx(50_000)
+    borne = settle_year(replace(year, realised_cost=2_010_000), terms, SHARES)
+    assert borne.shared == pytest.approx(-60_000) and borne.funder_gain == pytest.approx(50_000)
+    with pytest.raises(SharedSavingsError, match="lump_sum: given for a lump-sum contract"):
+        settle_year(_year(1_900_000), terms, SHARES)
+    with pytest.raises(SharedSavingsError, match="lump_sum: given for a lump-sum contract"):
+        settle_year(year, TERMS, SHARES)
+    with pytest.raises(SharedSavingsError, match="lump_sum: an amount above 0"):
+        _year(1_900_000, lump_sum=-5)
 
 
 @pytest.mark.parametrize(
@@ -584,3 +630,69 @@ def test_three_base_years_and_a_regional_trend_come_from_the_regiobeeld(world: W
     assert form["base_weights"].value() == "10/30/60"
     # 300 → 337.08 in two years: 6% a year, the region's own trend
     assert form["trend_rate"].value() == "0.0600" and form["trend_source"].value() == "regional"
+
+
+@pytest.mark.django_db
+def test_the_demo_settles_a_year_under_each_contract_type() -> None:
+    """Goedleven (growth bending): 52,000 persons at 3.1 (thousands) in 2025; trend 4%, agreed
+    1.5%: benchmark 161,200 x 1.04^2 = 174,353.92, target 161,200 x 1.015^2 = 166,072.27;
+    realised 161,000, 5,072.27 (3.05%) below the target, half shared. Anders Beter (lump
+    sum): a sum of 10,600 for care that cost 10,350."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from samenspel.web.workspace.demo import load_demo
+
+    load_demo(with_population=False)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="regisseur"))
+    found = {}
+    for name in ("Goedleven", "Anders Beter"):
+        deal = Agreement.objects.get(programme__name=name)
+        response = client.get(f"/p/{deal.programme_id}/money/{deal.pk}/")
+        ((found[name], _planned),) = response.context["evaluation"].realised
+        page = response.content.decode()
+        assert "Groeiafspraak:" in page if name == "Goedleven" else "Aanneemsom:" in page
+    bent, lump = found["Goedleven"], found["Anders Beter"]
+    assert bent.benchmark == pytest.approx(174_353.92) and bent.target == pytest.approx(166_072.27)
+    assert bent.shared == pytest.approx(2_536.135) and bent.qualifies
+    assert bent.funder_gain == pytest.approx(174_353.92 - 161_000 - 2_536.135)
+    assert lump.shared == pytest.approx(250) and lump.target == 10_600
+    assert lump.funder_gain == pytest.approx(41_000 * 0.25 * 1.03**2 - 10_600)
+    assert lump.per_party[next(p for p in lump.per_party if "verzekeraar" in p)] == 0
+
+
+def test_contract_types_that_do_not_fit_are_refused_by_field(world: World) -> None:
+    """Growth bending without its agreed growth, an agreed growth on shared savings, a lump-sum
+    year without its sum, a sum on a shared-savings year, and a change of contract type under
+    entered years: each refused on its field, in Dutch, and nothing stored."""
+    deal = Agreement.objects.create(programme=world.a, name="Deal")
+    director = world.client_for(world.director)
+    edit = f"/p/{world.a.pk}/agreements/{deal.pk}/edit/"
+    cases = [
+        ({"contract_type": "growth_bending"}, "agreed_growth_rate", "Geef de afgesproken groei"),
+        ({"agreed_growth_rate": "0.015"}, "agreed_growth_rate", "Alleen een groeiafspraak"),
+    ]
+    for change, field, message in cases:
+        response = director.post(edit, _agreement_post(deal, **change))
+        assert message in " ".join(response.context["form"].errors[field]), change
+    deal.refresh_from_db()
+    assert deal.contract_type == "shared_savings" and deal.agreed_growth_rate is None
+    year = {"agreement": deal.pk, "year": 2027, "stream": "Zvw", "persons": 100,
+            "base_year": 2026, "base_cost_per_person": "10", "trend_rate": "0",
+            "risk_adjustment": "1", "realised_cost": "900", "moved_to_wlz": "0",
+            "moved_to_wlz_cost": "0", "trend_source": "agreed"}  # fmt: skip
+    new = f"/p/{world.a.pk}/realised-years/new/"
+    refused = director.post(new, year | {"lump_sum": "950"})
+    assert "Alleen een contract met een aanneemsom" in " ".join(
+        refused.context["form"].errors["lump_sum"]
+    )
+    assert director.post(new, year).status_code == 302
+    switched = director.post(edit, _agreement_post(deal, contract_type="lump_sum"))
+    assert "pas die eerst aan" in " ".join(switched.context["form"].errors["contract_type"])
+    RealisedYear.objects.filter(agreement=deal).delete()
+    deal.refresh_from_db()
+    assert director.post(edit, _agreement_post(deal, contract_type="lump_sum")).status_code == 302
+    missing = director.post(new, year)
+    assert "Geef de aanneemsom van dit jaar" in " ".join(missing.context["form"].errors["lump_sum"])
+    assert not RealisedYear.objects.filter(agreement=deal).exists()

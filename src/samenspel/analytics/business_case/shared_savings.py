@@ -23,6 +23,13 @@ Program (MSSP):
 - in a **two-sided** contract a loss beyond the minimum loss rate is shared at the loss-sharing
   rate, at most the loss cap (MSSP's own loss terms; each defaults to its savings counterpart),
   and the providers pay it back; in a one-sided contract a loss costs them nothing;
+- two other contract types settle against another reference than the benchmark. In a
+  **growth-bending** contract ("groeiafspraak") the parties agree a lower growth of the cost per
+  person than the trend: the year is settled against a **target** grown at that rate, always
+  two-sided (above the target the providers pay back, below it they share in the difference).
+  In a **lump-sum** contract ("aanneemsom") the funder pays the year's agreed sum whatever the
+  care costs: the providers keep the whole difference, or bear it, with no minimum rate, gate
+  or cap. In both, the benchmark at the trend still shows what the funder gained;
 - the shared amount is divided among the providers in proportion to their shares of the plan's
   gains under the agreement's chosen rule (equal when those add up to nothing). A party that
   funds the year's stream receives none of it; when every party funds it, all share.
@@ -40,6 +47,9 @@ from .evaluate import grand_plan
 from .model import Agreement
 
 LOSS_TERMS = ("loss_sharing_rate", "minimum_loss_rate", "loss_cap_rate")
+
+SHARED_SAVINGS, GROWTH_BENDING, LUMP_SUM = "shared_savings", "growth_bending", "lump_sum"
+CONTRACT_TYPES = (SHARED_SAVINGS, GROWTH_BENDING, LUMP_SUM)
 
 ZVW = "Zvw"
 """The stream of the health insurers: the one an insurer's share and Wlz moves apply to."""
@@ -83,6 +93,10 @@ class Terms:
     """The indicators the parties chose for the quality gate; none: no gate."""
     insurer_share: float = 1.0
     """The contracting insurer's share of the insured in a Zvw year's figures."""
+    contract: str = SHARED_SAVINGS
+    """One of :data:`CONTRACT_TYPES`."""
+    agreed_growth: float | None = None
+    """A growth-bending contract's agreed annual growth of the cost per person."""
 
     def __post_init__(self) -> None:
         for name in ("minimum_savings_rate", "sharing_rate", "cap_rate", *LOSS_TERMS):
@@ -96,6 +110,13 @@ class Terms:
             raise SharedSavingsError(f"insurer_share: a fraction above 0 up to 1, got {share!r}")
         if any(not isinstance(i, str) or not i.strip() for i in self.quality_indicators):
             raise SharedSavingsError("quality_indicators: name each indicator")
+        if self.contract not in CONTRACT_TYPES:
+            raise SharedSavingsError(f"contract: one of {', '.join(CONTRACT_TYPES)}")
+        growth = self.agreed_growth
+        if (growth is None) == (self.contract == GROWTH_BENDING):
+            raise SharedSavingsError("agreed_growth: given for a growth-bending contract only")
+        if growth is not None and (not is_finite_number(growth) or not -0.5 < growth < 1):
+            raise SharedSavingsError(f"agreed_growth: a fraction such as 0.015, got {growth!r}")
         given = [name for name in LOSS_TERMS if getattr(self, name) is not None]
         if given and not self.two_sided:
             raise SharedSavingsError(f"{given[0]}: only a two-sided contract has loss terms")
@@ -142,6 +163,8 @@ class Year:
     the base year alone."""
     trend_source: str = "agreed"
     """Where ``trend_rate`` comes from ("agreed", "national", "regional"), to show with it."""
+    lump_sum: float | None = None
+    """A lump-sum contract's agreed sum for this year and stream."""
 
     @property
     def base_years(self) -> tuple[int, ...]:
@@ -173,7 +196,19 @@ class Year:
             raise SharedSavingsError(
                 f"{self.year} {self.stream}, moved_to_wlz: give the persons with their cost"
             )
+        lump = self.lump_sum
+        if lump is not None and (not is_finite_number(lump) or lump <= 0):
+            raise SharedSavingsError(f"{self.year} {self.stream}, lump_sum: an amount above 0")
         self._check_bases()
+
+    def target(self, growth: float) -> float:
+        """The benchmark with the cost per person grown at ``growth`` instead of the trend."""
+        return (
+            self.counted_persons
+            * self.base_per_person
+            * (1.0 + growth) ** self.years_since_base
+            * self.risk_adjustment
+        )
 
     def _check_bases(self) -> None:
         where = f"{self.year} {self.stream}"
@@ -249,6 +284,13 @@ class Outcome:
     """Savings that qualify but are not shared because the year has no quality score yet."""
     insurer_share: float = 1.0
     """The part of the savings the contracting insurer settles (its share of the insured)."""
+    target: float | None = None
+    """What a growth-bending or lump-sum year is settled against (the target or the sum)."""
+
+    @property
+    def funder_gain(self) -> float:
+        """What the funder spent less than the benchmark, after paying the providers."""
+        return self.savings * self.insurer_share - self.shared
 
 
 def settle_year(
@@ -259,16 +301,30 @@ def settle_year(
 ) -> Outcome:
     """Settle one year: benchmark, savings, minimum rate, quality gate, sharing, the insurer's
     share, cap, and division among the providers (every party but the ``funders`` of the
-    year's stream, who get 0)."""
+    year's stream, who get 0). A growth-bending year is settled against its target, a lump-sum
+    year against its sum."""
+    where = f"{year.year} {year.stream}"
     if year.quality_score is not None and not terms.quality_indicators:
-        raise SharedSavingsError(
-            f"{year.year} {year.stream}, quality_score: the agreement names no quality indicators"
-        )
+        raise SharedSavingsError(f"{where}, quality_score: the agreement names no indicators")
+    if (year.lump_sum is None) == (terms.contract == LUMP_SUM):
+        raise SharedSavingsError(f"{where}, lump_sum: given for a lump-sum contract only")
     benchmark = year.benchmark
     savings = benchmark - year.counted_cost
-    rate = savings / benchmark
-    gated = bool(terms.quality_indicators) and savings >= 0
-    if savings < 0:
+    insured = terms.insurer_share if year.stream == ZVW else 1.0
+    providers = {p: s for p, s in shares.items() if p not in funders} or dict(shares)
+    if year.lump_sum is not None:  # the providers keep or bear the whole difference
+        shared = (year.lump_sum - year.counted_cost) * insured
+        return Outcome(
+            year, benchmark, savings, (year.lump_sum - year.counted_cost) / year.lump_sum, True,
+            False, shared, dict.fromkeys(shares, 0.0) | divide(shared, providers),
+            minimum_rate=0.0, sharing_rate=1.0, insurer_share=insured, target=year.lump_sum,
+        )  # fmt: skip
+    bent = terms.agreed_growth is not None
+    reference = year.target(terms.agreed_growth) if terms.agreed_growth is not None else benchmark
+    difference = reference - year.counted_cost
+    rate = difference / reference
+    gated = bool(terms.quality_indicators) and difference >= 0
+    if difference < 0:
         minimum, sharing, cap = terms.for_loss(year.counted_persons)
     else:
         minimum, sharing, cap = (
@@ -276,20 +332,18 @@ def settle_year(
             terms.sharing_rate * ((year.quality_score or 0.0) if gated else 1.0),
             terms.cap_rate,
         )
-    qualifies = abs(rate) >= minimum and (savings > 0 or terms.two_sided)
-    insured = terms.insurer_share if year.stream == ZVW else 1.0
-    shared = sharing * savings * insured if qualifies else 0.0
-    limit = cap * benchmark * insured
+    qualifies = abs(rate) >= minimum and (difference > 0 or terms.two_sided or bent)
+    shared = sharing * difference * insured if qualifies else 0.0
+    limit = cap * reference * insured
     capped = abs(shared) > limit
     if capped:
         shared = limit if shared > 0 else -limit
-    providers = {p: s for p, s in shares.items() if p not in funders} or dict(shares)
     per_party = dict.fromkeys(shares, 0.0) | divide(shared, providers)
     return Outcome(
         year, benchmark, savings, rate, qualifies, capped, shared, per_party,
         minimum_rate=minimum, sharing_rate=sharing,
         quality_missing=gated and qualifies and year.quality_score is None,
-        insurer_share=insured,
+        insurer_share=insured, target=reference if bent else None,
     )  # fmt: skip
 
 

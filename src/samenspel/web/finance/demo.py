@@ -177,3 +177,64 @@ def load_money_demo(programmes: dict[str, Programme]) -> None:
     _line(homes, "cost", housing, "own_funds", 80, 100, 130, "1,2")
     _line(homes, "saving", municipality, "Wmo", 20, 35, 45)
     _line(homes, "saving", r_insurer, "Zvw", 5, 15, 25, "2,3,4,5")
+
+
+def _settle(agreement: Agreement, **fields: object) -> None:
+    year = RealisedYear(programme=agreement.programme, agreement=agreement, **fields)
+    year.full_clean()
+    year.save()
+
+
+def load_contract_types_demo(programmes: dict[str, Programme]) -> None:
+    """One settled year under each other contract type: growth bending in Goedleven, a lump sum
+    in Anders Beter (Samendraads and Ruwaard settle shared savings)."""
+    goedleven = programmes["Goedleven"]
+    hospital, care_group = _org(goedleven, "Ziekenhuis"), _org(goedleven, "Zorggroep")
+    insurer = _org(goedleven, "Zorgverzekeraar")
+    bending = Agreement(
+        programme=goedleven, name="Groeiafspraak ziekenhuiszorg 2026-2028", start_year=2026,
+        horizon=3, description=gettext_noop("Illustrative amounts."), amount_unit="thousand",
+        contract_type="growth_bending", agreed_growth_rate=Decimal("0.015"),
+    )  # fmt: skip
+    bending.full_clean()
+    bending.save()
+    clinic = _intervention(
+        bending,
+        gettext_noop("Shared clinic for chronic conditions"),
+        [hospital, care_group, insurer],
+    )
+    _line(clinic, "cost", care_group, "other", 80, 100, 130)
+    _line(clinic, "saving", insurer, "Zvw", 150, 220, 300, "2,3")
+    _line(clinic, "lost_revenue", hospital, "Zvw", 100, 150, 200, "2,3")
+    _line(clinic, "saving", hospital, "other", 90, 130, 170, "2,3")
+    # 2027: the cost per person grew less than the agreed 1.5% a year, let alone the 4% trend
+    _settle(
+        bending, year=2027, stream="Zvw", persons=52000, base_year=2025,
+        base_cost_per_person=Decimal("3.1"), trend_rate=Decimal("0.04"),
+        trend_source="national", realised_cost=Decimal("161000"),
+    )  # fmt: skip
+
+    anders = programmes["Anders Beter"]
+    homecare, welfare = _org(anders, "Thuiszorg"), _org(anders, "Welzijn")
+    a_insurer = _org(anders, "Zorgverzekeraar")
+    lump = Agreement(
+        programme=anders, name="Aanneemsom wijkverpleging 2026-2028", start_year=2026,
+        horizon=3, description=gettext_noop("Illustrative amounts."), amount_unit="thousand",
+        contract_type="lump_sum",
+    )  # fmt: skip
+    lump.full_clean()
+    lump.save()
+    nursing = _intervention(
+        lump,
+        gettext_noop("District nursing within a fixed sum"),
+        [homecare, welfare, a_insurer],
+    )
+    _line(nursing, "cost", homecare, "other", 40, 60, 90)
+    _line(nursing, "cost", welfare, "other", 10, 15, 20)
+    _line(nursing, "saving", a_insurer, "Zvw", 60, 90, 120, "2,3")
+    # 2027: the care cost less than the agreed sum; the providers keep the difference
+    _settle(
+        lump, year=2027, stream="Zvw", persons=41000, base_year=2025,
+        base_cost_per_person=Decimal("0.25"), trend_rate=Decimal("0.03"),
+        realised_cost=Decimal("10350"), lump_sum=Decimal("10600"),
+    )  # fmt: skip

@@ -241,6 +241,12 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
             msr_by_size=agreement.msr_by_size,
             quality_indicators=agreement.quality_indicator_list,
             insurer_share=float(agreement.insurer_share),
+            contract=agreement.contract_type,
+            agreed_growth=(
+                None
+                if agreement.agreed_growth_rate is None
+                else float(agreement.agreed_growth_rate)
+            ),
             **{
                 name: None if getattr(agreement, name) is None else float(getattr(agreement, name))
                 for name in LOSS_TERMS
@@ -279,6 +285,7 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
                 earlier_bases=earlier,
                 weights=weights,
                 trend_source=row.trend_source,
+                lump_sum=None if row.lump_sum is None else float(row.lump_sum),
             )
         except SharedSavingsError as exc:
             result.problems.append(str(exc))

@@ -13,7 +13,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.analytics.business_case.shared_savings import LOSS_TERMS
+from samenspel.analytics.business_case.shared_savings import (
+    GROWTH_BENDING,
+    LOSS_TERMS,
+    LUMP_SUM,
+    SHARED_SAVINGS,
+)
 from samenspel.web.core.approvals import FrozenVersion, PartyDecision
 from samenspel.web.core.models import Organisation, Programme, ProgrammeScoped
 from samenspel.web.core.numbers import calendar_years, shown_as_percent
@@ -169,6 +174,30 @@ class Agreement(ProgrammeScoped):
         null=True,
         blank=True,
     )
+    contract_type = models.CharField(
+        _("contract type"),
+        max_length=20,
+        choices=[
+            (SHARED_SAVINGS, _("shared savings")),
+            (GROWTH_BENDING, _("growth bending")),
+            (LUMP_SUM, _("lump sum")),
+        ],
+        default=SHARED_SAVINGS,
+        help_text=_(
+            "Shared savings against the benchmark; growth bending against a target that grows "
+            "at the agreed rate (always two-sided); or a lump sum per year, whose whole "
+            "difference with the cost the providers keep or bear."
+        ),
+    )
+    agreed_growth_rate = models.DecimalField(
+        _("agreed growth"),
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-0.4999")), MaxValueValidator(Decimal("0.9999"))],
+        help_text=_("Growth bending only: the agreed annual growth of the cost per person."),
+    )
     msr_by_size = models.BooleanField(
         _("minimum savings rate by population size"),
         default=False,
@@ -218,6 +247,23 @@ class Agreement(ProgrammeScoped):
         if given and self.loss_sharing_rate is None:
             raise ValidationError(
                 {"loss_sharing_rate": _("Give the loss-sharing rate with the other loss terms.")}
+            )
+        bending = self.contract_type == GROWTH_BENDING
+        if bending and self.agreed_growth_rate is None:
+            raise ValidationError({"agreed_growth_rate": _("Give the agreed growth.")})
+        if not bending and self.agreed_growth_rate is not None:
+            raise ValidationError(
+                {"agreed_growth_rate": _("Only a growth-bending contract has an agreed growth.")}
+            )
+        if self.pk and self.realised_years.filter(
+            lump_sum__isnull=self.contract_type == LUMP_SUM
+        ).exists():
+            raise ValidationError(
+                {
+                    "contract_type": _(
+                        "Realised years were entered for another contract type: change them first."
+                    )
+                }
             )
         if (
             self.pk
@@ -567,6 +613,15 @@ class RealisedYear(ProgrammeScoped):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("The part of the realised cost made by the persons who moved into Wlz care."),
     )
+    lump_sum = models.DecimalField(
+        _("lump sum"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("A lump-sum contract only: the sum agreed for this year and stream."),
+    )
     quality_score = _fraction(
         _("quality score"),
         _(
@@ -615,16 +670,23 @@ class RealisedYear(ProgrammeScoped):
             and self.moved_to_wlz_cost > self.realised_cost
         ):
             errors["moved_to_wlz_cost"] = _("At most the realised cost.")
-        if self.quality_score is not None and self.agreement_id is not None:
-            indicators = (
-                Agreement.objects.filter(pk=self.agreement_id)
-                .values_list("quality_indicators", flat=True)
-                .first()
+        terms = (
+            Agreement.objects.filter(pk=self.agreement_id)
+            .values("quality_indicators", "contract_type")
+            .first()
+            if self.agreement_id is not None
+            else None
+        )
+        if terms and (self.lump_sum is None) == (terms["contract_type"] == LUMP_SUM):
+            errors["lump_sum"] = (
+                _("Give the sum agreed for this year.")
+                if self.lump_sum is None
+                else _("Only a lump-sum contract has a sum per year.")
             )
-            if not (indicators or "").strip():
-                errors["quality_score"] = _(
-                    "The agreement names no quality indicators: name them first."
-                )
+        if self.quality_score is not None and terms and not terms["quality_indicators"].strip():
+            errors["quality_score"] = _(
+                "The agreement names no quality indicators: name them first."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -31,7 +31,8 @@ TERMS = ("name", "scenario", "description", "start_year", "horizon", "discount_r
 """The agreement's own fields that an approval covers, beside its interventions and lines."""
 
 LATER_TERMS: dict[str, Any] = {"msr_by_size": False, "quality_indicators": "",
-                               "insurer_share": Decimal("1")}  # fmt: skip
+                               "insurer_share": Decimal("1"), "contract_type": "shared_savings",
+                               "agreed_growth_rate": None}  # fmt: skip
 """Terms added later, covered once they differ from their default, so that an agreement
 approved before they existed keeps its fingerprint."""
 

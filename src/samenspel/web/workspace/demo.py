@@ -128,9 +128,10 @@ def load_demo(*, reset: bool = False, with_population: bool = True) -> DemoSumma
         user=users["kijker"], programme=by_name["MijnZorg"], defaults={"role": Role.VIEWER}
     )
     from samenspel.web.dynamics.demo import load_dynamics_demo
-    from samenspel.web.finance.demo import load_money_demo
+    from samenspel.web.finance.demo import load_contract_types_demo, load_money_demo
 
     load_money_demo(by_name)
+    load_contract_types_demo(by_name)
     _approval_round(by_name["Samendraads"], users)
     load_dynamics_demo(by_name)
     if with_population:
