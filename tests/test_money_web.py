@@ -222,6 +222,7 @@ def test_two_editors_do_not_overwrite_each_other(world: World, agreement: Agreem
         "sharing_rate": "0.5",
         "cap_rate": "0.1",
         "insurer_share": "1",
+        "contract_type": "shared_savings",
     }
     saved = first.post(url, {**base, "description": "from A", "version": 1})
     assert saved.status_code == 302

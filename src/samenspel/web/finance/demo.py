@@ -231,7 +231,7 @@ def load_contract_types_demo(programmes: dict[str, Programme]) -> None:
     )
     _line(nursing, "cost", homecare, "other", 40, 60, 90)
     _line(nursing, "cost", welfare, "other", 10, 15, 20)
-    _line(nursing, "saving", a_insurer, "Zvw", 60, 90, 120, "2,3")
+    _line(nursing, "saving", a_insurer, "Zvw", 120, 160, 200, "2,3")
     # 2027: the care cost less than the agreed sum; the providers keep the difference
     _settle(
         lump, year=2027, stream="Zvw", persons=41000, base_year=2025,
