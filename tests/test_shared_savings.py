@@ -428,15 +428,8 @@ def test_the_base_year_can_come_from_the_regiobeeld(world: World) -> None:
 def test_loss_terms_stored_past_the_form_say_so_and_break_nothing(world: World) -> None:
     """A database edit that skips the form (loss terms on a one-sided contract): the money page
     names the problem and settles nothing, instead of a server error."""
-    from samenspel.web.finance.models import Intervention, MoneyLine
-
     deal = Agreement.objects.create(programme=world.a, name="Deal", start_year=2026, horizon=2)
-    care = Intervention.objects.create(programme=world.a, agreement=deal, name="Care")
-    care.partners.set([world.hospital])
-    MoneyLine.objects.create(
-        programme=world.a, intervention=care, kind="cost", party=world.hospital, stream="other",
-        low=1, likely=1, high=1,
-    )  # fmt: skip
+    _with_a_line(world, deal)
     RealisedYear.objects.create(
         programme=world.a, agreement=deal, year=2027, stream="Zvw", persons=100, base_year=2026,
         base_cost_per_person=Decimal("2000"), realised_cost=Decimal("190000"),
@@ -446,6 +439,27 @@ def test_loss_terms_stored_past_the_form_say_so_and_break_nothing(world: World) 
     assert page.status_code == 200
     assert "only a two-sided contract has loss terms" in page.content.decode()
     assert page.context["evaluation"].realised == []
+
+
+def _with_a_line(world: World, deal: Agreement) -> None:
+    """One intervention with one cost line, so that the agreement evaluates and settles."""
+    from samenspel.web.finance.models import Intervention, MoneyLine
+
+    care = Intervention.objects.create(programme=world.a, agreement=deal, name="Care")
+    care.partners.set([world.hospital])
+    MoneyLine.objects.create(
+        programme=world.a, intervention=care, kind="cost", party=world.hospital, stream="other",
+        low=1, likely=1, high=1,
+    )  # fmt: skip
+
+
+def _year_post(deal: Agreement, **changes: object) -> dict[str, object]:
+    """The realised-year form as posted: a Zvw year of 100 persons at 10 that cost 900."""
+    fields = {"agreement": deal.pk, "year": 2027, "stream": "Zvw", "persons": 100,
+              "base_year": 2026, "base_cost_per_person": "10", "trend_rate": "0",
+              "risk_adjustment": "1", "realised_cost": "900", "moved_to_wlz": "0",
+              "moved_to_wlz_cost": "0", "trend_source": "agreed"}  # fmt: skip
+    return fields | changes
 
 
 def _agreement_post(deal: Agreement, **changes: object) -> dict[str, object]:
@@ -471,10 +485,7 @@ def test_contract_terms_that_do_not_fit_are_refused_by_field(world: World) -> No
     assert edit.status_code == 200 and "insurer_share" in edit.context["form"].errors
     deal.refresh_from_db()
     assert deal.insurer_share == 1
-    year = {"agreement": deal.pk, "year": 2027, "stream": "Zvw", "persons": 100,
-            "base_year": 2026, "base_cost_per_person": "10", "trend_rate": "0",
-            "risk_adjustment": "1", "realised_cost": "900", "moved_to_wlz": "0",
-            "moved_to_wlz_cost": "0", "trend_source": "agreed"}  # fmt: skip
+    year = _year_post(deal)
     cases = [
         ({"quality_score": "0.8"}, "quality_score", "De afspraak noemt geen kwaliteitsindicatoren"),
         ({"stream": "Wmo", "moved_to_wlz": "3"}, "moved_to_wlz", "Alleen een Zvw-jaar"),
@@ -510,18 +521,11 @@ def test_the_money_page_and_api_settle_by_size_quality_insurer_share_and_wlz_mov
     0.9. Benchmark 12,400 x 2,000 = 24,800,000;
     counted cost 24,000,000 - 150,000 = 23,850,000; saved 950,000 (3.83%), shared
     950,000 x 50% x 0.9 x 60% = 256,500."""
-    from samenspel.web.finance.models import Intervention, MoneyLine
-
     deal = Agreement.objects.create(
         programme=world.a, name="Deal", start_year=2026, horizon=2, msr_by_size=True,
         insurer_share=Decimal("0.6"), quality_indicators="HbA1c in streefwaarde",
     )  # fmt: skip
-    care = Intervention.objects.create(programme=world.a, agreement=deal, name="Care")
-    care.partners.set([world.hospital])
-    MoneyLine.objects.create(
-        programme=world.a, intervention=care, kind="cost", party=world.hospital, stream="other",
-        low=1, likely=1, high=1,
-    )  # fmt: skip
+    _with_a_line(world, deal)
     RealisedYear.objects.create(
         programme=world.a, agreement=deal, year=2027, stream="Zvw", persons=12_500,
         base_year=2027, base_cost_per_person=Decimal("2000"), realised_cost=Decimal("24000000"),
@@ -570,20 +574,10 @@ def test_later_terms_left_at_their_default_keep_an_approval_fingerprint(world: W
 
 
 def test_base_years_and_weights_that_do_not_fit_are_refused_by_field(world: World) -> None:
-    from samenspel.web.finance.models import Intervention, MoneyLine
-
     deal = Agreement.objects.create(programme=world.a, name="Deal")
-    care = Intervention.objects.create(programme=world.a, agreement=deal, name="Care")
-    care.partners.set([world.hospital])
-    MoneyLine.objects.create(
-        programme=world.a, intervention=care, kind="cost", party=world.hospital, stream="other",
-        low=1, likely=1, high=1,
-    )  # fmt: skip
+    _with_a_line(world, deal)
     director = world.client_for(world.director)
-    year = {"agreement": deal.pk, "year": 2026, "stream": "Zvw", "persons": 100,
-            "base_year": 2025, "base_cost_per_person": "10", "trend_rate": "0.03",
-            "risk_adjustment": "1", "realised_cost": "900", "moved_to_wlz": "0",
-            "moved_to_wlz_cost": "0", "trend_source": "national"}  # fmt: skip
+    year = _year_post(deal, year=2026, base_year=2025, trend_rate="0.03", trend_source="national")
     cases = [
         ({"base_weights": "10/30/50", "earlier_base_costs": "2023: 9; 2024: 9,5"},
          "base_weights", "De gewichten tellen op tot 100%"),
@@ -678,10 +672,7 @@ def test_contract_types_that_do_not_fit_are_refused_by_field(world: World) -> No
         assert message in " ".join(response.context["form"].errors[field]), change
     deal.refresh_from_db()
     assert deal.contract_type == "shared_savings" and deal.agreed_growth_rate is None
-    year = {"agreement": deal.pk, "year": 2027, "stream": "Zvw", "persons": 100,
-            "base_year": 2026, "base_cost_per_person": "10", "trend_rate": "0",
-            "risk_adjustment": "1", "realised_cost": "900", "moved_to_wlz": "0",
-            "moved_to_wlz_cost": "0", "trend_source": "agreed"}  # fmt: skip
+    year = _year_post(deal)
     new = f"/p/{world.a.pk}/realised-years/new/"
     refused = director.post(new, year | {"lump_sum": "950"})
     assert "Alleen een contract met een aanneemsom" in " ".join(
