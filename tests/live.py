@@ -113,7 +113,7 @@ def live_server(
     tmp: Path, database_url: str | None = None, **extra_env: str
 ) -> Iterator[LiveServer]:
     """Migrate a fresh database (or the one given) and serve it with gunicorn (3 workers × 4
-    threads)."""
+    threads, a 300 s worker timeout), as in production."""
     with nullcontext(database_url) if database_url else fresh_database(tmp) as url:
         log = tmp / "server.log"
         env = server_env(tmp, url, **extra_env)
@@ -121,7 +121,9 @@ def live_server(
         server.manage("migrate", "--no-input", "-v0")
         port = _free_port()
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", "3", "--threads", "4",
+            # as deploy/samenspel-web.service: on a busy machine a worker whose threads all
+            # hash passwords or wait for SQLite's lock must not be killed after the default 30 s
+            [str(BIN / "gunicorn"), "--workers", "3", "--threads", "4", "--timeout", "300",
              "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
              "samenspel.web.config.wsgi"],
             env=env,
