@@ -202,7 +202,9 @@ class Year:
         self._check_bases()
 
     def target(self, growth: float) -> float:
-        """The benchmark with the cost per person grown at ``growth`` instead of the trend."""
+        """The cost of the persons settled with the cost per person grown at ``growth`` a year
+        since the base year: the benchmark at the trend, a growth-bending target at the
+        agreed growth."""
         return (
             self.counted_persons
             * self.base_per_person
@@ -259,8 +261,7 @@ class Year:
     @property
     def benchmark(self) -> float:
         """The expected cost without the programme, of the persons settled."""
-        trend = (1.0 + self.trend_rate) ** self.years_since_base
-        return self.counted_persons * self.base_per_person * trend * self.risk_adjustment
+        return self.target(self.trend_rate)
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,8 @@ def verify(data: bytes) -> Verification:
     claimed = document.get("fingerprint") if isinstance(document, dict) else None
     given = {"fingerprint": claimed} if isinstance(claimed, str) else {}
     candidates = [v for model in _frozen_models() for v in model.objects.filter(**given)]
-    found = [_found(v, v.holds_document(document)) for v in candidates]
+    held = [(v, v.holds_document(document)) for v in candidates]
     if not isinstance(claimed, str):  # no name given: the versions whose figures it holds
-        found = [f for f in found if f.holds]
+        held = [(v, holds) for v, holds in held if holds]
+    found = [_found(v, holds) for v, holds in held]
     return Verification("json", claimed if isinstance(claimed, str) else None, found)
