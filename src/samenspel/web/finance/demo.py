@@ -185,19 +185,27 @@ def _settle(agreement: Agreement, **fields: object) -> None:
     year.save()
 
 
+def _three_years(programme: Programme, name: str, **terms: object) -> Agreement:
+    """An illustrative agreement for 2026-2028 in thousands of euros, checked and saved."""
+    agreement = Agreement(
+        programme=programme, name=name, start_year=2026, horizon=3,
+        description=gettext_noop("Illustrative amounts."), amount_unit="thousand", **terms,
+    )  # fmt: skip
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
 def load_contract_types_demo(programmes: dict[str, Programme]) -> None:
     """One settled year under each other contract type: growth bending in Goedleven, a lump sum
     in Anders Beter (Samendraads and Ruwaard settle shared savings)."""
     goedleven = programmes["Goedleven"]
     hospital, care_group = _org(goedleven, "Ziekenhuis"), _org(goedleven, "Zorggroep")
     insurer = _org(goedleven, "Zorgverzekeraar")
-    bending = Agreement(
-        programme=goedleven, name="Groeiafspraak ziekenhuiszorg 2026-2028", start_year=2026,
-        horizon=3, description=gettext_noop("Illustrative amounts."), amount_unit="thousand",
+    bending = _three_years(
+        goedleven, "Groeiafspraak ziekenhuiszorg 2026-2028",
         contract_type="growth_bending", agreed_growth_rate=Decimal("0.015"),
     )  # fmt: skip
-    bending.full_clean()
-    bending.save()
     clinic = _intervention(
         bending,
         gettext_noop("Shared clinic for chronic conditions"),
@@ -217,13 +225,7 @@ def load_contract_types_demo(programmes: dict[str, Programme]) -> None:
     anders = programmes["Anders Beter"]
     homecare, welfare = _org(anders, "Thuiszorg"), _org(anders, "Welzijn")
     a_insurer = _org(anders, "Zorgverzekeraar")
-    lump = Agreement(
-        programme=anders, name="Aanneemsom wijkverpleging 2026-2028", start_year=2026,
-        horizon=3, description=gettext_noop("Illustrative amounts."), amount_unit="thousand",
-        contract_type="lump_sum",
-    )  # fmt: skip
-    lump.full_clean()
-    lump.save()
+    lump = _three_years(anders, "Aanneemsom wijkverpleging 2026-2028", contract_type="lump_sum")
     nursing = _intervention(
         lump,
         gettext_noop("District nursing within a fixed sum"),
