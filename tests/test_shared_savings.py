@@ -18,6 +18,7 @@ from samenspel.analytics.business_case.shared_savings import (
     Year,
     divide,
     msr_by_size,
+    msr_from_confidence,
     planned_savings,
     settle_year,
 )
@@ -124,6 +125,51 @@ def test_a_small_population_needs_a_larger_saving_under_the_size_based_rate() ->
     # two-sided without its own minimum loss rate: the loss side uses the same size-based rate
     loss = settle_year(_year(2_100_000), Terms(msr_by_size=True, two_sided=True), SHARES)
     assert not loss.qualifies and loss.minimum_rate == pytest.approx(0.087)
+
+
+@pytest.mark.parametrize("persons", [500, 1_000, 3_000, 5_000])
+def test_cms_table_is_a_ninety_percent_confidence_interval(persons: int) -> None:
+    """CMS's table is, up to 5,000 persons, the half-width of a 90% confidence interval of the
+    mean cost per person with a coefficient of variation of 1.66: within 0.1 point."""
+    assert msr_from_confidence(persons, 1.66, 0.90) == pytest.approx(
+        msr_by_size(persons), abs=0.001
+    )
+
+
+def test_the_minimum_rate_from_a_confidence_interval_by_hand() -> None:
+    """1,000 persons at 2,000 each with a spread of 2,000 (variation 1): at 95%, z = 1.95996,
+    so the minimum rate is 1.95996 / sqrt(1,000) = 6.198%. A 6% saving is not shared; 6.5% is;
+    a 6% loss of a two-sided contract costs the providers nothing either."""
+    terms = Terms(msr_confidence=0.95, two_sided=True)
+    six = settle_year(_year(1_880_000, cost_sd_per_person=2000.0), terms, SHARES)
+    assert six.minimum_rate == pytest.approx(1.959964 / 1000**0.5, rel=1e-6)
+    assert not six.qualifies and six.shared == 0
+    more = settle_year(_year(1_870_000, cost_sd_per_person=2000.0), terms, SHARES)
+    assert more.qualifies and more.shared == pytest.approx(65_000)
+    loss = settle_year(_year(2_120_000, cost_sd_per_person=2000.0), terms, SHARES)
+    assert not loss.qualifies and loss.shared == 0
+    # a lower spread narrows the interval: half the spread, half the rate
+    half = settle_year(_year(1_880_000, cost_sd_per_person=1000.0), terms, SHARES)
+    assert half.minimum_rate == pytest.approx(six.minimum_rate / 2) and half.qualifies
+
+
+@pytest.mark.parametrize(
+    ("terms", "year", "field"),
+    [
+        ({"msr_confidence": 1.0}, {}, "msr_confidence"),
+        ({"msr_confidence": 0.4}, {}, "msr_confidence"),
+        ({"msr_confidence": float("nan")}, {}, "msr_confidence"),
+        ({"msr_confidence": 0.9, "msr_by_size": True}, {}, "msr_confidence"),
+        ({"msr_confidence": 0.9}, {}, "cost_sd_per_person"),
+        ({}, {"cost_sd_per_person": float("inf")}, "cost_sd_per_person"),
+        ({}, {"cost_sd_per_person": -1.0}, "cost_sd_per_person"),
+    ],
+)
+def test_a_confidence_interval_without_its_figures_is_refused_by_name(
+    terms: dict[str, object], year: dict[str, float], field: str
+) -> None:
+    with pytest.raises(SharedSavingsError, match=field):
+        settle_year(_year(1_900_000, **year), Terms(**terms), SHARES)  # type: ignore[arg-type]
 
 
 def test_the_quality_gate_scales_the_sharing_rate_by_the_score() -> None:
@@ -687,3 +733,128 @@ def test_contract_types_that_do_not_fit_are_refused_by_field(world: World) -> No
     missing = director.post(new, year)
     assert "Geef de aanneemsom van dit jaar" in " ".join(missing.context["form"].errors["lump_sum"])
     assert not RealisedYear.objects.filter(agreement=deal).exists()
+
+
+def test_a_confidence_interval_and_truncation_that_do_not_fit_are_refused_by_field(
+    world: World,
+) -> None:
+    """Both kinds of minimum rate at once, a confidence of 100%, a year without the spread the
+    interval needs, untruncated figures under a truncating agreement, and switching either
+    term on above years that lack it: each refused on its field, in Dutch, nothing stored."""
+    deal = Agreement.objects.create(programme=world.a, name="Deal")
+    director = world.client_for(world.director)
+    edit = f"/p/{world.a.pk}/agreements/{deal.pk}/edit/"
+    for change, field in (
+        ({"msr_confidence": "0.9", "msr_by_size": "on"}, "msr_confidence"),
+        ({"msr_confidence": "1"}, "msr_confidence"),
+        ({"msr_confidence": "NaN"}, "msr_confidence"),
+    ):
+        response = director.post(edit, _agreement_post(deal, **change))
+        assert field in response.context["form"].errors, change
+    deal.refresh_from_db()
+    assert deal.msr_confidence is None and not deal.msr_by_size
+    new_year = f"/p/{world.a.pk}/realised-years/new/"
+    assert director.post(new_year, _year_post(deal)).status_code == 302
+    for change, field, message in (
+        ({"msr_confidence": "0.9"}, "msr_confidence", "zonder spreiding"),
+        ({"truncate_costs": "on"}, "truncate_costs", "niet-afgekapte"),
+    ):
+        response = director.post(edit, _agreement_post(deal, **change))
+        assert message in " ".join(response.context["form"].errors[field]), change
+    deal.refresh_from_db()
+    assert deal.msr_confidence is None and not deal.truncate_costs
+    RealisedYear.objects.filter(agreement=deal).delete()
+    deal.msr_confidence, deal.truncate_costs = Decimal("0.9"), True
+    deal.save()
+    response = director.post(f"/p/{world.a.pk}/realised-years/new/", _year_post(deal))
+    errors = response.context["form"].errors
+    assert "spreiding" in " ".join(errors["cost_sd_per_person"])
+    assert "99e percentiel" in " ".join(errors["truncated"])
+    assert not RealisedYear.objects.filter(agreement=deal).exists()
+    taken = director.post(
+        f"/p/{world.a.pk}/realised-years/new/",
+        _year_post(deal, cost_sd_per_person="20", truncated="on"),
+    )
+    assert taken.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_truncated_year_with_a_confidence_interval_is_settled_on_every_output() -> None:
+    """The demo's Samendraads 2027 (1,800 persons, base 3.2 and trend 3%: a benchmark of
+    6,110.784, saved 2.79%) with a spread of 6.4 (variation 2): at 90% the minimum rate is
+    1.645 x 2 / sqrt(1,800) = 7.75%, so nothing is shared; the page, the workbook and the API
+    say the costs were truncated."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from samenspel.web.workspace.demo import load_demo
+
+    load_demo(with_population=False)
+    deal = Agreement.objects.get(programme__name="Samendraads")
+    RealisedYear.objects.filter(agreement=deal).update(
+        cost_sd_per_person=Decimal("6.4"), truncated=True
+    )
+    Agreement.objects.filter(pk=deal.pk).update(
+        msr_confidence=Decimal("0.9"), truncate_costs=True
+    )
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="regisseur"))
+    base = f"/p/{deal.programme_id}/money/{deal.pk}/"
+    response = client.get(base)
+    (_loss, _none), (year, _planned) = response.context["evaluation"].realised
+    assert year.minimum_rate == pytest.approx(1.644854 * 2 / 1800**0.5, rel=1e-5)
+    assert year.savings_rate == pytest.approx(0.02795, abs=1e-4)
+    assert not year.qualifies and year.shared == 0
+    page = response.content.decode()
+    assert "afgekapt op het 99e percentiel" in page and "90%-betrouwbaarheidsinterval" in page
+    assert "minimum 7,75%" in page and "onder het minimumpercentage" in page
+    book = load_workbook(io.BytesIO(client.get(base + "agreement.xlsx").content))
+    header, *rows = book["Verrekening"].values
+    assert header[13] == "afgekapt op het 99e percentiel" and rows[1][13] == "ja"
+    api = client.get(
+        f"/api/v1/programmes/{deal.programme_id}/agreements/{deal.pk}/evaluation?draws=0"
+    ).json()["settlement"]
+    assert [(s["truncated"], s["cost_sd_per_person"]) for s in api] == [(True, 6.4)] * 2
+
+
+def test_truncated_figures_and_their_spread_come_from_the_regiobeeld(world: World) -> None:
+    """A truncating agreement takes the regiobeeld's truncated cost per inhabitant for the
+    base years, its spread, and the next year's truncated cost as the realised cost; a year
+    without truncated figures is not offered."""
+    from samenspel.web.monitoring.models import Dataset, RegiobeeldRun
+
+    deal = Agreement.objects.create(programme=world.a, name="Deal", truncate_costs=True)
+    dataset = Dataset.objects.create(programme=world.a, name="Regio", kind="upload", folder="x")
+    years = (2023, 2024, 2025, 2026)
+    RegiobeeldRun.objects.create(
+        programme=world.a, dataset=dataset, status="done",
+        result={
+            "population": [{"year": y, "municipality": "total", "persons": 30000.0 + y - 2023,
+                            "suppressed": False} for y in years],
+            "costs": [{"year": y, "municipality": "total", "stream": "Zvw",
+                       "per_capita": 3000.0 + y, "suppressed": False} for y in years],
+            "settlement": [
+                {"year": 2023, "stream": "Zvw", "percentile": 99, "suppressed": True,
+                 "reason": "too_few_above_cap"},
+                *({"year": y, "stream": "Zvw", "percentile": 99, "suppressed": False,
+                   "truncated_per_capita": t, "sd_per_capita": 4100.5}
+                  for y, t in ((2024, 2800.0), (2025, 2900.0), (2026, 2950.0))),
+            ],
+            "disclosure": {"passed": True},
+        },
+    )  # fmt: skip
+    director = world.client_for(world.director)
+    page = director.get(f"/p/{world.a.pk}/money/{deal.pk}/").content.decode()
+    assert "2025|Zvw" in page and "2023|Zvw" not in page
+    url = f"/p/{world.a.pk}/money/{deal.pk}/base-from-regiobeeld/"
+    response = director.post(url, {"choice": "2025|Zvw"})
+    form = director.get(response["Location"]).context["form"]
+    assert form["base_cost_per_person"].value() == "2900.0000"
+    assert form["cost_sd_per_person"].value() == "4100.5000"
+    assert "checked" in str(form["truncated"])  # the box comes ticked
+    # the realised year 2026: 30,003 inhabitants at 2,950 truncated
+    assert (form["persons"].value(), form["realised_cost"].value()) == ("30003", "88508850.00")
+    # 2023 has no truncated figure: one base year, no regional trend from untruncated costs
+    assert not form["earlier_base_costs"].value()
+    refused = director.post(url, {"choice": "2023|Zvw"}, follow=True).content.decode()
+    assert "geen afgekapte kosten" in refused

@@ -12,7 +12,12 @@ Program (MSSP):
 - **savings** = benchmark - realised cost; they count only when they reach the **minimum
   savings rate** (MSR) of the benchmark, and are then shared from the first euro. The MSR is
   the agreed rate, or, by population size, CMS's table for one-sided contracts
-  (42 CFR 425.604(b): 12.2% for fewer than 500 persons down to 2.0% from 60,000);
+  (42 CFR 425.604(b): 12.2% for fewer than 500 persons down to 2.0% from 60,000), or the
+  half-width of a confidence interval of the benchmark: ``z * sd / (base cost * sqrt(n))``,
+  from the spread of the base year's cost per person (CMS's table is this rule at 90% with a
+  coefficient of variation of about 1.66, from 500 to 5,000 persons);
+- with person-level data, each person's cost can be **truncated** at the 99th percentile
+  (``population.settlement``): the year's figures then say so;
 - a **quality gate**: when the parties named quality indicators, the sharing rate of a savings
   year is scaled by that year's quality score (0-1); without a score nothing is shared;
 - in a Zvw year the contracting insurer settles only **its own insured's** part: the shared
@@ -41,6 +46,7 @@ import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
+from statistics import NormalDist
 
 from ..inputs import is_finite_number
 from .evaluate import grand_plan
@@ -73,6 +79,14 @@ def msr_by_size(persons: float) -> float:
     return CMS_MSR_TABLE[-1][1]
 
 
+def msr_from_confidence(persons: float, variation: float, confidence: float) -> float:
+    """The minimum savings rate as the half-width of the two-sided ``confidence`` interval of
+    a mean cost per person over ``persons``, whose coefficient of ``variation`` is the spread
+    of the cost per person over its mean."""
+    z = NormalDist().inv_cdf((1.0 + confidence) / 2.0)
+    return z * variation / math.sqrt(persons)
+
+
 class SharedSavingsError(ValueError):
     """Terms or a year's figures that cannot be settled; the message names the field."""
 
@@ -89,6 +103,9 @@ class Terms:
     loss_cap_rate: float | None = None
     msr_by_size: bool = False
     """The minimum savings (and, unless given, loss) rate from CMS's table by population size."""
+    msr_confidence: float | None = None
+    """The minimum savings (and, unless given, loss) rate from a confidence interval of the
+    benchmark at this level (0.9 is 90%); each year then needs its spread."""
     quality_indicators: tuple[str, ...] = ()
     """The indicators the parties chose for the quality gate; none: no gate."""
     insurer_share: float = 1.0
@@ -105,6 +122,11 @@ class Terms:
                 continue
             if not is_finite_number(value) or not 0 <= value <= 1:
                 raise SharedSavingsError(f"{name}: a fraction from 0 to 1, got {value!r}")
+        level = self.msr_confidence
+        if level is not None and (not is_finite_number(level) or not 0.5 <= level < 1):
+            raise SharedSavingsError(f"msr_confidence: from 0.5 to below 1, got {level!r}")
+        if level is not None and self.msr_by_size:
+            raise SharedSavingsError("msr_confidence: or by population size, not both")
         share = self.insurer_share
         if not is_finite_number(share) or not 0 < share <= 1:
             raise SharedSavingsError(f"insurer_share: a fraction above 0 up to 1, got {share!r}")
@@ -123,14 +145,24 @@ class Terms:
         if given and self.loss_sharing_rate is None:
             raise SharedSavingsError("loss_sharing_rate: give it with the other loss terms")
 
-    def minimum_rate(self, persons: float) -> float:
-        """The minimum savings rate for a year of ``persons``."""
+    def minimum_rate(self, persons: float, variation: float | None = None) -> float:
+        """The minimum savings rate for a year of ``persons`` whose cost per person has the
+        coefficient of ``variation`` (needed for a rate from a confidence interval)."""
+        if self.msr_confidence is not None:
+            if variation is None:
+                raise SharedSavingsError(
+                    "cost_sd_per_person: the minimum rate comes from a confidence interval, "
+                    "which needs the spread of the cost per person"
+                )
+            return msr_from_confidence(persons, variation, self.msr_confidence)
         return msr_by_size(persons) if self.msr_by_size else self.minimum_savings_rate
 
-    def for_loss(self, persons: float) -> tuple[float, float, float]:
+    def for_loss(
+        self, persons: float, variation: float | None = None
+    ) -> tuple[float, float, float]:
         """(minimum rate, sharing rate, cap rate) that settle a loss year of ``persons``."""
         return (
-            self.minimum_rate(persons)
+            self.minimum_rate(persons, variation)
             if self.minimum_loss_rate is None
             else self.minimum_loss_rate,
             self.sharing_rate if self.loss_sharing_rate is None else self.loss_sharing_rate,
@@ -165,6 +197,11 @@ class Year:
     """Where ``trend_rate`` comes from ("agreed", "national", "regional"), to show with it."""
     lump_sum: float | None = None
     """A lump-sum contract's agreed sum for this year and stream."""
+    cost_sd_per_person: float | None = None
+    """The standard deviation of the base year's cost per person, for a minimum rate from a
+    confidence interval."""
+    truncated: bool = False
+    """The costs were truncated per person at the 99th percentile (shown with the year)."""
 
     @property
     def base_years(self) -> tuple[int, ...]:
@@ -196,6 +233,9 @@ class Year:
             raise SharedSavingsError(
                 f"{self.year} {self.stream}, moved_to_wlz: give the persons with their cost"
             )
+        spread = self.cost_sd_per_person
+        if spread is not None and (not is_finite_number(spread) or spread <= 0):
+            raise SharedSavingsError(f"{self.year} {self.stream}, cost_sd_per_person: above 0")
         lump = self.lump_sum
         if lump is not None and (not is_finite_number(lump) or lump <= 0):
             raise SharedSavingsError(f"{self.year} {self.stream}, lump_sum: an amount above 0")
@@ -247,6 +287,12 @@ class Year:
             w * cost * (1.0 + self.trend_rate) ** offset
             for w, (offset, cost) in zip(self.weights, bases, strict=True)
         )
+
+    @property
+    def variation(self) -> float | None:
+        """The coefficient of variation of the base year's cost per person, when known."""
+        spread = self.cost_sd_per_person
+        return None if spread is None else spread / self.base_cost_per_person
 
     @property
     def counted_persons(self) -> float:
@@ -326,10 +372,10 @@ def settle_year(
     rate = difference / reference
     gated = bool(terms.quality_indicators) and difference >= 0
     if difference < 0:
-        minimum, sharing, cap = terms.for_loss(year.counted_persons)
+        minimum, sharing, cap = terms.for_loss(year.counted_persons, year.variation)
     else:
         minimum, sharing, cap = (
-            terms.minimum_rate(year.counted_persons),
+            terms.minimum_rate(year.counted_persons, year.variation),
             terms.sharing_rate * ((year.quality_score or 0.0) if gated else 1.0),
             terms.cap_rate,
         )

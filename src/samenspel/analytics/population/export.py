@@ -31,6 +31,7 @@ TABLES = {
     "neighbourhoods": "persons per neighbourhood",
     "neighbourhood_segments": "population segments per neighbourhood",
     "standardised": "rates standardised for age and sex, with 95% intervals",
+    "settlement": "cost per inhabitant truncated at the 99th percentile, for the whole region",
 }
 # What each column means and in which unit, for the README.
 COLUMNS = {
@@ -73,6 +74,11 @@ COLUMNS = {
     "expected_per_insured_year": "Zvw cost per insured-year in euros at Vektis's national rates",
     "accuracy": "rounded release: every count of the row is within this many of the truth",
     "suppressed": "true: the figures of this row are hidden (see Hidden figures)",
+    "percentile": "each person's cost counts up to this percentile of the year",
+    "truncated_per_capita": "euros per inhabitant, each person's cost truncated",
+    "sd_per_capita": "standard deviation of the truncated cost per person, in euros",
+    "reason": "why the row is hidden: too few persons above the percentile, one person "
+    "dominating, no cost above zero, or the region's cost hidden",
 }
 
 

@@ -48,6 +48,7 @@ from .cellkey import record_key
 from .contract import CONDITIONS
 from .engine import Tables
 from .limits import memory_limit_bytes, work_dir
+from .settlement import settlement_costs
 
 AGE_BANDS = (*tuple(f"{lo}-{lo + 4}" for lo in range(0, 85, 5)), "85+")
 SEGMENTS = ("healthy", "chronic_stable", "complex_chronic", "frail_elderly", "end_of_life")
@@ -72,6 +73,9 @@ class Counts:
     care_use_by_age: pd.DataFrame  # year, municipality, sex, age_class, kind, events, persons
     # year, municipality, neighbourhood, segment, persons (empty when no neighbourhood is known)
     neighbourhood_segments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # year, stream, persons, cost, cap, truncated, capped, squares, removed, largest_removed
+    # (``settlement``: over the whole region, not per municipality)
+    settlement: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # What one partition may hold per person and per care event, in bytes of DuckDB's memory limit.
@@ -288,8 +292,12 @@ def compute_counts(
                 results.append(_count_part(con, step, part, years_table))
             finally:
                 step.clear()
-    work.clear()
     counts = add_counts(results)
+    # a percentile needs every person at once: over the whole tables, not per partition
+    counts.settlement = con.execute(
+        settlement_costs(tables, person_years(tables, years_table)).order_by(["year", "stream"])
+    ).reset_index(drop=True)
+    work.clear()
     if secret is None:  # no record keys: the cells have none either
         for item in fields(Counts):
             frame = getattr(counts, item.name)

@@ -11,6 +11,7 @@ from .cellkey import COST_NOISE, MAX_NOISE, perturb, perturb_cost
 from .disclosure import Publication, Table
 from .reference import national_insured_years, national_zvw_rates
 from .regiobeeld import Counts
+from .settlement import published_settlement
 from .standardised import national_zvw_by_band, standardised_rows
 from .suppression import TOTAL, add_totals, primary, secondary
 from .thresholds import DEFAULT_THRESHOLD, EXACT, METHODS, ROUNDED
@@ -541,6 +542,16 @@ def _assemble(
         "neighbourhoods": _records(nb),
         "neighbourhood_segments": _records(nb_seg),
         "standardised": standardised,
+        # region-wide figures for a shared-savings settlement (``settlement``)
+        "settlement": published_settlement(
+            counts.settlement,
+            k,
+            {
+                (int(r.year), str(r.stream))
+                for r in cost.itertuples()
+                if r.municipality == TOTAL and not r.suppressed and not pd.isna(r.per_capita)
+            },
+        ),
         "disclosure": disclosure,
     }
 

@@ -56,6 +56,10 @@ class RegionalCost:
     inhabitants: int
     per_inhabitant: float
     """In euros."""
+    truncated_per_inhabitant: float | None = None
+    """With each person's cost truncated at the 99th percentile; None: not published."""
+    sd_per_inhabitant: float | None = None
+    """The spread (standard deviation) of the truncated cost per inhabitant."""
 
 
 RegionalCostsSource = Callable[[Programme], list[RegionalCost]]

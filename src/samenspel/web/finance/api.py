@@ -40,6 +40,8 @@ def agreement_evaluation(
                 "benchmark": o.benchmark,
                 "base_cost_per_person": o.year.base_per_person,
                 "realised_cost": o.year.realised_cost,
+                "truncated": o.year.truncated,
+                "cost_sd_per_person": o.year.cost_sd_per_person,
                 "moved_to_wlz": o.year.moved_to_wlz,
                 "moved_to_wlz_cost": o.year.moved_to_wlz_cost,
                 "savings": o.savings,

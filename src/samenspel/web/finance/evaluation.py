@@ -239,6 +239,9 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
             cap_rate=float(agreement.cap_rate),
             two_sided=agreement.two_sided,
             msr_by_size=agreement.msr_by_size,
+            msr_confidence=(
+                None if agreement.msr_confidence is None else float(agreement.msr_confidence)
+            ),
             quality_indicators=agreement.quality_indicator_list,
             insurer_share=float(agreement.insurer_share),
             contract=agreement.contract_type,
@@ -286,6 +289,10 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
                 weights=weights,
                 trend_source=row.trend_source,
                 lump_sum=None if row.lump_sum is None else float(row.lump_sum),
+                cost_sd_per_person=(
+                    None if row.cost_sd_per_person is None else float(row.cost_sd_per_person)
+                ),
+                truncated=row.truncated,
             )
         except SharedSavingsError as exc:
             result.problems.append(str(exc))

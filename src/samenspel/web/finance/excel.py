@@ -168,7 +168,8 @@ def _settlement_sheet(book: Workbook, agreement: Agreement, evaluation: Evaluati
     sheet.append(
         [_("Year"), _("Financing stream"), _("Benchmark"), _("Realised cost"), _("Savings"),
          _("Savings rate"), _("Planned savings"), _("Shared"), _("Note"), _("Minimum rate"),
-         _("Sharing rate"), _("Target or sum"), _("Funder gains")]
+         _("Sharing rate"), _("Target or sum"), _("Funder gains"),
+         _("truncated at the 99th percentile")]
     )  # fmt: skip
     for o, planned in evaluation.realised:
         note = (
@@ -188,6 +189,7 @@ def _settlement_sheet(book: Workbook, agreement: Agreement, evaluation: Evaluati
         sheet.cell(sheet.max_row, 11, o.sharing_rate).number_format = "0.0#%"
         sheet.cell(sheet.max_row, 12, o.target)
         sheet.cell(sheet.max_row, 13, o.funder_gain)
+        sheet.cell(sheet.max_row, 14, _("yes") if o.year.truncated else _("no"))
     sheet.append([])
     sheet.append([_("Party"), _("Year"), _("Financing stream"), _("As planned"), _("Realised")])
     for o, planned in evaluation.realised:

@@ -206,6 +206,25 @@ class Agreement(ProgrammeScoped):
             "500 persons to 2% from 60,000, by the persons of each year."
         ),
     )
+    msr_confidence = _fraction(
+        _("minimum savings rate from a confidence interval"),
+        _(
+            "Instead of the rate above: the half-width of this confidence interval of the "
+            "benchmark (0.9 is 90%), from the spread of each year's cost per person. Empty: not."
+        ),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("0.9999"))],
+    )
+    truncate_costs = models.BooleanField(
+        _("truncate costs at the 99th percentile"),
+        default=False,
+        help_text=_(
+            "Each person's cost counts up to the 99th percentile of the year, so one "
+            "catastrophic claim does not decide the settlement. Needs person-level data: the "
+            "figures then come from the regiobeeld."
+        ),
+    )
     quality_indicators = models.TextField(
         _("quality indicators"),
         blank=True,
@@ -262,6 +281,35 @@ class Agreement(ProgrammeScoped):
                 {
                     "contract_type": _(
                         "Realised years were entered for another contract type: change them first."
+                    )
+                }
+            )
+        if self.msr_confidence is not None and self.msr_by_size:
+            raise ValidationError(
+                {"msr_confidence": _("Choose one: by population size or a confidence interval.")}
+            )
+        if (
+            self.pk
+            and self.msr_confidence is not None
+            and self.realised_years.filter(cost_sd_per_person__isnull=True).exists()
+        ):
+            raise ValidationError(
+                {
+                    "msr_confidence": _(
+                        "Realised years have no spread of the cost per person: give it first."
+                    )
+                }
+            )
+        if (
+            self.pk
+            and self.truncate_costs
+            and self.realised_years.filter(truncated=False).exists()
+        ):
+            raise ValidationError(
+                {
+                    "truncate_costs": _(
+                        "Realised years hold untruncated costs: take them from the regiobeeld "
+                        "first."
                     )
                 }
             )
@@ -622,6 +670,23 @@ class RealisedYear(ProgrammeScoped):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("A lump-sum contract only: the sum agreed for this year and stream."),
     )
+    cost_sd_per_person = models.DecimalField(
+        _("spread of the cost per person"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.0001"))],
+        help_text=_(
+            "The standard deviation of the base year's cost per person, in the agreement's "
+            "unit: for a minimum savings rate from a confidence interval."
+        ),
+    )
+    truncated = models.BooleanField(
+        _("costs truncated at the 99th percentile"),
+        default=False,
+        help_text=_("The base and realised costs count each person up to the 99th percentile."),
+    )
     quality_score = _fraction(
         _("quality score"),
         _(
@@ -672,7 +737,7 @@ class RealisedYear(ProgrammeScoped):
             errors["moved_to_wlz_cost"] = _("At most the realised cost.")
         terms = (
             Agreement.objects.filter(pk=self.agreement_id)
-            .values("quality_indicators", "contract_type")
+            .values("quality_indicators", "contract_type", "msr_confidence", "truncate_costs")
             .first()
             if self.agreement_id is not None
             else None
@@ -682,6 +747,16 @@ class RealisedYear(ProgrammeScoped):
                 _("Give the sum agreed for this year.")
                 if self.lump_sum is None
                 else _("Only a lump-sum contract has a sum per year.")
+            )
+        if terms and terms["msr_confidence"] is not None and self.cost_sd_per_person is None:
+            errors["cost_sd_per_person"] = _(
+                "The agreement's minimum savings rate comes from a confidence interval: give "
+                "the spread."
+            )
+        if terms and terms["truncate_costs"] and not self.truncated:
+            errors["truncated"] = _(
+                "The agreement truncates costs at the 99th percentile: enter truncated figures "
+                "(from the regiobeeld or your own person-level data) and tick this."
             )
         if self.quality_score is not None and terms and not terms["quality_indicators"].strip():
             errors["quality_score"] = _(

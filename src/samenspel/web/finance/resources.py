@@ -11,7 +11,8 @@ register(
         ("name", "scenario", "description", "start_year", "horizon", "discount_rate",
          "amount_unit", "settlement_rule", "minimum_savings_rate", "sharing_rate", "cap_rate",
          "two_sided", "loss_sharing_rate", "minimum_loss_rate", "loss_cap_rate", "contract_type",
-         "agreed_growth_rate", "msr_by_size", "quality_indicators", "insurer_share"),
+         "agreed_growth_rate", "msr_by_size", "msr_confidence", "truncate_costs",
+         "quality_indicators", "insurer_share"),
         ("name", "scenario", "start_year", "horizon", "discount_rate"),
     ),
     Resource(
@@ -38,7 +39,8 @@ register(
         RealisedYear,
         ("agreement", "year", "stream", "persons", "base_year", "base_cost_per_person",
          "trend_rate", "trend_source", "earlier_base_costs", "base_weights", "risk_adjustment",
-         "realised_cost", "lump_sum", "moved_to_wlz", "moved_to_wlz_cost", "quality_score"),
+         "realised_cost", "lump_sum", "moved_to_wlz", "moved_to_wlz_cost", "quality_score",
+         "cost_sd_per_person", "truncated"),
         ("agreement", "year", "stream", "persons", "realised_cost"),
     ),
 )

@@ -32,7 +32,8 @@ TERMS = ("name", "scenario", "description", "start_year", "horizon", "discount_r
 
 LATER_TERMS: dict[str, Any] = {"msr_by_size": False, "quality_indicators": "",
                                "insurer_share": Decimal("1"), "contract_type": "shared_savings",
-                               "agreed_growth_rate": None}  # fmt: skip
+                               "agreed_growth_rate": None, "msr_confidence": None,
+                               "truncate_costs": False}  # fmt: skip
 """Terms added later, covered once they differ from their default, so that an agreement
 approved before they existed keeps its fingerprint."""
 
@@ -189,7 +190,14 @@ def dashboard_context(
         else ""
     )
     bases = (
-        sorted({(c.year, c.stream) for c in regional_costs(programme)}, reverse=True)
+        sorted(
+            {
+                (c.year, c.stream)
+                for c in regional_costs(programme)
+                if not agreement.truncate_costs or c.truncated_per_inhabitant
+            },
+            reverse=True,
+        )
         if role.role == "director"
         else []
     )

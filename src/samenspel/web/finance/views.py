@@ -19,7 +19,7 @@ from samenspel.web.core.accounts.access import PermissionDeniedError, is_directo
 from samenspel.web.core.accounts.models import ProgrammeRole
 from samenspel.web.core.approvals import DecisionForm, fingerprint
 from samenspel.web.core.downloads import XLSX, attachment
-from samenspel.web.core.extensions import regional_costs
+from samenspel.web.core.extensions import RegionalCost, regional_costs
 from samenspel.web.core.models import Programme
 from samenspel.web.core.pages import programme_view
 from samenspel.web.core.pdf import render_pdf
@@ -159,18 +159,34 @@ def base_from_regiobeeld(
     request: HttpRequest, programme: Programme, role: ProgrammeRole, agreement_id: int
 ) -> HttpResponse:
     """Open the realised-year form with the base taken from the regiobeeld: the region's
-    inhabitants and published cost per inhabitant of the chosen stream and year."""
+    inhabitants and published cost per inhabitant of the chosen stream and year. When the
+    agreement truncates costs, the truncated figures, their spread, and the next year's
+    truncated cost as the realised cost."""
     if not is_director(role):
         raise PermissionDenied
     agreement = agreement_of(programme, agreement_id)
     year_text, _bar, stream = request.POST.get("choice", "").partition("|")
     year = _whole(year_text)
-    figure = next(
-        (c for c in regional_costs(programme) if c.year == year and c.stream == stream), None
-    )
+    figures = {c.year: c for c in regional_costs(programme) if c.stream == stream}
+    figure = figures.get(year)
     money = reverse("agreement_money", args=[programme.pk, agreement.pk])
     if figure is None:
         messages.error(request, _("The regiobeeld has no published figure for that year."))
+        return redirect(f"{money}#settlement")
+    truncate = agreement.truncate_costs
+
+    def cost(c: RegionalCost) -> float | None:
+        return c.truncated_per_inhabitant if truncate else c.per_inhabitant
+
+    base = cost(figure)
+    if base is None or base <= 0:
+        messages.error(
+            request,
+            _(
+                "The regiobeeld publishes no truncated cost for that year and stream: too few "
+                "persons are above the 99th percentile, or the cost is hidden."
+            ),
+        )
         return redirect(f"{money}#settlement")
     audit.record(request.user, programme, "use regiobeeld figures", f"run {figure.run_id}")
     scale = 1000 if agreement.amount_unit == "thousand" else 1
@@ -180,21 +196,28 @@ def base_from_regiobeeld(
         "year": str(year + 1),
         "base_year": str(year),
         "persons": str(figure.inhabitants),
-        "base_cost_per_person": f"{figure.per_inhabitant / scale:.4f}",
+        "base_cost_per_person": f"{base / scale:.4f}",
         "next": money,
     }
-    earlier = {
-        c.year: c.per_inhabitant
-        for c in regional_costs(programme)
-        if c.stream == stream and c.year in (year - 2, year - 1) and c.per_inhabitant > 0
-    }
-    if len(earlier) == 2:  # three base years, weighted as MSSP's first agreement period
+    if truncate:
+        fields["truncated"] = "on"
+        if figure.sd_per_inhabitant:
+            fields["cost_sd_per_person"] = f"{figure.sd_per_inhabitant / scale:.4f}"
+        following = figures.get(year + 1)
+        realised = cost(following) if following else None
+        if following and realised:
+            fields |= {
+                "persons": str(following.inhabitants),
+                "realised_cost": f"{realised * following.inhabitants / scale:.2f}",
+            }
+    earlier = {y: cost(figures[y]) for y in (year - 2, year - 1) if y in figures}
+    if len(earlier) == 2 and all(earlier.values()):  # three base years, as MSSP's first period
         fields |= {
             "earlier_base_costs": "; ".join(
-                f"{y}: {earlier[y] / scale:.4f}" for y in sorted(earlier)
+                f"{y}: {(earlier[y] or 0) / scale:.4f}" for y in sorted(earlier)
             ),
             "base_weights": "10/30/60",
-            "trend_rate": f"{(figure.per_inhabitant / earlier[year - 2]) ** 0.5 - 1:.4f}",
+            "trend_rate": f"{(base / (earlier[year - 2] or 1)) ** 0.5 - 1:.4f}",
             "trend_source": "regional",
         }
     query = urlencode(fields)

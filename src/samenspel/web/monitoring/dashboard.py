@@ -40,6 +40,8 @@ class View:
     trends: list[dict[str, Any]] = field(default_factory=list)
     municipalities: list[dict[str, Any]] = field(default_factory=list)
     neighbourhoods: list[dict[str, Any]] = field(default_factory=list)
+    # the whole region's truncated cost per stream, for a shared-savings settlement
+    settlement: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _cost_per_capita(costs: list[dict[str, Any]]) -> float | None:
@@ -82,6 +84,8 @@ def view(result: dict[str, Any], year: int, municipality: str) -> View:
     v.costs = [(r["stream"], r["per_capita"]) for r in costs]
     v.unknown_cost_percent = _unknown_cost_percent(costs)
     v.neighbourhoods = _neighbourhoods(result, where)
+    if municipality == TOTAL:
+        v.settlement = _pick(result.get("settlement", []), year=year)
     for y in result["years"]:
         at = {"year": y, "municipality": municipality}
         v.trends.append(

@@ -82,9 +82,20 @@ def _regional_costs(programme: Programme) -> list[RegionalCost]:
     }
     if run is None:
         return []
+    settlement = {
+        (r["year"], r["stream"]): r
+        for r in result.get("settlement", [])
+        if not r.get("suppressed")
+    }
     return [
         RegionalCost(
-            run.pk, r["year"], r["stream"], int(inhabitants[r["year"]]), float(r["per_capita"])
+            run.pk,
+            r["year"],
+            r["stream"],
+            int(inhabitants[r["year"]]),
+            float(r["per_capita"]),
+            settlement.get((r["year"], r["stream"]), {}).get("truncated_per_capita"),
+            settlement.get((r["year"], r["stream"]), {}).get("sd_per_capita"),
         )
         for r in result.get("costs", [])
         if r["municipality"] == TOTAL
