@@ -102,6 +102,27 @@ def test_a_two_sided_contract_settles_losses_on_its_own_terms() -> None:
     assert Terms(two_sided=True).for_loss(1000) == (0.02, 0.5, 0.10)
 
 
+def test_the_enhanced_track_as_42_cfr_425_610_writes_it() -> None:
+    """MSSP's ENHANCED track: a final sharing rate of 75% times the quality score, at most 20%
+    of the benchmark; a shared loss rate of 1 minus the final sharing rate, at least 40%, at
+    most 15% of the benchmark. At full quality that is 40%. Benchmark 2,000,000, 2% corridor."""
+    terms = Terms(
+        sharing_rate=0.75, cap_rate=0.20, two_sided=True, loss_sharing_rate=0.40,
+        minimum_loss_rate=0.02, loss_cap_rate=0.15, quality_indicators=("CAHPS", "HbA1c"),
+    )  # fmt: skip
+    full = settle_year(_year(1_800_000, quality_score=1.0), terms, SHARES)
+    assert full.shared == pytest.approx(150_000)  # 75% of 200,000
+    huge = settle_year(_year(1_000_000, quality_score=1.0), terms, SHARES)
+    assert huge.capped and huge.shared == pytest.approx(400_000)  # 20% of 2,000,000
+    # quality 0.8: a final sharing rate of 60%; its loss rate 1 - 0.6 = 40%, as at full
+    eighty = settle_year(_year(1_800_000, quality_score=0.8), terms, SHARES)
+    assert eighty.sharing_rate == pytest.approx(0.60) and eighty.shared == pytest.approx(120_000)
+    loss = settle_year(_year(2_200_000, quality_score=0.8), terms, SHARES)
+    assert loss.shared == pytest.approx(-80_000)  # 40% of a 200,000 loss
+    worst = settle_year(_year(3_000_000, quality_score=0.8), terms, SHARES)
+    assert worst.capped and worst.shared == pytest.approx(-300_000)  # 15% of 2,000,000
+
+
 @pytest.mark.parametrize(
     ("persons", "rate"),
     [(1, 0.122), (499, 0.122), (750, 0.1045), (1_000, 0.087), (2_000, 0.0685),

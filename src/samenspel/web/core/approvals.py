@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.conf import settings
@@ -45,9 +45,17 @@ class FrozenVersion(models.Model):
         """What this is a version of, for a reader: "agreement X" or "regioplan Y"."""
         raise NotImplementedError
 
+    VERSION_OF: ClassVar[str] = ""
+    """The field holding what this is a version of (its versions are numbered within it)."""
+
     def later_versions(self) -> int:
         """How many versions were frozen after this one."""
-        raise NotImplementedError
+        key = f"{self.VERSION_OF}_id"
+        return (
+            type(self)
+            ._default_manager.filter(**{key: getattr(self, key), "number__gt": self.number})
+            .count()
+        )
 
     def holds_document(self, data: Any) -> bool | None:
         """Whether an exported JSON document holds exactly this version's figures; None when

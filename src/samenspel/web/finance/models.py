@@ -823,13 +823,10 @@ class ApprovalRound(FrozenVersion, ProgrammeScoped):
     def __str__(self) -> str:
         return f"{self.agreement} v{self.number}"
 
+    VERSION_OF = "agreement"
+
     def subject(self) -> str:
         return f"agreement '{self.agreement}' ({self.programme.name})"
-
-    def later_versions(self) -> int:
-        return ApprovalRound.objects.filter(
-            agreement_id=self.agreement_id, number__gt=self.number
-        ).count()
 
     def holds_document(self, data: Any) -> bool | None:
         """The export's figures against the frozen ones, without what only the export carries

@@ -397,13 +397,10 @@ class PlanVersion(FrozenVersion, ProgrammeScoped):
     def __str__(self) -> str:
         return f"{self.programme} v{self.number}"
 
+    VERSION_OF = "programme"
+
     def subject(self) -> str:
         return f"regioplan of {self.programme.name}"
-
-    def later_versions(self) -> int:
-        return PlanVersion.objects.filter(
-            programme_id=self.programme_id, number__gt=self.number
-        ).count()
 
 
 class PlanApproval(PartyDecision):
