@@ -49,7 +49,7 @@ lint: $(TESTING) $(ASSETS)
 	$(BIN)/mypy
 
 test-sqlite: $(TESTING) $(ASSETS) browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=30
 
 test-postgres: $(TESTING) $(ASSETS) browser
 	bash scripts/test-postgres.sh $(BIN)

@@ -27,4 +27,4 @@ then
   exit 0
 fi
 echo "Running the test suite on PostgreSQL ($URL)"
-DATABASE_URL="$URL" "$BIN/python" -m pytest -q -p no:cacheprovider
+DATABASE_URL="$URL" "$BIN/python" -m pytest -q -p no:cacheprovider --durations=30

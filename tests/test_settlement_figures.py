@@ -19,6 +19,7 @@ from samenspel.analytics.population.settlement import (
     COST_HIDDEN,
     DOMINATED,
     NO_CAP,
+    ROUNDED_RELEASE,
     TOO_FEW_ABOVE,
     published_settlement,
 )
@@ -131,3 +132,15 @@ def test_the_published_figures_equal_a_recomputation_in_pandas(
         assert record["sd_per_capita"] == pytest.approx(sd, abs=0.006)
         # truncation only takes away
         assert record["truncated_per_capita"] <= costs[(record["year"], record["stream"])]
+
+
+def test_a_rounded_release_publishes_no_exact_truncated_cost(tmp_path: Path) -> None:
+    """The cell-key method perturbs every cost so that two releases cannot be differenced to
+    one person; an exact truncated cost beside them would undo that, so none is published."""
+    folder = _region(tmp_path, [float(c) for c in range(1, 1001)])
+    con = connect("duckdb")
+    counts = compute_counts(con, load(con, folder, "duckdb"), secret="s" * 16)
+    assert not build_report(counts)["settlement"][0]["suppressed"]
+    [withheld] = build_report(counts, method="rounded")["settlement"]
+    assert withheld["suppressed"] and withheld["reason"] == ROUNDED_RELEASE
+    assert "truncated_per_capita" not in withheld

@@ -78,7 +78,7 @@ COLUMNS = {
     "truncated_per_capita": "euros per inhabitant, each person's cost truncated",
     "sd_per_capita": "standard deviation of the truncated cost per person, in euros",
     "reason": "why the row is hidden: too few persons above the percentile, one person "
-    "dominating, no cost above zero, or the region's cost hidden",
+    "dominating, no cost above zero, the region's cost hidden, or a rounded release",
 }
 
 

@@ -551,6 +551,7 @@ def _assemble(
                 for r in cost.itertuples()
                 if r.municipality == TOTAL and not r.suppressed and not pd.isna(r.per_capita)
             },
+            rounded=method == ROUNDED,
         ),
         "disclosure": disclosure,
     }

@@ -17,7 +17,8 @@ The cap itself is close to one person's cost and is never published. The truncat
 published only when at least the threshold of persons are above the cap and no one of them
 accounts for more than half of what truncation removes: the published cost minus the truncated
 cost is then a sum over at least that many persons that no single person dominates. Where the
-region's cost of a stream is hidden, so are its settlement figures.
+region's cost of a stream is hidden, so are its settlement figures; a rounded release (the
+cell-key method) publishes none.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ TOO_FEW_ABOVE = "too_few_above_cap"
 DOMINATED = "one_person_dominates"
 NO_CAP = "cap_is_zero"
 COST_HIDDEN = "cost_hidden"
+ROUNDED_RELEASE = "rounded_release"
 
 
 def cap_rank(persons: Any) -> Any:
@@ -125,18 +127,24 @@ def spread(row: Any) -> float:
 
 
 def published_settlement(
-    raw: pd.DataFrame, threshold: int, shown: Collection[tuple[int, str]] | None = None
+    raw: pd.DataFrame,
+    threshold: int,
+    shown: Collection[tuple[int, str]] | None = None,
+    *,
+    rounded: bool = False,
 ) -> list[dict[str, Any]]:
     """The settlement figures to publish, per year and stream: the truncated cost per person
     and the spread, in whole cents, or the reason they are withheld. The cap, the persons above
     it and the sums they come from stay inside. ``shown``: the (year, stream) whose region
-    cost is published (None: all); of the others nothing is published here either."""
+    cost is published (None: all); of the others nothing is published here either. A
+    ``rounded`` release publishes none: exact sums beside perturbed ones would let two releases
+    be differenced to one person's cost, which the perturbation exists to prevent."""
     records: list[dict[str, Any]] = []
     if raw.empty:
         return records
     for row in raw.sort_values(["year", "stream"]).itertuples():
         visible = shown is None or (int(row.year), str(row.stream)) in shown
-        reason = withheld_because(row, threshold, visible)
+        reason = ROUNDED_RELEASE if rounded else withheld_because(row, threshold, visible)
         record: dict[str, Any] = {
             "year": int(row.year),
             "stream": str(row.stream),
@@ -156,6 +164,7 @@ def published_settlement(
 
 __all__ = [
     "DOMINANCE",
+    "ROUNDED_RELEASE",
     "TRUNCATION_PERCENTILE",
     "cap_rank",
     "published_settlement",

@@ -274,57 +274,31 @@ class Agreement(ProgrammeScoped):
             raise ValidationError(
                 {"agreed_growth_rate": _("Only a growth-bending contract has an agreed growth.")}
             )
-        if self.pk and self.realised_years.filter(
-            lump_sum__isnull=self.contract_type == LUMP_SUM
-        ).exists():
-            raise ValidationError(
-                {
-                    "contract_type": _(
-                        "Realised years were entered for another contract type: change them first."
-                    )
-                }
-            )
         if self.msr_confidence is not None and self.msr_by_size:
             raise ValidationError(
                 {"msr_confidence": _("Choose one: by population size or a confidence interval.")}
             )
-        if (
-            self.pk
-            and self.msr_confidence is not None
-            and self.realised_years.filter(cost_sd_per_person__isnull=True).exists()
-        ):
-            raise ValidationError(
-                {
-                    "msr_confidence": _(
-                        "Realised years have no spread of the cost per person: give it first."
-                    )
-                }
-            )
-        if (
-            self.pk
-            and self.truncate_costs
-            and self.realised_years.filter(truncated=False).exists()
-        ):
-            raise ValidationError(
-                {
-                    "truncate_costs": _(
-                        "Realised years hold untruncated costs: take them from the regiobeeld "
-                        "first."
-                    )
-                }
-            )
-        if (
-            self.pk
-            and not self.quality_indicator_list
-            and self.realised_years.filter(quality_score__isnull=False).exists()
-        ):
-            raise ValidationError(
-                {
-                    "quality_indicators": _(
-                        "Realised years have a quality score: name the indicators it is on."
-                    )
-                }
-            )
+        if self.pk:
+            self._check_entered_years()
+
+    def _check_entered_years(self) -> None:
+        """Terms that realised years already entered would contradict: the first is refused,
+        on its field."""
+        conflicts = (
+            ("contract_type", True, {"lump_sum__isnull": self.contract_type == LUMP_SUM},
+             _("Realised years were entered for another contract type: change them first.")),
+            ("msr_confidence", self.msr_confidence is not None,
+             {"cost_sd_per_person__isnull": True},
+             _("Realised years have no spread of the cost per person: give it first.")),
+            ("truncate_costs", self.truncate_costs, {"truncated": False},
+             _("Realised years hold untruncated costs: take them from the regiobeeld first.")),
+            ("quality_indicators", not self.quality_indicator_list,
+             {"quality_score__isnull": False},
+             _("Realised years have a quality score: name the indicators it is on.")),
+        )  # fmt: skip
+        for field, applies, rows, message in conflicts:
+            if applies and self.realised_years.filter(**rows).exists():
+                raise ValidationError({field: message})
 
     class Meta:
         ordering = ["programme", "name", "scenario"]
