@@ -269,12 +269,14 @@ def compute_counts(
     *,
     partitions: int | None = None,
     secret: str | None = None,
+    settlement: bool = True,
 ) -> Counts:
     """Run every aggregation on the backend ``con`` and return the counts as pandas frames;
     in ``partitions`` of persons (by default as many as the memory limit needs).
 
     With a ``secret``, every count table also holds ``key``: the sum of its persons' record
-    keys (``cellkey``), from which a rounded release perturbs the cell."""
+    keys (``cellkey``), from which a rounded release perturbs the cell. Without
+    ``settlement`` the truncated costs (``settlement``) are left out."""
     years = years or observed_years(tables)
     parts = partitions or partitions_needed(con, tables)
     tables = with_record_keys(tables, secret)
@@ -293,10 +295,12 @@ def compute_counts(
             finally:
                 step.clear()
     counts = add_counts(results)
-    # a percentile needs every person at once: over the whole tables, not per partition
-    counts.settlement = con.execute(
-        settlement_costs(tables, person_years(tables, years_table)).order_by(["year", "stream"])
-    ).reset_index(drop=True)
+    if settlement:  # a percentile needs every person at once: the whole tables, not a partition
+        counts.settlement = con.execute(
+            settlement_costs(tables, person_years(tables, years_table)).order_by(
+                ["year", "stream"]
+            )
+        ).reset_index(drop=True)
     work.clear()
     if secret is None:  # no record keys: the cells have none either
         for item in fields(Counts):
