@@ -179,13 +179,15 @@ def base_from_regiobeeld(
         return c.truncated_per_inhabitant if truncate else c.per_inhabitant
 
     base = cost(figure)
-    if base is None or base <= 0:
+    if not base or base <= 0:
         messages.error(
             request,
             _(
                 "The regiobeeld publishes no truncated cost for that year and stream: too few "
                 "persons are above the 99th percentile, or the cost is hidden."
-            ),
+            )
+            if truncate
+            else _("The regiobeeld has no published figure for that year."),
         )
         return redirect(f"{money}#settlement")
     audit.record(request.user, programme, "use regiobeeld figures", f"run {figure.run_id}")
