@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -218,6 +219,11 @@ def _evaluate(agreement: Agreement, draws: int, seed: int) -> Evaluation:
     return result
 
 
+def _optional(value: Decimal | None) -> float | None:
+    """A stored term that may be empty, as the settlement takes it."""
+    return None if value is None else float(value)
+
+
 def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
     """Settle every realised year by the agreement's terms and division rule."""
     years = list(agreement.realised_years.all())
@@ -239,21 +245,12 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
             cap_rate=float(agreement.cap_rate),
             two_sided=agreement.two_sided,
             msr_by_size=agreement.msr_by_size,
-            msr_confidence=(
-                None if agreement.msr_confidence is None else float(agreement.msr_confidence)
-            ),
+            msr_confidence=_optional(agreement.msr_confidence),
             quality_indicators=agreement.quality_indicator_list,
             insurer_share=float(agreement.insurer_share),
             contract=agreement.contract_type,
-            agreed_growth=(
-                None
-                if agreement.agreed_growth_rate is None
-                else float(agreement.agreed_growth_rate)
-            ),
-            **{
-                name: None if getattr(agreement, name) is None else float(getattr(agreement, name))
-                for name in LOSS_TERMS
-            },
+            agreed_growth=_optional(agreement.agreed_growth_rate),
+            **{name: _optional(getattr(agreement, name)) for name in LOSS_TERMS},
         )
     except SharedSavingsError as exc:  # terms stored past the form's checks: say so, settle none
         result.problems.append(str(exc))
@@ -282,16 +279,14 @@ def _settle_realised(agreement: Agreement, result: Evaluation) -> None:
                 realised_cost=float(row.realised_cost),
                 trend_rate=float(row.trend_rate),
                 risk_adjustment=float(row.risk_adjustment),
-                quality_score=None if row.quality_score is None else float(row.quality_score),
+                quality_score=_optional(row.quality_score),
                 moved_to_wlz=row.moved_to_wlz,
                 moved_to_wlz_cost=float(row.moved_to_wlz_cost),
                 earlier_bases=earlier,
                 weights=weights,
                 trend_source=row.trend_source,
-                lump_sum=None if row.lump_sum is None else float(row.lump_sum),
-                cost_sd_per_person=(
-                    None if row.cost_sd_per_person is None else float(row.cost_sd_per_person)
-                ),
+                lump_sum=_optional(row.lump_sum),
+                cost_sd_per_person=_optional(row.cost_sd_per_person),
                 truncated=row.truncated,
             )
         except SharedSavingsError as exc:

@@ -212,14 +212,16 @@ def base_from_regiobeeld(
                 "persons": str(following.inhabitants),
                 "realised_cost": f"{realised * following.inhabitants / scale:.2f}",
             }
-    earlier = {y: cost(figures[y]) for y in (year - 2, year - 1) if y in figures}
-    if len(earlier) == 2 and all(earlier.values()):  # three base years, as MSSP's first period
+    earlier = {
+        y: known for y in (year - 2, year - 1) if y in figures and (known := cost(figures[y]))
+    }
+    if len(earlier) == 2:  # three base years, weighted as MSSP's first agreement period
         fields |= {
             "earlier_base_costs": "; ".join(
-                f"{y}: {(earlier[y] or 0) / scale:.4f}" for y in sorted(earlier)
+                f"{y}: {earlier[y] / scale:.4f}" for y in sorted(earlier)
             ),
             "base_weights": "10/30/60",
-            "trend_rate": f"{(base / (earlier[year - 2] or 1)) ** 0.5 - 1:.4f}",
+            "trend_rate": f"{(base / earlier[year - 2]) ** 0.5 - 1:.4f}",
             "trend_source": "regional",
         }
     query = urlencode(fields)
