@@ -9,7 +9,7 @@ TESTING    := $(VENV)/.installed-test
 PIP := $(BIN)/python -m pip install --quiet --no-deps --require-hashes --no-compile
 # Front-end libraries come from npm through package-lock.json and are served by the app itself.
 VENDOR := src/samenspel/web/static/vendor
-ASSETS := $(VENDOR)/cytoscape.min.js
+ASSETS := $(VENDOR)/sigma.min.js
 
 .PHONY: demo test test-sqlite test-postgres lint install browser clean messages lock
 
@@ -29,8 +29,10 @@ $(TESTING): requirements/test.txt $(PRODUCTION)
 $(ASSETS): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
-	cp node_modules/cytoscape/dist/cytoscape.min.js $(ASSETS)
-	cp node_modules/cytoscape/LICENSE $(VENDOR)/cytoscape.LICENSE
+	cp node_modules/graphology/dist/graphology.umd.min.js $(VENDOR)/
+	cp node_modules/graphology/LICENSE.txt $(VENDOR)/graphology.LICENSE
+	cp node_modules/sigma/dist/sigma.min.js $(ASSETS)
+	cp node_modules/sigma/LICENSE.txt $(VENDOR)/sigma.LICENSE
 	touch $(ASSETS)
 
 # What a server needs: the product and its front-end, no test tools.

@@ -3,8 +3,10 @@ benchmark network (the one of network_bench.py), in Debian's chromium at desktop
 
 It builds a programme with that network as a survey wave in a fresh SQLite database, starts the
 app (Django's server, serving the static files itself), logs in as the programme director and
-opens the explorer twice: the first time the server computes every measure and the layout, the
-second time they are kept. Usage:
+opens the explorer: once while the server computes every measure and the layout, then warm, with
+sigma.js (WebGL, the explorer's renderer) and with Cytoscape.js (canvas, its earlier renderer)
+on the same page and data. It prints the page's size, the time to the first picture, one pan
+step, and how many times sooner sigma.js draws. Usage:
 
     .venv/bin/python benchmarks/explorer_bench.py [--people 2000] [--ties 40000]
 """
@@ -19,7 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
+from typing import Any
 
 from network_bench import make_network
 
@@ -113,45 +117,138 @@ def main() -> None:
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        _measure(port, pid, args.people)
+        base = f"http://127.0.0.1:{port}"
+        _wait_for_server(base, server)
+        _measure(base, pid, args.people)
     finally:
         server.terminate()
         server.wait()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _measure(port: int, pid: int, people: int) -> None:
+def _wait_for_server(base: str, server: subprocess.Popen[bytes]) -> None:
+    """Until the app answers over HTTP; stops the benchmark if the server died or never did."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the app's server stopped with exit code {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the app's server did not answer within 300 s")
+
+
+# Frames drawn while a person drags the map: every animation frame's time, until stopped.
+FRAMES = """() => {
+  window.benchFrames = [];
+  const tick = (t) => {
+    window.benchFrames.push(t);
+    window.benchTick = requestAnimationFrame(tick);
+  };
+  window.benchTick = requestAnimationFrame(tick);
+}"""
+INTERVALS = """() => {
+  cancelAnimationFrame(window.benchTick);
+  const f = window.benchFrames;
+  return f.slice(1).map((t, i) => t - f[i]).sort((a, b) => a - b);
+}"""
+
+
+def _drag(page: Any, kind: str) -> tuple[float, float]:
+    """The median and the longest time between two frames while the mouse drags the map
+    across 40 steps (nodes cannot be grabbed, so every drag pans)."""
+    if kind == "cy":
+        page.evaluate("window.samenspelExplorer.autoungrabify(true)")
+    box = page.locator("#ex-canvas").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.evaluate(FRAMES)
+    page.mouse.down()
+    for i in range(40):
+        page.mouse.move(x + 8 * (i % 20), y + 4 * (i % 20))
+    page.mouse.up()
+    page.wait_for_timeout(50)  # the frame after the last move (a benchmark, not a test)
+    intervals = page.evaluate(INTERVALS)
+    return intervals[len(intervals) // 2], intervals[-1]
+
+
+OLD_RENDERER = Path(__file__).with_name("explorer_cytoscape.js")
+CYTOSCAPE = Path(__file__).parents[1] / "node_modules/cytoscape/dist/cytoscape.min.js"
+
+
+def _use_old_renderer(page: Any) -> None:
+    """The same page and data drawn by the explorer's earlier renderer (Cytoscape.js, canvas),
+    for comparison."""
+    if not CYTOSCAPE.exists():
+        raise SystemExit("Cytoscape.js is missing: run `npm ci` (it is a development dependency)")
+    page.route("**/static/vendor/sigma.min.js", lambda r: r.fulfill(path=str(CYTOSCAPE)))
+    page.route("**/static/samenspel/explorer.js", lambda r: r.fulfill(path=str(OLD_RENDERER)))
+
+
+# In the page, in seconds since navigation: the HTML received, the network's JSON received, and
+# the first picture on the screen (the explorer's own mark, two frames after drawing).
+STAGES = """() => {
+  const json = performance.getEntriesByType("resource")
+    .find((r) => r.name.includes("network.json"));
+  const ready = performance.getEntriesByName("explorer-ready")[0];
+  return [performance.getEntriesByType("navigation")[0].responseEnd, json ? json.responseEnd : NaN,
+    ready.startTime].map((t) => t / 1000);
+}"""
+
+
+def _load(page: Any, url: str, people: int) -> tuple[float, float, float]:
+    """In seconds from navigation, as the page itself measures: the first picture of the whole
+    network on the screen, the HTML received, and the network's data received."""
+    page.goto(url)
+    page.wait_for_selector("#explorer[data-ready='1']", state="attached")
+    html, data, drawn = page.evaluate(STAGES)
+    people_drawn = page.evaluate("window.samenspelExplorer.nodes().length")
+    if people_drawn != people:
+        raise SystemExit(f"the explorer drew {people_drawn} of {people} people")
+    return drawn, html, data
+
+
+def _measure(base: str, pid: int, people: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
     chromium = os.environ.get("SAMENSPEL_CHROMIUM") or shutil.which("chromium") or "chromium"
+    url = f"{base}/p/{pid}/dynamics/explore/?source=survey"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(600_000)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(600_000)
+        page = context.new_page()
         page.goto(f"{base}/accounts/login/")
         page.fill("#id_username", "regie")
         page.fill("#id_password", PASSWORD)
         page.click("main form button[type=submit]")
         page.wait_for_url("**/")
-        print("| load | page and map ready | nodes drawn |")
-        print("|---|---:|---:|")
-        for label in ("first (server computes measures and layout)", "again (kept)"):
-            started = time.perf_counter()
-            page.goto(f"{base}/p/{pid}/dynamics/explore/?source=survey")
-            page.wait_for_selector("#explorer[data-ready='1']", state="attached")
-            seconds = time.perf_counter() - started
-            drawn = page.evaluate("window.samenspelExplorer.nodes().length")
-            print(f"| {label} | {seconds:.2f} s | {drawn} |")
-            if drawn != people:
-                raise SystemExit(f"the explorer drew {drawn} of {people} people")
+        cold = _load(page, url, people)[0]  # the server computes and keeps measures and layout
+        html = len(page.content().encode())
+        data = len(context.request.get(url.replace("explore/", "network.json")).body())
+        rows = []
+        for name, kind in (("sigma.js (WebGL), now", "sigma"), ("Cytoscape.js, before", "cy")):
+            old = context.new_page()
+            if kind == "cy":
+                _use_old_renderer(old)
+            loads = [_load(old, url, people) for _ in range(3)]
+            rows.append((name, min(loads), _drag(old, kind)))
+            old.close()
         browser.close()
+    print(f"first load, the server computing measures and layout: {cold:.2f} s")
+    print(f"page HTML {html / 1e6:.2f} MB; network data (JSON, fetched) {data / 1e6:.2f} MB")
+    print("| renderer | first picture, warm (best of 3) | of which drawing, after the data "
+          "arrived | frame while dragging: median | longest |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|")
+    for name, (drawn, _html, data_at), (median, longest) in rows:
+        print(f"| {name} | {drawn:.2f} s | {drawn - data_at:.2f} s | {median:.0f} ms "
+              f"| {longest:.0f} ms |")  # fmt: skip
+    (_, (new, _, new_data), _), (_, (old, _, old_data), _) = rows
+    print(f"first picture {old / new:.1f}× sooner with sigma.js; "
+          f"drawing alone {(old - old_data) / (new - new_data):.1f}× sooner")  # fmt: skip
 
 
 if __name__ == "__main__":

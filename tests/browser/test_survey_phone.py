@@ -125,12 +125,24 @@ def test_a_respondent_finishes_the_survey(new_page: Any, width: int, height: int
     _fits(page, width)
     problems += _serious(page, axe)
     # half the cards, then save and continue on another device with the same link
+    per_card = page.locator("fieldset.card").first.locator("fieldset.question").count()
     for card in page.locator("fieldset.card").all()[: CHOSEN // 2]:
         for question in card.locator("fieldset.question").all():
             question.locator("label").nth(1).click()
             taps.count += 1
+        # the progress bar and the card follow each answer, before anything is saved
+        expect(card).to_have_class("card complete")
+    done = CHOSEN // 2 * per_card
+    expect(page.locator("label[for=survey-progress]")).to_have_text(
+        f"{done} van {CHOSEN * per_card} vragen beantwoord"
+    )
+    assert page.evaluate("document.getElementById('survey-progress').value") == done
+    last = page.locator("fieldset.card").nth(CHOSEN // 2 - 1).get_attribute("id")
     taps.tap("button.secondary >> text=Opslaan en later verder")
     expect(page.locator(".messages")).to_contain_text("Opgeslagen")
+    # back at the card they were on, not at the top of the page
+    assert page.url.endswith(f"?step=people#{last}")
+    expect(page.locator(f"#{last}")).to_be_in_viewport()
     other: Page = new_page()
     other.set_viewport_size({"width": width, "height": height})
     other.goto(f"/s/{invitation.token}/")
@@ -143,7 +155,11 @@ def test_a_respondent_finishes_the_survey(new_page: Any, width: int, height: int
     other.close()
     # back on the first device: finish the cards, review, submit
     page.goto(f"/s/{invitation.token}/?step=people")
-    for card in page.locator("fieldset.card:not(.complete)").all():
+    # (by id: a card's locator would move on once it is marked complete)
+    open_cards = page.locator("fieldset.card:not(.complete)").evaluate_all(
+        "cards => cards.map(c => c.id)"
+    )
+    for card in (page.locator(f"#{card_id}") for card_id in open_cards):
         for question in card.locator("fieldset.question").all():
             question.locator("label").nth(1).click()
             taps.count += 1

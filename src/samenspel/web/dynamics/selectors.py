@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -336,13 +338,11 @@ def _score(dyn: Dynamics, node: str) -> dict[str, Any] | None:
     return {"trust": score.trust, "value": score.value, "respondents": score.respondents}
 
 
-def explorer_data(
-    request: HttpRequest, programme: Programme, role: ProgrammeRole
-) -> dict[str, Any]:
-    """The network as the explorer draws it, with exactly what ``role`` may see: positions,
-    attributes, the four centrality measures, scores above the respondent minimum, and with
-    ``compare=<wave>`` each tie marked kept, new or gone since that wave. Kept until the data
-    change, per role's view."""
+def explorer_json(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> bytes:
+    """The network as the explorer draws it, as compact JSON, with exactly what ``role`` may
+    see: positions, attributes, the four centrality measures, scores above the respondent
+    minimum, and with ``compare=<wave>`` each tie marked kept, new or gone since that wave. Kept
+    (already written out) until the data change, per role's view."""
     wave, source, _colour = selection(request, programme)
     dyn, sharing = network_for(request, programme, role, source, wave)
     compare_id = request.GET.get("compare", "")
@@ -358,7 +358,14 @@ def explorer_data(
     key = (source, wave.pk if wave else None, sharing.run_id if sharing else None,
            shows_named_ties(role, wave), earlier_key, get_language())  # fmt: skip
     labels = network_labels(sharing)
-    return remember("explorer", programme.pk, key, lambda: _explorer(dyn, before, labels))
+    return remember(
+        "explorer",
+        programme.pk,
+        key,
+        lambda: json.dumps(
+            _explorer(dyn, before, labels), cls=DjangoJSONEncoder, separators=(",", ":")
+        ).encode(),
+    )
 
 
 def _explorer(dyn: Dynamics, before: Dynamics | None, labels: dict[str, str]) -> dict[str, Any]:

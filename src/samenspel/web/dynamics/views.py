@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -41,7 +43,7 @@ from .selectors import (
     attribute_names,
     board_wave,
     dashboard_context,
-    explorer_data,
+    explorer_json,
     mail_status,
     network_for,
     network_table,
@@ -58,6 +60,12 @@ def dashboard(request: HttpRequest, programme: Programme, role: ProgrammeRole) -
     return render(request, "dynamics/dashboard.html", dashboard_context(request, programme, role))
 
 
+# The explorer's libraries (from npm, copied into static/vendor by the set-up command).
+EXPLORER_LIBRARIES = ("graphology.umd.min.js", "sigma.min.js")
+# People per page of the explorer's table: a network of thousands stays a light page.
+TABLE_PAGE = 100
+
+
 @programme_view
 def explore(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
     """The interactive network: names on the nodes, colour, size, filters, search, ego view,
@@ -65,8 +73,12 @@ def explore(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> 
     context = dashboard_context(request, programme, role)
     context["metrics"] = METRICS
     context["compare"] = request.GET.get("compare", "")
-    context["has_library"] = finders.find("vendor/cytoscape.min.js") is not None
-    context["table"] = network_table(context["dyn"], context["labels"])
+    context["has_library"] = all(finders.find(f"vendor/{f}") for f in EXPLORER_LIBRARIES)
+    rows = network_table(context["dyn"], context["labels"])
+    context["table"] = Paginator(rows, TABLE_PAGE).get_page(request.GET.get("page"))
+    others = request.GET.copy()
+    others.pop("page", None)
+    context["table_query"] = others.urlencode()
     names = attribute_names()
     context["table_columns"] = [names[a] for a in node_attributes(context["dyn"])]
     return render(request, "dynamics/explore.html", context)
@@ -74,7 +86,9 @@ def explore(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> 
 
 @programme_view
 def network_json(request: HttpRequest, programme: Programme, role: ProgrammeRole) -> HttpResponse:
-    return JsonResponse(explorer_data(request, programme, role))
+    return HttpResponse(
+        explorer_json(request, programme, role), content_type="application/json"
+    )
 
 
 def _profile(
@@ -391,6 +405,9 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
                     _("Saved. You can come back later with your personal link to continue."),
                 )
                 go = step
+                card = request.POST.get("at", "")
+                if re.fullmatch(r"[po][0-9]{1,12}", card):  # back to the card they were on
+                    return redirect(f"{request.path}?step={go}#{card}")
             elif go in ("people", "organisations") and not invitation.draft.get("chosen"):
                 go = "review"
             return redirect(f"{request.path}?step={go}")
