@@ -61,7 +61,7 @@ def test_filter_search_and_ego_network(new_page: Any, width: int) -> None:
     assert page.evaluate("window.samenspelExplorer.nodes().length") == 10
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     # the page preloads the network's data, and the explorer uses that one request
-    fetched = "performance.getEntriesByType('resource').filter(r => r.name.includes('network.json'))"
+    fetched = "performance.getEntriesByType('resource').filter(r => r.name.includes('.json'))"
     assert page.evaluate(f"{fetched}.length") == 1
     # filter: residents off
     page.locator("#ex-filters summary", has_text="Stakeholdergroep").click()
@@ -169,8 +169,8 @@ def test_a_large_network_keeps_a_light_page_with_a_paged_table(
     assert page.evaluate("window.samenspelExplorer.nodes().length") == 160
     # a large network: ties are hidden while dragging, names wait for the zoom
     settings = page.evaluate(
-        "(() => { const r = window.samenspelExplorer.renderer;"
-        " return [r.getSetting('hideEdgesOnMove'), r.getSetting('labelRenderedSizeThreshold')]; })()"
+        "(() => { const r = window.samenspelExplorer.renderer; return"
+        " [r.getSetting('hideEdgesOnMove'), r.getSetting('labelRenderedSizeThreshold')]; })()"
     )
     assert settings == [True, 9]
     assert not errors
