@@ -175,17 +175,45 @@ def _drag(page: Any, kind: str) -> tuple[float, float]:
     return intervals[len(intervals) // 2], intervals[-1]
 
 
-OLD_RENDERER = Path(__file__).with_name("explorer_cytoscape.js")
-CYTOSCAPE = Path(__file__).parents[1] / "node_modules/cytoscape/dist/cytoscape.min.js"
+ROOT = Path(__file__).resolve().parents[1]
+CYTOSCAPE = ROOT / "node_modules/cytoscape/dist/cytoscape.min.js"
+# The explorer as it was with Cytoscape.js, from the repository's history: the last commit before
+# sigma.js. The benchmark marks it ready as the current explorer does, once drawn on the screen.
+OLD_COMMIT = "20b3501"
+OLD_READY = """cy.one("render", function () {
+      requestAnimationFrame(function () {
+        requestAnimationFrame(function () {
+          performance.mark("explorer-ready");
+          root.dataset.ready = "1";
+        });
+      });
+    });"""
 
 
-def _use_old_renderer(page: Any) -> None:
+def _old_explorer() -> str:
+    """The Cytoscape.js explorer's script, patched only to say when its first picture shows."""
+    try:
+        script = subprocess.run(
+            ["git", "show", f"{OLD_COMMIT}:src/samenspel/web/static/samenspel/explorer.js"],
+            cwd=ROOT, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise SystemExit(f"the earlier explorer needs the git history ({error})") from None
+    if script.count('root.dataset.ready = "1";') != 1:
+        raise SystemExit(f"{OLD_COMMIT} does not hold the Cytoscape.js explorer")
+    return script.replace('root.dataset.ready = "1";', OLD_READY)
+
+
+def _use_old_renderer(page: Any, script: str) -> None:
     """The same page and data drawn by the explorer's earlier renderer (Cytoscape.js, canvas),
     for comparison."""
     if not CYTOSCAPE.exists():
         raise SystemExit("Cytoscape.js is missing: run `npm ci` (it is a development dependency)")
     page.route("**/static/vendor/sigma.min.js", lambda r: r.fulfill(path=str(CYTOSCAPE)))
-    page.route("**/static/samenspel/explorer.js", lambda r: r.fulfill(path=str(OLD_RENDERER)))
+    page.route(
+        "**/static/samenspel/explorer.js",
+        lambda r: r.fulfill(body=script, content_type="text/javascript"),
+    )
 
 
 # In the page, in seconds since navigation: the HTML received, the network's JSON received, and
@@ -233,7 +261,7 @@ def _measure(base: str, pid: int, people: int) -> None:
         for name, kind in (("sigma.js (WebGL), now", "sigma"), ("Cytoscape.js, before", "cy")):
             old = context.new_page()
             if kind == "cy":
-                _use_old_renderer(old)
+                _use_old_renderer(old, _old_explorer())
             loads = [_load(old, url, people) for _ in range(3)]
             rows.append((name, min(loads), _drag(old, kind)))
             old.close()
