@@ -174,3 +174,21 @@ def test_a_large_network_keeps_a_light_page_with_a_paged_table(
     )
     assert settings == [True, 9]
     assert not errors
+
+
+def test_a_browser_without_webgl_gets_the_printed_map_and_the_table(new_page: Any) -> None:
+    pid = _programme()
+    page: Page = new_page()
+    # this browser's canvases give no WebGL context
+    page.add_init_script(
+        "const original = HTMLCanvasElement.prototype.getContext;"
+        "HTMLCanvasElement.prototype.getContext = function (kind, options) {"
+        " return String(kind).includes('webgl') ? null : original.call(this, kind, options); };"
+    )
+    # (sigma.js itself fails to load there, with its own error; the page copes)
+    log_in(page, "regie")
+    page.goto(f"/p/{pid}/dynamics/explore/?source=groups")
+    expect(page.locator("#ex-fallback")).to_be_visible()
+    expect(page.locator("#explorer")).to_be_hidden()
+    page.locator("#ex-fallback a", has_text="afgedrukte kaart").click()
+    expect(page.locator("#map svg")).to_be_visible()

@@ -5,7 +5,14 @@
 (function () {
   "use strict";
   const root = document.getElementById("explorer");
-  if (!root || typeof window.Sigma !== "function" || !window.graphology) return;
+  if (!root) return;
+  function unavailable() {
+    // no WebGL in this browser: the link to the printed map, and the table below, stay
+    root.style.display = "none";
+    document.getElementById("ex-fallback").hidden = false;
+  }
+  // sigma.js does not even load in a browser without WebGL
+  if (typeof window.Sigma !== "function" || !window.graphology) { unavailable(); return; }
   const text = function (key) { return root.dataset["text" + key.charAt(0).toUpperCase() + key.slice(1)] || key; };
   const PALETTE = ["#0b5c8e", "#d05a1f", "#1e7a3c", "#7b3294", "#c2185b", "#00838f", "#8d6e00",
     "#5d4037", "#455a64", "#e64a19", "#3949ab", "#689f38"];
@@ -223,7 +230,6 @@
   function start(json) {
     data = json;
     const many = data.nodes.length > 150;
-    narrow = document.getElementById("ex-canvas").offsetWidth < 600;
     graph = new window.graphology.Graph({ type: "undirected" });
     data.nodes.forEach(function (n) {
       // the printed map's y runs down, sigma's up
@@ -247,7 +253,9 @@
     sizeBy(sizeSelect.value);
     buildFilters();
     applyFilters();
-    root.querySelector(".explorer-controls").hidden = false;
+    const controls = root.querySelector(".explorer-controls");
+    controls.hidden = false;  // before the map is made, so the map gets its own column's width
+    narrow = document.getElementById("ex-canvas").offsetWidth < 600;
     try {
       renderer = new window.Sigma(graph, document.getElementById("ex-canvas"), {
         nodeReducer: nodeReducer,
@@ -268,9 +276,7 @@
         edgeProgramClasses: many ? { line: window.Sigma.rendering.EdgeLineProgram } : {},
       });
     } catch (error) {
-      // no WebGL in this browser: the printed map and the table below stay
-      root.querySelector(".explorer-map").hidden = true;
-      document.getElementById("ex-fallback").hidden = false;
+      unavailable();
       return;
     }
     colourSelect.addEventListener("change", function () { colourBy(colourSelect.value); });
