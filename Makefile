@@ -30,6 +30,7 @@ $(ASSETS): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/graphology/dist/graphology.umd.min.js $(VENDOR)/
+	cp node_modules/graphology/dist/graphology.umd.min.js.map $(VENDOR)/  # collectstatic checks it
 	cp node_modules/graphology/LICENSE.txt $(VENDOR)/graphology.LICENSE
 	cp node_modules/sigma/dist/sigma.min.js $(ASSETS)
 	cp node_modules/sigma/LICENSE.txt $(VENDOR)/sigma.LICENSE
