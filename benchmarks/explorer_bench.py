@@ -5,8 +5,8 @@ It builds a programme with that network as a survey wave in a fresh SQLite datab
 app (Django's server, serving the static files itself), logs in as the programme director and
 opens the explorer: once while the server computes every measure and the layout, then warm, with
 sigma.js (WebGL, the explorer's renderer) and with Cytoscape.js (canvas, its earlier renderer)
-on the same page and data. It prints the page's size, the time to the first picture, one pan
-step, and how many times sooner sigma.js draws. Usage:
+on the same page and data. It prints the page's size, the time to the first picture, the time
+between frames while the map is dragged, and how many times sooner sigma.js draws. Usage:
 
     .venv/bin/python benchmarks/explorer_bench.py [--people 2000] [--ties 40000]
 """
