@@ -16,15 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
+from load import free_port, wait_until_up
 from network_bench import make_network
 
 PASSWORD = "bench-secret-9"
@@ -90,12 +89,6 @@ def _setup(people: int, ties: int) -> int:
     return programme.pk
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=2000)
@@ -110,7 +103,7 @@ def main() -> None:
     pid = _setup(args.people, args.ties)
     print(f"database with {args.people} people and {args.ties} ties: "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "django", "runserver", "--noreload", "--insecure",
          f"127.0.0.1:{port}"],
@@ -118,27 +111,12 @@ def main() -> None:
     )  # fmt: skip
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_for_server(base, server)
+        wait_until_up(base, 300, server)
         _measure(base, pid, args.people)
     finally:
         server.terminate()
         server.wait()
         shutil.rmtree(folder, ignore_errors=True)
-
-
-def _wait_for_server(base: str, server: subprocess.Popen[bytes]) -> None:
-    """Until the app answers over HTTP; stops the benchmark if the server died or never did."""
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the app's server stopped with exit code {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the app's server did not answer within 300 s")
 
 
 # Frames drawn while a person drags the map: every animation frame's time, until stopped.

@@ -78,11 +78,16 @@ def load_demo(env: dict[str, str]) -> dict[str, str]:
     return dict(zip(("ruwaard", "samendraads", "agreement", "run", "survey"), ids, strict=True))
 
 
-def wait_until_up(url: str, seconds: float = 180) -> None:
+def wait_until_up(
+    url: str, seconds: float = 180, server: subprocess.Popen[bytes] | None = None
+) -> None:
     """Wait for the first answer; a slow first response (workers starting, caches cold) or a
-    refused connection is retried until ``seconds`` have passed."""
+    refused connection is retried until ``seconds`` have passed, or until ``server`` (the
+    process serving ``url``, if given) has stopped."""
     deadline = time.time() + seconds
     while time.time() < deadline:
+        if server is not None and server.poll() is not None:
+            raise RuntimeError(f"the server stopped with exit code {server.returncode}")
         try:
             urllib.request.urlopen(url + "/accounts/login/", timeout=60).read()
             return
