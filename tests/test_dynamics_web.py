@@ -57,7 +57,16 @@ def test_respondent_saves_returns_and_submits(world: World, wave: SurveyWave) ->
     # step 1: choose; step 2: half a card; both saved, nothing counts yet
     response = client.post(url, {"step": "choose", f"works_{world.exec_h.pk}": "1", "go": "people"})
     assert response.status_code == 302 and response["Location"].endswith("?step=people")
-    client.post(url, {"step": "people", f"frequency_{world.exec_h.pk}": "weekly"})
+    card = f"p{world.exec_h.pk}"
+    saved = client.post(
+        url, {"step": "people", f"frequency_{world.exec_h.pk}": "weekly", "at": card}
+    )
+    assert saved["Location"].endswith(f"?step=people#{card}")  # back to the card one was on
+    hostile_cards = ("p1\r\nSet-Cookie: x=1", "javascript:alert(1)", "p1#x", "x" * 200,
+                     "p" + "9" * 13)  # fmt: skip
+    for hostile in hostile_cards:
+        refused = client.post(url, {"step": "people", "at": hostile})
+        assert refused["Location"].endswith("?step=people"), hostile  # anything else: the step
     invitation.refresh_from_db()
     assert invitation.draft["chosen"] == [world.exec_h.pk]
     assert invitation.draft["people"][str(world.exec_h.pk)] == {"frequency": "weekly"}
